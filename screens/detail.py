@@ -1,0 +1,57 @@
+"""What the user, project and dataset screens share: a card of every field and tables of the nested lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from screens.base import EiscopeScreen
+
+# Fields shown as their own tables or sections, not as lines of the card.
+NESTED = (list, dict)
+
+
+def card_rows(
+    data: dict[str, Any], first: Iterable[str] = (), skip: Iterable[str] = ()
+) -> list[tuple[str, object]]:
+    """Every scalar field of a record as (label, value), the important ones first, nested ones left out.
+
+    Unknown fields the API adds later show too: the card lists what is there, not what we expected.
+    """
+    skipped = set(skip)
+    ordered = [key for key in first if key in data] + sorted(k for k in data if k not in set(first))
+    rows: list[tuple[str, object]] = []
+    for key in ordered:
+        if key in skipped:
+            continue
+        value = data[key]
+        if isinstance(value, NESTED) and not _is_short_list(value):
+            continue
+        rows.append((humanize(key), value))
+    return rows
+
+
+def _is_short_list(value: object) -> bool:
+    return (
+        isinstance(value, list) and all(isinstance(v, str | int | float) for v in value) and len(value) <= 12
+    )
+
+
+def humanize(key: str) -> str:
+    """'lastAccessToOrganization' → 'Last access to organization'; 'totalItemCountChecklistOK' keeps 'OK'."""
+    words = _WORD_BREAK.sub(" ", key.replace("_", " ")).split()
+    text = " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in words)
+    return text[:1].upper() + text[1:]
+
+
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+class DetailScreen(EiscopeScreen):
+    """A record from the API shown in full; `document` is what `y` shows."""
+
+    document: dict[str, Any] | None = None
+
+    def raw_document(self) -> tuple[str, Any] | None:
+        return None if self.document is None else (self.crumb, self.document)

@@ -1,0 +1,76 @@
+"""`?`: every key of the screen below, as the footer and the bindings define them (so it is never out of date)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+GENERAL = [
+    ("enter", "open the selected row"),
+    ("escape / backspace", "back"),
+    ("1 … 9", "switch to the tab with that number"),
+    ("/", "filter the list as you type (escape clears)"),
+    ("s / S", "sort by the next column / reverse the sort"),
+    ("r", "refresh from the API"),
+    ("y", "raw JSON of what is on screen"),
+    ("c", "copy the selected row (OSC 52: works over SSH)"),
+    ("ctrl+p", "command palette: jump to an org, user or project; switch tab; theme"),
+    ("j / k, g / G", "move down / up, to the top / bottom"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+
+
+def _key_label(key: str) -> str:
+    return {"question_mark": "?", "slash": "/", "escape": "esc"}.get(key, key)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal over the current screen; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", show=False),
+    ]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        seen: set[str] = set()
+        for key, binding in self._screen_bindings():
+            label = _key_label(key)
+            if label in seen or not binding.description:
+                continue
+            seen.add(label)
+            table.add_row(Text(label), Text(binding.description))
+        general = Table(box=None, show_header=False, padding=(0, 2))
+        general.add_column(style="bold")
+        general.add_column()
+        for key, what in GENERAL:
+            general.add_row(Text(key), Text(what))
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(f"Keys of this screen ({type(self.under).__name__})", style="bold"))
+            yield Static(table)
+            yield Static(Text("Everywhere", style="bold"))
+            yield Static(general)
+            yield Static(Text("escape closes this help", style="italic"))
+
+    def _screen_bindings(self) -> list[tuple[str, Binding]]:
+        bindings = []
+        for key, active in self.under.active_bindings.items():
+            bindings.append((key, active.binding))
+        return bindings
+
+    def action_close(self) -> None:
+        self.dismiss()

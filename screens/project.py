@@ -1,0 +1,120 @@
+"""A project: every field, its collaborators (onward to each user) and tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import TabbedContent, TabPane
+
+from screens import columns
+from screens.detail import DetailScreen, card_rows
+from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from tui.safe_text import clean
+from widgets.card import KeyValueCard
+from widgets.list_pane import ListPane
+from widgets.notice import ErrorPanel, StatusLine
+from widgets.resource_table import ResourceTable
+
+PROJECT_FIRST = (
+    "name",
+    "id",
+    "description",
+    "owner",
+    "ownerUserId",
+    "ownerOrganizationId",
+    "category",
+    "tier",
+    "labelingMethod",
+    "isPublic",
+    "hasPublicVersion",
+    "allowsLivePublicAccess",
+    "isEnterpriseProject",
+    "tags",
+    "created",
+    "lastAccessed",
+    "lastModified",
+    "lastModificationDetails",
+    "deletedDate",
+    "whitelabelName",
+)
+
+
+class ProjectScreen(DetailScreen):
+    """Opened from a list row; rows of the white-label list are thin, so the full project is fetched."""
+
+    def __init__(self, org_id: int, row: dict[str, Any], *, whitelabel: bool, fetch: bool = False) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.row = row
+        self.project_id = int(row["id"])
+        self.whitelabel = whitelabel
+        self.fetch = fetch and whitelabel
+        self.document = row
+        self.crumb = clean(row.get("name") or f"Project {self.project_id}")
+
+    def compose_body(self) -> ComposeResult:
+        yield ErrorPanel(id="project-error")
+        with TabbedContent(id="project-tabs"):
+            with TabPane("Details", id="details"), VerticalScroll(id="project-details"):
+                yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
+                yield KeyValueCard(
+                    "Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata"
+                )
+            with TabPane("Collaborators", id="collaborators"):
+                yield ListPane(columns.COLLABORATORS, "collaborators", id="collaborators-list")
+        yield StatusLine(id="project-status")
+
+    def on_mount(self) -> None:
+        self.number_tabs()
+        self._show(self.row)
+        self.query_one("#project-details").focus()
+        self.load()
+
+    def load(self) -> None:
+        if not self.fetch:
+            self.query_one("#project-status", StatusLine).show("from the project list")
+            return
+        self.query_one("#project-status", StatusLine).show("loading…")
+        self._load_project()
+
+    @work(exclusive=True, group="project")
+    async def _load_project(self) -> None:
+        await load_cached_then_fresh(
+            self, "project", lambda **kw: self.client.whitelabel_project(self.org_id, self.project_id, **kw)
+        )
+
+    @on(DataLoaded)
+    def _loaded(self, message: DataLoaded) -> None:
+        project = message.fetched.raw.get("project") or {}
+        self.document = project
+        freshness = describe(message.fetched)
+        self.query_one("#project-status", StatusLine).show(freshness.text, stale=freshness.stale)
+        self._show({**self.row, **project})
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        if message.had_cache:
+            self.flash_error("the project", message.error)
+            return
+        error = message.error
+        self.query_one("#project-error", ErrorPanel).show_error(
+            f"Could not load project {self.project_id}", error.message, error.hint
+        )
+        self.query_one("#project-status", StatusLine).show("showing the list row only", stale=True)
+
+    def _show(self, project: dict[str, Any]) -> None:
+        self.query_one("#project-card", KeyValueCard).update_rows(card_rows(project, PROJECT_FIRST))
+        metadata = project.get("metadata") or {}
+        card = self.query_one("#project-metadata", KeyValueCard)
+        card.update_rows(card_rows(metadata) if isinstance(metadata, dict) else [])
+        card.display = bool(metadata)
+        self.query_one("#collaborators-list", ListPane).set_rows(list(project.get("collaborators") or []))
+
+    @on(ResourceTable.RowSelected, "#collaborators-list ResourceTable")
+    def _open_collaborator(self, event: ResourceTable.RowSelected) -> None:
+        from screens.user import UserScreen
+
+        self.app.push_screen(UserScreen(self.org_id, event.row, whitelabel=self.whitelabel))

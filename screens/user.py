@@ -1,0 +1,158 @@
+"""A user: every field, their projects and organizations, and for a white-label admin their trials and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import TabbedContent, TabPane
+
+from screens import columns
+from screens.detail import DetailScreen, card_rows
+from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from tui.safe_text import clean
+from widgets.card import KeyValueCard
+from widgets.daily_metrics import DailyMetricsPanel
+from widgets.list_pane import ListPane
+from widgets.notice import ErrorPanel, StatusLine
+from widgets.resource_table import ResourceTable
+
+USER_FIRST = (
+    "name",
+    "username",
+    "email",
+    "id",
+    "role",
+    "tier",
+    "activated",
+    "pending",
+    "mfaConfigured",
+    "suspended",
+    "created",
+    "added",
+    "lastSeen",
+    "lastAccessToOrganization",
+    "projectCount",
+    "jobTitle",
+    "companyName",
+)
+
+
+class UserScreen(DetailScreen):
+    """Opened from a list row; a white-label admin's view fetches the full user record."""
+
+    def __init__(
+        self,
+        org_id: int,
+        row: dict[str, Any],
+        *,
+        whitelabel: bool,
+        org_projects: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.row = row
+        self.user_id = int(row["id"])
+        self.whitelabel = whitelabel
+        self.org_projects = org_projects or []
+        self.document = row
+        self.metrics: dict[str, Any] | None = None
+        self.crumb = clean(row.get("name") or row.get("username") or f"User {self.user_id}")
+
+    def compose_body(self) -> ComposeResult:
+        yield ErrorPanel(id="user-error")
+        with TabbedContent(id="user-tabs"):
+            with TabPane("Details", id="details"), VerticalScroll(id="user-details"):
+                yield KeyValueCard(self.crumb, card_rows(self.row, USER_FIRST), id="user-card")
+                yield KeyValueCard("Metrics", [], id="user-metrics-card")
+            with TabPane("Projects", id="user-projects"):
+                yield ListPane(columns.PROJECTS, "projects", id="user-projects-list")
+            with TabPane("Organizations", id="user-orgs"):
+                yield ListPane(columns.MEMBERSHIPS, "organizations", id="user-orgs-list")
+            with TabPane("Trials", id="user-trials"):
+                yield ListPane(columns.TRIALS, "trials", id="user-trials-list")
+            with TabPane("Daily metrics", id="user-daily"), VerticalScroll():
+                yield DailyMetricsPanel(id="user-daily-metrics")
+        yield StatusLine(id="user-status")
+
+    def on_mount(self) -> None:
+        self.number_tabs()
+        self.query_one("#user-metrics-card").display = False
+        self._show_projects(self._projects_from_org())
+        self.query_one("#user-details").focus()
+        self.load()
+
+    def load(self) -> None:
+        if not self.whitelabel:
+            self.query_one("#user-status", StatusLine).show("from the organization's member list")
+            return
+        self.query_one("#user-status", StatusLine).show("loading…")
+        self._load_user()
+
+    @work(exclusive=True, group="user")
+    async def _load_user(self) -> None:
+        loaded = await load_cached_then_fresh(
+            self, "user", lambda **kw: self.client.whitelabel_user(self.org_id, self.user_id, **kw)
+        )
+        if loaded:
+            await load_cached_then_fresh(
+                self,
+                "metrics",
+                lambda **kw: self.client.whitelabel_user_metrics(self.org_id, self.user_id, **kw),
+            )
+
+    @on(DataLoaded)
+    def _loaded(self, message: DataLoaded) -> None:
+        raw = message.fetched.raw
+        if message.what == "metrics":
+            self.metrics = raw.get("metrics") or {}
+            card = self.query_one("#user-metrics-card", KeyValueCard)
+            card.update_rows(card_rows(self.metrics))
+            card.display = True
+            return
+        user = raw.get("user") or {}
+        self.document = user
+        freshness = describe(message.fetched)
+        self.query_one("#user-status", StatusLine).show(freshness.text, stale=freshness.stale)
+        self.query_one("#user-card", KeyValueCard).update_rows(card_rows({**self.row, **user}, USER_FIRST))
+        self._show_projects(list(user.get("projects") or []))
+        self.query_one("#user-orgs-list", ListPane).set_rows(list(user.get("organizations") or []))
+        self.query_one("#user-trials-list", ListPane).set_rows(list(user.get("trials") or []))
+        self.query_one(DailyMetricsPanel).set_records(user.get("dailyMetrics") or [])
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        if message.had_cache or message.what == "metrics":
+            self.flash_error(f"the user's {message.what}", message.error)
+            return
+        error = message.error
+        self.query_one("#user-error", ErrorPanel).show_error(
+            f"Could not load user {self.user_id}", error.message, error.hint
+        )
+        self.query_one("#user-status", StatusLine).show("showing the list row only", stale=True)
+
+    def _projects_from_org(self) -> list[dict[str, Any]]:
+        """The organization's projects this user collaborates on (all a plain org's API tells)."""
+        return [
+            project
+            for project in self.org_projects
+            if any(
+                c.get("id") == self.user_id for c in project.get("collaborators") or [] if isinstance(c, dict)
+            )
+        ]
+
+    def _show_projects(self, projects: list[dict[str, Any]]) -> None:
+        self.query_one("#user-projects-list", ListPane).set_rows(projects)
+
+    @on(ResourceTable.RowSelected)
+    def _open(self, event: ResourceTable.RowSelected) -> None:
+        from screens.inner_org import InnerOrganizationScreen
+        from screens.project import ProjectScreen
+
+        pane = event.control.parent
+        if pane is not None and pane.id == "user-projects-list":
+            self.app.push_screen(ProjectScreen(self.org_id, event.row, whitelabel=self.whitelabel))
+        elif pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id:
+            self.app.push_screen(InnerOrganizationScreen(self.org_id, event.row))

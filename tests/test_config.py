@@ -1,0 +1,179 @@
+"""Profiles and settings precedence: flags, environment, profile, defaults."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.config import DEFAULT_ENDPOINT, ConfigError, resolve_settings, run_key_command
+
+CONFIG = """\
+default_profile = "work"
+
+[profiles.work]
+endpoint = "https://work.example.com/v1"
+org = 111
+api_key = "ei_work_inline"
+
+[profiles.home]
+endpoint = "https://home.example.com/v1"
+org = "222"
+api_key_env = "HOME_EI_KEY"
+
+[profiles.vault]
+api_key_command = "printf 'ei_from_vault\\n'"
+"""
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG)
+    path.chmod(0o600)
+    return path
+
+
+def env_for(path: Path, **extra: str) -> dict[str, str]:
+    return {"EISCOPE_CONFIG": str(path), **extra}
+
+
+def test_defaults_without_config(tmp_path: Path) -> None:
+    s = resolve_settings({}, env_for(tmp_path / "missing.toml"))
+    assert s.endpoint == DEFAULT_ENDPOINT
+    assert (s.api_key, s.org_id, s.profile, s.offline, s.no_cache) == (None, None, None, False, False)
+
+
+def test_default_profile_applies(config_file: Path) -> None:
+    s = resolve_settings({}, env_for(config_file))
+    assert (s.profile, s.endpoint, s.org_id, s.api_key) == (
+        "work",
+        "https://work.example.com/v1",
+        111,
+        "ei_work_inline",
+    )
+
+
+def test_environment_beats_profile(config_file: Path) -> None:
+    env = env_for(
+        config_file, EI_API_KEY="ei_env", EI_API_ENDPOINT="https://env.example.com/v1/", EI_ORG_ID="5"
+    )
+    s = resolve_settings({}, env)
+    assert (s.api_key, s.endpoint, s.org_id, s.key_source) == (
+        "ei_env",
+        "https://env.example.com/v1",
+        5,
+        "EI_API_KEY",
+    )
+
+
+def test_flags_beat_environment(config_file: Path) -> None:
+    env = env_for(config_file, EI_API_KEY="ei_env", EI_ORG_ID="5", EI_JWT_TOKEN="jwt_env")
+    flags = {"api_key": "ei_flag", "org": "9", "endpoint": "http://127.0.0.1:1/v1", "jwt_token": "jwt_flag"}
+    s = resolve_settings(flags, env)
+    assert (s.api_key, s.org_id, s.endpoint, s.jwt_token) == (
+        "ei_flag",
+        9,
+        "http://127.0.0.1:1/v1",
+        "jwt_flag",
+    )
+
+
+def test_profile_chosen_by_flag_or_ei_profile(config_file: Path) -> None:
+    s = resolve_settings({}, env_for(config_file, EI_PROFILE="home", HOME_EI_KEY="ei_home"))
+    assert (s.profile, s.org_id, s.api_key) == ("home", 222, "ei_home")
+    s = resolve_settings({"profile": "work"}, env_for(config_file, EI_PROFILE="home"))
+    assert s.profile == "work"
+
+
+def test_api_key_command_supplies_the_key(config_file: Path) -> None:
+    s = resolve_settings({"profile": "vault"}, env_for(config_file))
+    assert s.api_key == "ei_from_vault"
+    assert s.endpoint == DEFAULT_ENDPOINT
+
+
+def test_api_key_command_not_run_when_env_has_a_key(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    path = tmp_path / "c.toml"
+    path.write_text(f'[profiles.p]\napi_key_command = "touch {marker}; echo ei_x"\n')
+    s = resolve_settings({"profile": "p"}, env_for(path, EI_API_KEY="ei_env"))
+    assert s.api_key == "ei_env" and not marker.exists()
+
+
+def test_failing_key_command_does_not_echo_its_output() -> None:
+    with pytest.raises(ConfigError) as info:
+        run_key_command("echo leaked-secret-output; echo more >&2; exit 3", "vault")
+    assert "status 3" in info.value.message
+    assert "leaked" not in info.value.message and "more" not in info.value.message
+
+
+def test_key_command_timeout_is_reported() -> None:
+    with pytest.raises(ConfigError, match="did not finish"):
+        run_key_command(f"{sys.executable} -c 'import time; time.sleep(5)'", "vault", timeout_s=0.3)
+
+
+def test_missing_api_key_env_variable(config_file: Path) -> None:
+    with pytest.raises(ConfigError, match="HOME_EI_KEY, which is not set"):
+        resolve_settings({"profile": "home"}, env_for(config_file))
+
+
+def test_unknown_profile_lists_known_ones(config_file: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({"profile": "nope"}, env_for(config_file))
+    assert "unknown profile 'nope'" in info.value.message
+    assert "home, vault, work" in info.value.message
+
+
+def test_broken_config_is_one_line_with_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('default_profile = "work"\n\n[profiles.work]\nendpoint "https://x"\n')
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, env_for(path))
+    message = info.value.message
+    assert message.startswith("config.toml: ") and "line 4" in message and "\n" not in message
+
+
+def test_unknown_profile_key_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.p]\napikey = "ei_typo"\n')
+    with pytest.raises(ConfigError, match="unknown key 'apikey'"):
+        resolve_settings({"profile": "p"}, env_for(path))
+
+
+def test_warns_when_inline_key_is_readable_by_others(config_file: Path) -> None:
+    assert resolve_settings({}, env_for(config_file)).warnings == []
+    config_file.chmod(0o644)
+    warnings = resolve_settings({}, env_for(config_file)).warnings
+    assert len(warnings) == 1 and "chmod 600" in warnings[0] and "ei_work_inline" not in warnings[0]
+
+
+def test_no_warning_without_inline_key(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.p]\napi_key_env = "X"\n')
+    path.chmod(0o644)
+    assert resolve_settings({"profile": "p"}, env_for(path, X="ei_x")).warnings == []
+
+
+def test_bad_org_id_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="EI_ORG_ID: organization id must be a number"):
+        resolve_settings({}, env_for(tmp_path / "none.toml", EI_ORG_ID="abc"))
+
+
+def test_secrets_stay_out_of_repr(config_file: Path) -> None:
+    s = resolve_settings({"jwt_token": "jwt_secret_value"}, env_for(config_file))
+    text = repr(s) + repr(s.client_settings())
+    assert "ei_work_inline" not in text and "jwt_secret_value" not in text
+
+
+def test_flags_offline_and_no_cache_reach_the_client(tmp_path: Path) -> None:
+    s = resolve_settings({"offline": True, "no_cache": True}, env_for(tmp_path / "none.toml"))
+    cs = s.client_settings()
+    assert cs.offline is True and cs.use_cache is False
+
+
+def test_config_flag_overrides_environment_path(config_file: Path, tmp_path: Path) -> None:
+    s = resolve_settings({"config": str(config_file)}, {"EISCOPE_CONFIG": str(tmp_path / "other.toml")})
+    assert s.profile == "work"
+    assert os.fspath(s.config_file) == os.fspath(config_file)

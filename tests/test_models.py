@@ -1,0 +1,102 @@
+"""The models: aliases, tolerance (unknown fields, new enum values), time zones, required fields."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from pydantic import ValidationError
+
+from tui.api import models as m
+from tui.sandbox.server import Sandbox
+
+
+def inner_org(**changes: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": 1,
+        "name": "Acme",
+        "created": "2024-05-01T10:00:00Z",
+        "privateProjectCount": 2,
+    }
+    row.update(changes)
+    return row
+
+
+def test_camel_case_aliases_and_snake_case_names() -> None:
+    org = m.InnerOrganization.model_validate(inner_org(whitelabelId=3))
+    assert (org.private_project_count, org.whitelabel_id) == (2, 3)
+    assert (
+        m.InnerOrganization(id=1, name="x", created="2024-01-01T00:00:00Z", private_project_count=0).id == 1
+    )  # type: ignore[arg-type]
+
+
+def test_explicit_aliases_where_the_api_differs() -> None:
+    user = m.WhitelabelUser.model_validate(
+        {
+            "id": 1,
+            "username": "u",
+            "email": "e",
+            "name": "n",
+            "created": "2024-01-01T00:00:00Z",
+            "from_evaluation": True,
+        }
+    )
+    assert user.from_evaluation is True
+    assert "totalItemCountChecklistOK" in {f.alias for f in m.OrganizationDataset.model_fields.values()}
+
+
+def test_unknown_fields_survive() -> None:
+    org = m.InnerOrganization.model_validate(inner_org(brandNewField={"a": 1}))
+    assert org.model_extra == {"brandNewField": {"a": 1}}
+    assert org.model_dump(by_alias=True)["brandNewField"] == {"a": 1}
+
+
+def test_naive_datetimes_become_utc() -> None:
+    org = m.InnerOrganization.model_validate(inner_org(created="2024-05-01T10:00:00"))
+    assert org.created.tzinfo is UTC
+    offset = m.InnerOrganization.model_validate(inner_org(created="2024-05-01T10:00:00+02:00"))
+    assert offset.created.utcoffset() is not None and offset.created.utcoffset().total_seconds() == 7200  # type: ignore[union-attr]
+
+
+def test_new_enum_values_do_not_break_parsing() -> None:
+    user = m.WhitelabelUser.model_validate(
+        {
+            "id": 1,
+            "username": "u",
+            "email": "e",
+            "name": "n",
+            "created": "2024-01-01T00:00:00Z",
+            "tier": "galactic",
+        }
+    )
+    assert user.tier == "galactic" and user.tier not in m.USER_TIERS
+
+
+def test_optional_fields_default_to_none() -> None:
+    info = m.InnerOrganizationInfo.model_validate({"success": True})
+    assert info.daily_metrics is None and info.entitlement_limits is None and info.total_compute_time is None
+
+
+def test_missing_required_field_is_reported_by_alias_path() -> None:
+    body = {"success": True, "total": 2, "organizations": [inner_org(), inner_org(id=2, created=None)]}
+    with pytest.raises(ValidationError) as info:
+        m.InnerOrganizationsPage.model_validate(body)
+    assert info.value.errors()[0]["loc"] == ("organizations", 1, "created")
+
+
+def test_required_but_nullable_must_be_present() -> None:
+    """`whitelabelId` on Project is required and nullable (spec): null is fine, absence is not."""
+    with pytest.raises(ValidationError) as info:
+        m.Project.model_validate({"id": 1})
+    assert any(e["loc"] == ("whitelabelId",) for e in info.value.errors())
+
+
+def test_sandbox_world_rows_parse(sandbox: Sandbox) -> None:
+    """Every row of the seeded world parses as its list model (the client tests cover the responses)."""
+    world = sandbox.world
+    for row in world.inner_organizations:
+        m.InnerOrganization.model_validate(row)
+    for row in world.whitelabel_users:
+        m.WhitelabelUser.model_validate(row)
+    for row in world.whitelabel_projects:
+        m.AdminProject.model_validate(row)

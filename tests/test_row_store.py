@@ -1,0 +1,168 @@
+"""RowStore: filter as you type, stable sort, pages appended while filtered and sorted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from widgets.formatting import format_count
+from widgets.row_store import Column, RowStore
+
+COLUMNS = [
+    Column("id", "ID", align="right"),
+    Column("name", "Name"),
+    Column("email", "Email"),
+    Column("created", "Created"),
+    Column("projects", "Projects", align="right", format=format_count),
+    Column("entitlementLimits.numberOfUsers", "Users", align="right"),
+]
+
+
+def user(i: int, name: str, *, email: str | None = None, created: Any = None, projects: Any = None,
+         users: Any = None) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": i, "name": name, "email": email or f"{name.split()[0].lower()}@mail.test"}
+    if created is not None:
+        row["created"] = created
+    if projects is not None:
+        row["projects"] = projects
+    if users is not None:
+        row["entitlementLimits"] = {"numberOfUsers": users}
+    return row
+
+
+def store_of(*rows: dict[str, Any]) -> RowStore:
+    return RowStore(COLUMNS, rows)
+
+
+def names(store: RowStore) -> list[str]:
+    return [store.row(i)["name"] for i in range(len(store))]
+
+
+def test_filter_users_by_email_case_insensitively() -> None:
+    store = store_of(user(1, "Ada Lovelace"), user(2, "Grace Hopper", email="GRACE@navy.example"), user(3, "Alan"))
+    store.set_filter("navy")
+    assert names(store) == ["Grace Hopper"]
+    assert len(store) == 1
+    assert store.total == 3
+    store.set_filter("grace@NAVY")
+    assert names(store) == ["Grace Hopper"]
+
+
+def test_filter_matches_formatted_text_not_raw_values() -> None:
+    store = store_of(user(1, "A", projects=12345), user(2, "B", projects=5))
+    store.set_filter("12,345")
+    assert names(store) == ["A"]
+
+
+def test_filter_does_not_match_across_cells() -> None:
+    store = store_of(user(1, "Ada", email="x@y"))
+    store.set_filter("ada x@y")
+    assert len(store) == 0
+
+
+def test_narrowing_filter_searches_previous_matches_and_widening_restores() -> None:
+    store = store_of(*(user(i, f"user{i}") for i in range(200)))
+    store.set_filter("user1")
+    assert len(store) == 111  # user1, user10-19, user100-199
+    store.set_filter("user19")
+    assert names(store) == ["user19", *(f"user{i}" for i in range(190, 200))]
+    store.set_filter("user1")
+    assert len(store) == 111
+    store.set_filter("")
+    assert len(store) == 200
+
+
+def test_dotted_keys_reach_nested_values() -> None:
+    column = Column("entitlementLimits.numberOfUsers", "Users")
+    assert column.value({"entitlementLimits": {"numberOfUsers": 7}}) == 7
+    assert column.value({"entitlementLimits": None}) is None
+    assert column.value({}) is None
+    assert column.text({"entitlementLimits": {"numberOfUsers": 7}}) == "7"
+
+
+def test_sort_numbers_numerically_with_missing_last_both_ways() -> None:
+    store = store_of(user(1, "a", users=10), user(2, "b"), user(3, "c", users=9), user(4, "d", users=100))
+    store.sort_by("entitlementLimits.numberOfUsers")
+    assert names(store) == ["c", "a", "d", "b"]
+    store.sort_by("entitlementLimits.numberOfUsers", reverse=True)
+    assert names(store) == ["d", "a", "c", "b"]
+
+
+def test_sort_strings_case_folded_and_stable() -> None:
+    store = store_of(user(1, "beta"), user(2, "Alpha"), user(3, "alpha"), user(4, "Beta"))
+    store.sort_by("name")
+    assert names(store) == ["Alpha", "alpha", "beta", "Beta"]
+    store.sort_by("name", reverse=True)
+    assert names(store) == ["beta", "Beta", "Alpha", "alpha"]
+
+
+def test_sort_dates_as_dates() -> None:
+    store = store_of(
+        user(1, "late", created="2026-11-24T13:05:00.000Z"),
+        user(2, "early", created="2026-11-24T15:00:00+05:00"),  # 10:00 UTC
+        user(3, "dt", created=datetime(2026, 11, 24, 11, 0, tzinfo=UTC)),
+        user(4, "none"),
+    )
+    store.sort_by("created")
+    assert names(store) == ["early", "dt", "late", "none"]
+
+
+def test_sort_by_none_restores_arrival_order() -> None:
+    store = store_of(user(1, "b"), user(2, "a"), user(3, "c"))
+    store.sort_by("name")
+    store.sort_by(None)
+    assert names(store) == ["b", "a", "c"]
+
+
+def test_custom_sort_key_gets_the_value() -> None:
+    column = Column("tags", "Tags", sort_key=len)
+    store = RowStore([Column("name", "Name"), column], [{"name": "two", "tags": ["a", "b"]}, {"name": "one",
+                                                                                           "tags": ["a"]}])
+    store.sort_by("tags")
+    assert names(store) == ["one", "two"]
+
+
+def test_append_keeps_sort_and_filter() -> None:
+    store = store_of(user(1, "carol", users=3), user(2, "alice", users=1), user(3, "bob", users=2))
+    store.sort_by("entitlementLimits.numberOfUsers", reverse=True)
+    store.set_filter("o")
+    assert names(store) == ["carol", "bob"]
+    store.extend([user(4, "olga", users=5), user(5, "zed", users=9), user(6, "otto", users=0)])
+    assert names(store) == ["olga", "carol", "bob", "otto"]
+    assert store.total == 6
+    store.set_filter("")
+    assert names(store) == ["zed", "olga", "carol", "bob", "alice", "otto"]
+
+
+def test_append_without_sort_keeps_arrival_order_and_filter() -> None:
+    store = store_of(user(1, "ann"), user(2, "bo"))
+    store.set_filter("n")
+    store.extend([user(3, "nina"), user(4, "zed")])
+    assert names(store) == ["ann", "nina"]
+
+
+def test_row_identity_survives_sorting() -> None:
+    store = store_of(user(1, "b"), user(2, "a"))
+    row_id = store.row_id(0)
+    store.sort_by("name")
+    assert store.position_of(row_id) == 1
+    store.set_filter("a@")
+    assert store.position_of(row_id) is None
+
+
+def test_search_index_builds_in_steps() -> None:
+    store = store_of(*(user(i, f"user{i}") for i in range(10)))
+    assert store.index_pending == 10
+    assert not store.build_index(4)
+    assert store.index_pending == 6
+    store.set_filter("user7")  # a filter finishes the index itself
+    assert store.index_pending == 0
+    assert names(store) == ["user7"]
+
+
+def test_hostile_text_is_cleaned_in_display_and_search() -> None:
+    row = {"id": 1, "name": "Evil\x1b]52;c;Zm9v\x07 Corp\n[@click=app.quit]x[/]"}
+    store = RowStore(COLUMNS, [row])
+    assert store.columns[1].text(row) == "Evil Corp [@click=app.quit]x[/]"
+    store.set_filter("evil corp")
+    assert len(store) == 1

@@ -1,0 +1,227 @@
+"""A small disk cache of raw API bodies: one JSON file per request, one directory per (endpoint, credential).
+
+Why hand-written and not `diskcache`: see docs/CACHE.md. In short: plain JSON files (never pickle), 0600/0700
+modes set explicitly, atomic replace per entry, and an LRU size bound in about 150 lines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+__all__ = ["CacheEntry", "CacheInfo", "DiskCache", "entry_key", "namespace_id"]
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+_HEX = set("0123456789abcdef")
+_TMP_PREFIX = ".tmp-"
+_STALE_TMP_S = 3600.0
+
+
+def namespace_id(endpoint: str, credential: str | None) -> str:
+    """SHA-256 of endpoint + credential: two profiles never share (or see) each other's entries."""
+    material = f"{endpoint.rstrip('/')}\0{credential or ''}".encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def entry_key(path: str, query: dict[str, Any] | None = None) -> str:
+    """SHA-256 of the request path and its sorted query (None values dropped)."""
+    return hashlib.sha256(canonical_request(path, query).encode()).hexdigest()
+
+
+def canonical_request(path: str, query: dict[str, Any] | None = None) -> str:
+    """`/api/x?a=1&b=2`: the path and sorted query, the only request detail stored in an entry."""
+    items = sorted((k, _query_value(v)) for k, v in (query or {}).items() if v is not None)
+    if not items:
+        return path
+    return path + "?" + "&".join(f"{k}={v}" for k, v in items)
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    body: Any
+    fetched_at: float
+    path: str
+
+    @property
+    def age_s(self) -> float:
+        return max(0.0, time.time() - self.fetched_at)
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    directory: Path
+    namespaces: int
+    entries: int
+    bytes: int
+    max_bytes: int
+
+
+class DiskCache:
+    """Raw JSON bodies on disk. Safe for several eiscope processes at once; never raises on a bad entry."""
+
+    def __init__(
+        self, directory: str | os.PathLike[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    ):
+        if directory is None:
+            directory = os.environ.get("EISCOPE_CACHE_DIR") or platformdirs.user_cache_dir("eiscope")
+        self.directory = Path(directory)
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._approx_bytes: int | None = None  # None until the first scan
+
+    @classmethod
+    def default(cls, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DiskCache:
+        """The user's cache dir (or EISCOPE_CACHE_DIR)."""
+        return cls(max_bytes=max_bytes)
+
+    # ------------------------------------------------------------ entries
+
+    def _entry_path(self, namespace: str, key: str) -> Path:
+        return self.directory / namespace / f"{key}.json"
+
+    def get(self, namespace: str, key: str) -> CacheEntry | None:
+        """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
+        path = self._entry_path(namespace, key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            doc = json.loads(data)
+            entry = CacheEntry(body=doc["body"], fetched_at=float(doc["fetched_at"]), path=str(doc["path"]))
+        except (ValueError, KeyError, TypeError):
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # mtime = last use: the LRU order
+        return entry
+
+    def put(self, namespace: str, key: str, path: str, body: Any, fetched_at: float | None = None) -> None:
+        """Write an entry atomically (temp file in the same dir, fsync, os.replace); errors are swallowed."""
+        doc = {"path": path, "fetched_at": time.time() if fetched_at is None else fetched_at, "body": body}
+        data = json.dumps(doc, separators=(",", ":")).encode()
+        ns_dir = self.directory / namespace
+        try:
+            self._ensure_dir(self.directory)
+            self._ensure_dir(ns_dir)
+            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=ns_dir)  # mkstemp creates 0600
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self._entry_path(namespace, key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return  # a full or read-only disk must not break browsing
+        self._account(len(data))
+
+    def delete(self, namespace: str, key: str) -> None:
+        with contextlib.suppress(OSError):
+            self._entry_path(namespace, key).unlink()
+
+    @staticmethod
+    def _ensure_dir(path: Path) -> None:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.stat().st_mode & 0o777 != 0o700:
+            os.chmod(path, 0o700)
+
+    # ------------------------------------------------------------ size bound
+
+    def _account(self, added: int) -> None:
+        with self._lock:
+            if self._approx_bytes is None:
+                self._approx_bytes = sum(size for _, _, size in self._scan())
+            else:
+                self._approx_bytes += added
+            if self._approx_bytes > self.max_bytes:
+                self._approx_bytes = self._evict(int(self.max_bytes * 0.9))
+
+    def _scan(self) -> list[tuple[float, Path, int]]:
+        """(last use, path, size) of every entry; stale temp files of crashed writers are removed."""
+        found: list[tuple[float, Path, int]] = []
+        now = time.time()
+        for ns_dir in self._namespace_dirs():
+            with os.scandir(ns_dir) as it:
+                for item in it:
+                    try:
+                        st = item.stat()
+                    except OSError:
+                        continue
+                    if item.name.startswith(_TMP_PREFIX):
+                        if now - st.st_mtime > _STALE_TMP_S:
+                            with contextlib.suppress(OSError):
+                                os.unlink(item.path)
+                        continue
+                    if item.name.endswith(".json"):
+                        found.append((st.st_mtime, Path(item.path), st.st_size))
+        return found
+
+    def _evict(self, target: int) -> int:
+        """Delete least recently used entries until the total is at most `target`; return the new total."""
+        entries = sorted(self._scan())
+        total = sum(size for _, _, size in entries)
+        for _, path, size in entries:
+            if total <= target:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+        return total
+
+    # ------------------------------------------------------------ management
+
+    def _namespace_dirs(self) -> list[Path]:
+        """Only directories that look like ours (64 hex chars): clear() never touches anything else."""
+        try:
+            children = list(self.directory.iterdir())
+        except OSError:
+            return []
+        return [p for p in children if len(p.name) == 64 and set(p.name) <= _HEX and p.is_dir()]
+
+    def info(self) -> CacheInfo:
+        entries = self._scan()
+        return CacheInfo(
+            directory=self.directory,
+            namespaces=len(self._namespace_dirs()),
+            entries=len(entries),
+            bytes=sum(size for _, _, size in entries),
+            max_bytes=self.max_bytes,
+        )
+
+    def clear(self, namespace: str | None = None) -> int:
+        """Delete every entry (or one namespace's); return how many entries were deleted."""
+        removed = 0
+        for ns_dir in self._namespace_dirs():
+            if namespace is not None and ns_dir.name != namespace:
+                continue
+            for item in ns_dir.iterdir():
+                if item.name.endswith(".json") or item.name.startswith(_TMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        item.unlink()
+                        removed += item.name.endswith(".json")
+            with contextlib.suppress(OSError):
+                ns_dir.rmdir()
+        with self._lock:
+            self._approx_bytes = None
+        return removed

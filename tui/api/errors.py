@@ -1,0 +1,181 @@
+"""One error hierarchy for everything the Studio API can do wrong.
+
+Each error carries `.message` (a sentence for a person) and `.hint` (what to do next), written here once so
+the screens, the flash line and `eiscope export` all say the same thing. No message, repr or exception
+argument ever contains a credential: errors are built from the request path, the status and the API's own
+error text, and the client redacts the key from that text before it gets here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "BadResponseError",
+    "ForbiddenError",
+    "NetworkError",
+    "NotFoundError",
+    "NotWhitelabelAdminError",
+    "OfflineCacheMissError",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "ServerError",
+    "describe_age",
+    "offline_notice",
+]
+
+
+def describe_age(age_s: float) -> str:
+    """Say how old cached data is the way a person would ("12 min ago"), for flash lines and warnings."""
+    age = max(0.0, age_s)
+    if age < 60:
+        return f"{int(age)} s ago"
+    if age < 3600:
+        return f"{int(age // 60)} min ago"
+    if age < 86400:
+        return f"{int(age // 3600)} h ago"
+    return f"{int(age // 86400)} d ago"
+
+
+def offline_notice(age_s: float) -> str:
+    """The one sentence shown when cached data stands in for the network."""
+    return f"showing cached data from {describe_age(age_s)}"
+
+
+class ApiError(Exception):
+    """Base of every error the data layer raises; catch this in one place per screen."""
+
+    default_message = "the Studio API request failed"
+    default_hint = ""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        path: str | None = None,
+        api_error: str | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.hint = hint if hint is not None else self.default_hint
+        self.status = status
+        self.path = path
+        self.api_error = api_error
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status!r}, path={self.path!r})"
+
+    def one_line(self) -> str:
+        """Message and hint in one line, for stderr and the flash line."""
+        return f"{self.message} {self.hint}".strip()
+
+
+class AuthError(ApiError):
+    """401: the credential was rejected (or none was configured)."""
+
+    default_message = "401: the API key was rejected."
+    default_hint = "Check EI_API_KEY, --api-key or the profile's api_key."
+
+    @classmethod
+    def jwt_rejected(cls, path: str, api_error: str | None = None) -> AuthError:
+        """The JWT variant: /api/user needs a user token, not an API key."""
+        return cls(
+            "401: the JWT token was rejected.",
+            hint="Check EI_JWT_TOKEN, --jwt-token or the profile's jwt_token.",
+            status=401,
+            path=path,
+            api_error=api_error,
+        )
+
+    @classmethod
+    def missing(cls) -> AuthError:
+        """No credential at all: say so before any request goes out."""
+        return cls(
+            "no API key is configured.",
+            hint="Set EI_API_KEY, pass --api-key, or give the profile an api_key or api_key_command.",
+        )
+
+
+class ForbiddenError(ApiError):
+    """403: the credential is valid but may not see this resource."""
+
+    default_message = "403: this API key may not access that resource."
+    default_hint = "Use an API key of an admin of this organization."
+
+
+class NotWhitelabelAdminError(ForbiddenError):
+    """403 on a /whitelabel route: the organization is not the owner of a white label."""
+
+    default_message = "403 on /whitelabel: this organization is not a white-label admin organization"
+    default_hint = "Use an API key of the organization that owns the white label (an admin key)."
+
+
+class NotFoundError(ApiError):
+    """404: no such organization, user, project or route."""
+
+    default_message = "404: not found."
+    default_hint = "Check the id; it may have been deleted or belong to another organization."
+
+
+class RateLimitedError(ApiError):
+    """429 that outlasted the retry budget; `retry_after_s` says when to try again (None if unknown)."""
+
+    default_message = "429: the Studio API is rate limiting this key."
+    default_hint = "Wait a little and try again."
+
+    def __init__(self, message: str | None = None, *, retry_after_s: float | None = None, **kw: Any) -> None:
+        self.retry_after_s = retry_after_s
+        if message is None and retry_after_s is not None:
+            message = f"429: the Studio API is rate limiting this key; retry in {retry_after_s:g} s."
+        if "hint" not in kw and retry_after_s is not None:
+            kw["hint"] = f"Try again after {retry_after_s:g} s."
+        super().__init__(message, **kw)
+
+
+class ServerError(ApiError):
+    """5xx from the server (after retries for 502/503/504; 500 is not retried)."""
+
+    default_message = "the Studio API had a server error."
+    default_hint = "Try again later; if it persists, check https://status.edgeimpulse.com."
+
+
+class NetworkError(ApiError):
+    """Could not connect or the connection broke (after retries)."""
+
+    default_message = "could not reach the Studio API."
+    default_hint = "Check the network, or the endpoint (--endpoint, EI_API_ENDPOINT, the profile's endpoint)."
+
+
+class RequestTimeoutError(ApiError):
+    """The server did not answer within the timeout (after retries)."""
+
+    default_message = "the Studio API did not answer in time."
+    default_hint = "Try again; the network or the server may be slow."
+
+
+class BadResponseError(ApiError):
+    """A body we cannot use: not JSON, `success: false` on 200, or a required field missing or malformed."""
+
+    default_message = "the Studio API sent a response eiscope cannot read."
+    default_hint = "Press r to view the raw JSON; report it if it keeps happening."
+
+    def __init__(
+        self, message: str | None = None, *, field_path: str | None = None, raw: Any = None, **kw: Any
+    ) -> None:
+        self.field_path = field_path
+        self.raw = raw
+        super().__init__(message, **kw)
+
+
+class OfflineCacheMissError(ApiError):
+    """Offline (by choice or not) and nothing cached for this request."""
+
+    default_message = "offline, and nothing is cached for this view."
+    default_hint = "Run once with the network (without --offline) to fill the cache."

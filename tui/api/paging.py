@@ -1,0 +1,96 @@
+"""Concurrent paging over the white-label list endpoints (`limit`/`offset`, `total` in every page).
+
+The first page gives the total; the remaining pages are requested at once and the client's in-flight limit
+decides how many really run together. Pages are yielded as they complete, not in offset order: a screen
+appends rows as they arrive, and `offset` says where each page belongs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from tui.api.errors import ApiError
+
+__all__ = ["PAGED_KINDS", "Page", "iter_pages"]
+
+T = TypeVar("T")
+
+# kind -> name of the list field in the page body
+PAGED_KINDS: dict[str, str] = {
+    "inner_organizations": "organizations",
+    "whitelabel_users": "users",
+    "whitelabel_projects": "projects",
+}
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: its rows as models and as the raw dicts, where it sits, and where it came from."""
+
+    items: list[T]
+    raw_items: list[dict[str, Any]]
+    offset: int
+    total: int
+    from_cache: bool = False
+    age_s: float = 0.0
+    offline: bool = False
+    error: ApiError | None = field(default=None, repr=False)
+
+
+# fetch(offset, limit) -> a Fetched page body (value has `.total` and the list field), or None (cache miss)
+PageFetcher = Callable[[int, int], Awaitable[Any]]
+
+
+def _to_page(fetched: Any, list_field: str, offset: int) -> Page[Any]:
+    return Page(
+        items=list(getattr(fetched.value, list_field)),
+        raw_items=list(fetched.raw.get(list_field) or []),
+        offset=offset,
+        total=fetched.value.total,
+        from_cache=fetched.from_cache,
+        age_s=fetched.age_s,
+        offline=fetched.offline,
+        error=fetched.error,
+    )
+
+
+async def iter_pages(
+    fetch: PageFetcher, list_field: str, page_size: int, *, concurrent: bool = True
+) -> AsyncIterator[Page[Any]]:
+    """Yield every page of a list once. `concurrent=False` (the cache source) reads the pages in order."""
+    first = await fetch(0, page_size)
+    if first is None:
+        return
+    page = _to_page(first, list_field, 0)
+    yield page
+    total = page.total
+    # A server that caps `limit` below page_size answers with fewer rows: step by what it really gives.
+    step = page_size
+    if 0 < len(page.items) < min(page_size, total):
+        step = len(page.items)
+    offsets = list(range(step, total, step))
+    if not offsets:
+        return
+    if not concurrent:
+        for offset in offsets:
+            fetched = await fetch(offset, step)
+            if fetched is not None:
+                yield _to_page(fetched, list_field, offset)
+        return
+
+    async def one(offset: int) -> tuple[int, Any]:
+        return offset, await fetch(offset, step)
+
+    tasks = [asyncio.ensure_future(one(offset)) for offset in offsets]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            offset, fetched = await next_done
+            if fetched is not None:
+                yield _to_page(fetched, list_field, offset)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,111 @@
+"""The eiscope App: the screen stack, the keys that work everywhere, the command palette and the client."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from screens.jump import EntityIndex, JumpProvider
+from tui.api.cache import DiskCache
+from tui.api.client import ClientSettings, StudioClient
+from tui.sandbox.server import Sandbox
+
+STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
+
+
+class EiscopeApp(App[None]):
+    """Opens an organization (or the list of them), or the welcome screen when there is no credential."""
+
+    TITLE = "eiscope"
+    CSS_PATH = STYLES
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False),
+    ]
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        org_id: int | None = None,
+        cache: DiskCache | None = None,
+        sandbox: Sandbox | None = None,
+        welcome: bool = False,
+        config_path: str = "config.toml",
+        demo_scale: str = "demo",
+    ) -> None:
+        super().__init__()
+        self.started = time.perf_counter()
+        self.settings = settings
+        self.org_id = org_id
+        self.cache = cache
+        self.sandbox = sandbox
+        self.welcome = welcome
+        self.config_path = config_path
+        self.demo_scale = demo_scale
+        self.index = EntityIndex()
+        self.client = StudioClient(settings, cache)
+        self.startup_ms: float | None = None
+
+    def on_mount(self) -> None:
+        self.open_home()
+        self.startup_ms = (time.perf_counter() - self.started) * 1000
+        self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
+
+    def open_home(self) -> None:
+        """The first screen: welcome without a key, the organization with one, else the organizations list."""
+        from screens.organization import OrganizationScreen
+        from screens.organizations import OrganizationsScreen
+        from screens.welcome import WelcomeScreen
+
+        if self.welcome:
+            self.push_screen(WelcomeScreen(self.config_path))
+        elif self.org_id is not None:
+            self.push_screen(OrganizationScreen(self.org_id))
+        else:
+            self.push_screen(OrganizationsScreen())
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+    def start_demo(self) -> None:
+        """From the welcome screen: start the sandbox in-process and browse it."""
+        from screens.organization import OrganizationScreen
+
+        if self.sandbox is None:
+            self.sandbox = Sandbox(scale=self.demo_scale).start()
+        old = self.client
+        self.settings = ClientSettings(endpoint=self.sandbox.url, api_key=self.sandbox.admin_key)
+        self.client = StudioClient(self.settings, self.cache)
+        self.run_worker(old.aclose(), exit_on_error=False)
+        self.welcome = False
+        self.org_id = self.sandbox.owner_org_id
+        self.switch_screen(OrganizationScreen(self.org_id))
+
+    def open_entity(self, kind: str, org_id: int, row: dict[str, Any]) -> None:
+        """Open what the palette found: the same screens a list's enter opens."""
+        from screens.inner_org import InnerOrganizationScreen
+        from screens.organization import OrganizationScreen
+        from screens.project import ProjectScreen
+        from screens.user import UserScreen
+
+        if kind == "organization":
+            self.push_screen(OrganizationScreen(int(row["id"]), row.get("name")))
+        elif kind == "inner-orgs":
+            self.push_screen(InnerOrganizationScreen(org_id, row))
+        elif kind in ("users", "wl-users"):
+            self.push_screen(UserScreen(org_id, row, whitelabel=self._is_whitelabel(org_id)))
+        elif kind == "projects":
+            self.push_screen(ProjectScreen(org_id, row, whitelabel=self._is_whitelabel(org_id)))
+        elif kind == "wl-projects":
+            self.push_screen(ProjectScreen(org_id, row, whitelabel=True, fetch=True))
+
+    def _is_whitelabel(self, org_id: int) -> bool:
+        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.lists)

@@ -1,0 +1,86 @@
+"""The `eiscope` command: arguments → the browser, the sandbox, a headless export, or the cache tools."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say which API, which credential and which organization (browser and export)."""
+    group = parser.add_argument_group("connection (flags beat the environment, which beats the profile)")
+    group.add_argument("--profile", help="profile from config.toml (or EI_PROFILE)")
+    group.add_argument(
+        "--endpoint", help="API endpoint (or EI_API_ENDPOINT; default https://studio.edgeimpulse.com/v1)"
+    )
+    group.add_argument("--api-key", help="organization API key (or EI_API_KEY, or the profile)")
+    group.add_argument("--org", type=int, help="organization id to open (or EI_ORG_ID, or the profile)")
+    group.add_argument("--offline", action="store_true", help="use the disk cache only, never the network")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eiscope",
+        description="A keyboard-driven terminal browser for Edge Impulse organizations and white labels.",
+    )
+    parser.add_argument("--version", action="version", version=f"eiscope {__version__}")
+    _connection_options(parser)
+    demo = parser.add_argument_group("demo")
+    demo.add_argument("--demo", action="store_true", help="browse a seeded sandbox started in-process")
+    demo.add_argument(
+        "--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="seed of the demo world")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    from tui.sandbox import cli as sandbox_cli
+
+    sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
+    sandbox_cli.add_arguments(sandbox)
+
+    export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
+    _connection_options(export)
+    export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
+    export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
+    export.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+
+    cache = commands.add_parser("cache", help="show or clear the disk cache")
+    cache.add_argument("action", choices=("info", "clear"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "sandbox":
+        from tui.sandbox import cli as sandbox_cli
+
+        return sandbox_cli.run(args)
+    if args.command == "export":
+        if args.kind in ("inner-org", "metrics") and args.id is None:
+            parser.error(f"export {args.kind} needs an inner organization id")
+        from tui.commands import run_export_command
+
+        return run_export_command(args)
+    if args.command == "cache":
+        from tui.commands import run_cache_command
+
+        return run_cache_command(args)
+    from tui.commands import run_browser
+
+    return run_browser(args, dict(os.environ))
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,249 @@
+"""`eiscope export`: the same data as the screens, as JSON, JSON lines or CSV, for scripts.
+
+Output keeps the API's own field names (the raw bodies, not our models). Export never falls back to cached
+data silently: it reads the network (and refreshes the cache) unless `--offline` asks for the cache.
+Errors are one line on stderr and an exit code a script can branch on:
+0 ok · 1 other API error · 2 usage · 3 auth or forbidden · 4 not found · 5 network, server or rate limit after
+retries (and offline with nothing cached).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from tui.api.cache import DiskCache
+from tui.api.client import StudioClient
+from tui.api.errors import (
+    ApiError,
+    AuthError,
+    ForbiddenError,
+    NetworkError,
+    NotFoundError,
+    OfflineCacheMissError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+)
+from tui.config import ResolvedSettings
+
+__all__ = [
+    "EXPORT_KINDS",
+    "FORMATS",
+    "ExportRequest",
+    "cache_clear",
+    "cache_info",
+    "make_cache",
+    "run_export",
+]
+
+EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
+FORMATS = ("json", "jsonl", "csv")
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
+
+
+class UsageError(Exception):
+    """A request that cannot be run as given (exit 2)."""
+
+
+@dataclass
+class ExportRequest:
+    """What to export. `org_id` overrides the settings' org; `target_id`: the ID for inner-org and metrics."""
+
+    kind: str
+    format: str = "json"
+    org_id: int | None = None
+    target_id: int | None = None
+
+
+def make_cache(settings: ResolvedSettings) -> DiskCache:
+    """The disk cache the settings point at (EISCOPE_CACHE_DIR or the user cache dir)."""
+    return DiskCache(settings.cache_dir, max_bytes=settings.cache_max_bytes)
+
+
+def exit_code_for(error: ApiError) -> int:
+    """The exit code a script sees for an API error."""
+    if isinstance(error, AuthError | ForbiddenError):
+        return EXIT_AUTH
+    if isinstance(error, NotFoundError):
+        return EXIT_NOT_FOUND
+    if isinstance(
+        error, NetworkError | RequestTimeoutError | ServerError | RateLimitedError | OfflineCacheMissError
+    ):
+        return EXIT_NETWORK
+    return EXIT_API
+
+
+def _one_line(text: str, settings: ResolvedSettings) -> str:
+    """Single line, no control characters, no secrets (the errors never hold one; this is the last guard)."""
+    for secret in (settings.api_key, settings.jwt_token):
+        if secret:
+            text = text.replace(secret, "***")
+    return " ".join(_clean(text).split())
+
+
+def _clean(value: object) -> str:
+    from tui.safe_text import clean  # imported late: a leaf module owned by another engineer
+
+    return clean(value)
+
+
+# ---------------------------------------------------------------- fetching
+
+
+async def _resolve_org(client: StudioClient, request: ExportRequest, settings: ResolvedSettings) -> int:
+    org = request.org_id or settings.org_id
+    if org:
+        return org
+    fetched = await client.organizations()
+    assert fetched is not None
+    orgs = fetched.value.organizations
+    if len(orgs) == 1:
+        return orgs[0].id
+    raise UsageError("no organization given: pass --org ID or set EI_ORG_ID (or the profile's org)")
+
+
+async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
+    """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them."""
+    cache = None if settings.no_cache else make_cache(settings)
+    client_settings = settings.client_settings(cache_fallback=False)
+    async with StudioClient(client_settings, cache) as client:
+        kind = request.kind
+        if kind == "orgs":
+            fetched = await client.organizations()
+            assert fetched is not None
+            return fetched.raw.get("organizations", [])
+        if kind in ("inner-org", "metrics") and request.target_id is None:
+            raise UsageError(f"export {kind} needs an inner organization ID")
+        org = await _resolve_org(client, request, settings)
+        if kind in ("users", "datasets"):
+            info = await client.organization_info(org)
+            assert info is not None
+            if kind == "users":
+                return (info.raw.get("organization") or {}).get("users", [])
+            return info.raw.get("datasets", [])
+        if kind == "projects":
+            projects = await client.organization_projects(org)
+            assert projects is not None
+            return projects.raw.get("projects", [])
+        if kind == "inner-orgs":
+            pages = [page async for page in client.pages("inner_organizations", org)]
+            rows: list[dict[str, Any]] = []
+            seen: set[Any] = set()
+            for page in sorted(pages, key=lambda p: p.offset):
+                for row in page.raw_items:
+                    if row.get("id") not in seen:  # rows shifting between pages must not appear twice
+                        seen.add(row.get("id"))
+                        rows.append(row)
+            return rows
+        assert request.target_id is not None
+        inner = await client.inner_organization(org, request.target_id)
+        assert inner is not None
+        if kind == "inner-org":
+            return {k: v for k, v in inner.raw.items() if k not in ("success", "error")}
+        return inner.raw.get("dailyMetrics") or []
+
+
+# ---------------------------------------------------------------- formats
+
+
+def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted columns (`entitlementLimits.totalStorage`); lists become JSON strings."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return _clean(value) if isinstance(value, str) else str(value)
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first)"""
+    rows = list(rows)
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+    else:
+        flat = [flatten(row) for row in rows]
+        columns: dict[str, None] = {}
+        for row in flat:
+            columns.update(dict.fromkeys(row))
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([_clean(c) for c in columns])
+        for row in flat:
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
+
+
+def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
+    """Run one export; return the exit code. Errors go to `err` as one line, never a traceback or a key."""
+    if args.kind not in EXPORT_KINDS:
+        err.write(f"eiscope: unknown export {args.kind!r}; expected one of {', '.join(EXPORT_KINDS)}\n")
+        return EXIT_USAGE
+    if args.format not in FORMATS:
+        err.write(f"eiscope: unknown format {args.format!r}; expected one of {', '.join(FORMATS)}\n")
+        return EXIT_USAGE
+    try:
+        data = asyncio.run(_collect(args, settings))
+    except UsageError as exc:
+        err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
+        return EXIT_USAGE
+    except ApiError as exc:
+        err.write(f"eiscope: {_one_line(exc.one_line(), settings)}\n")
+        return exit_code_for(exc)
+    if args.format == "json" and isinstance(data, dict):
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        write_rows([data] if isinstance(data, dict) else data, args.format, out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- cache management
+
+
+def _human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
+    """`eiscope cache info`: where the cache is and how big; returns the exit code."""
+    info = make_cache(settings).info()
+    out.write(
+        f"directory:  {info.directory}\n"
+        f"namespaces: {info.namespaces} (one per endpoint and credential)\n"
+        f"entries:    {info.entries}\n"
+        f"size:       {_human_bytes(info.bytes)} of {_human_bytes(info.max_bytes)}\n"
+    )
+    return EXIT_OK
+
+
+def cache_clear(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
+    """`eiscope cache clear`: delete every cached response (all profiles); returns the exit code."""
+    cache = make_cache(settings)
+    removed = cache.clear()
+    out.write(f"removed {removed} cached responses from {cache.directory}\n")
+    return EXIT_OK

@@ -1,0 +1,96 @@
+"""`eiscope sandbox`: run the sandbox in the foreground and say how to reach it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TextIO
+
+from tui.sandbox.faults import FaultConfig
+from tui.sandbox.server import Sandbox
+from tui.sandbox.world import SCALES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port to bind (0: any free port; default 8080)"
+    )
+    parser.add_argument(
+        "--scale", choices=sorted(SCALES), default="demo", help="size of the world (default demo)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="seed of the world: same seed, same data (default 7)"
+    )
+    parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
+    faults = parser.add_argument_group("faults (all off by default)")
+    faults.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer by this much")
+    faults.add_argument("--jitter-ms", type=float, default=0.0, help="vary the latency by up to ± this much")
+    faults.add_argument("--error-rate", type=float, default=0.0, help="share of answers that are 500/502/503")
+    faults.add_argument("--throttle-rate", type=float, default=0.0, help="share of answers that are 429")
+    faults.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds sent with a 429")
+    faults.add_argument(
+        "--rate-limit", type=float, default=None, help="requests per second before answering 429"
+    )
+    faults.add_argument("--slow-body-ms", type=float, default=0.0, help="trickle each body over this long")
+    faults.add_argument("--drop-rate", type=float, default=0.0, help="share of connections closed unanswered")
+    faults.add_argument(
+        "--false-success-rate", type=float, default=0.0, help="share of HTTP 200 answers with success: false"
+    )
+
+
+def faults_from(args: argparse.Namespace) -> FaultConfig:
+    for name in ("error_rate", "throttle_rate", "drop_rate", "false_success_rate"):
+        value = getattr(args, name)
+        if not 0.0 <= value <= 1.0:
+            raise SystemExit(f"eiscope sandbox: --{name.replace('_', '-')} must be between 0 and 1")
+    return FaultConfig(
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        error_rate=args.error_rate,
+        throttle_rate=args.throttle_rate,
+        retry_after_s=args.retry_after,
+        rate_limit_rps=args.rate_limit,
+        slow_body_ms=args.slow_body_ms,
+        drop_rate=args.drop_rate,
+        false_success_rate=args.false_success_rate,
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    started = time.perf_counter()
+    sandbox = Sandbox(
+        scale=args.scale,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        faults=faults_from(args),
+        api_key=args.api_key,
+    )
+    try:
+        sandbox.bind()
+    except OSError as error:
+        print(f"eiscope sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    world = sandbox.world
+    lines = [
+        f"eiscope sandbox ({args.scale} world, seed {args.seed}) ready in {time.perf_counter() - started:.2f} s",
+        f"  endpoint        {sandbox.url}",
+        f"  admin API key   {sandbox.admin_key}   (white-label owner organization {world.owner_org_id})",
+        f"  plain API key   {sandbox.plain_key}   (organization {world.plain_org_id}, not a white label)",
+        f"  JWT             {sandbox.jwt_token[:24]}…   (for /api/user; x-jwt-token)",
+        "",
+        f"  try: EI_API_ENDPOINT={sandbox.url} EI_API_KEY={sandbox.admin_key} eiscope",
+    ]
+    if sandbox.faults.any:
+        lines.append(f"  faults: {sandbox.faults}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        lines.append(f"  warning: listening on {args.host}, not loopback only")
+    lines.append("Ctrl+C stops it.")
+    print("\n".join(lines), file=out, flush=True)
+    try:
+        sandbox.serve_bound()
+    except KeyboardInterrupt:
+        print("\nsandbox stopped", file=out)
+    return 0

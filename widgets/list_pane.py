@@ -1,0 +1,148 @@
+"""A list view as k9s has it: the table, a filter line that opens with `/`, and a status line of counts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from widgets.notice import ErrorPanel, StatusLine
+from widgets.resource_table import ResourceTable
+from widgets.row_store import Column
+
+
+class ListPane(Vertical):
+    """Filter-as-you-type, sort and copy over one ResourceTable; knows nothing of where rows come from."""
+
+    DEFAULT_CSS = """
+    ListPane { height: 1fr; }
+    ListPane > ResourceTable { height: 1fr; }
+    ListPane > Input.list-filter { display: none; height: 1; border: none; padding: 0 1; }
+    ListPane > Input.list-filter.-open { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "open_filter", "Filter"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("S", "sort_reverse", "Reverse"),
+        Binding("c", "copy_row", "Copy row"),
+    ]
+
+    def __init__(
+        self, columns: Sequence[Column], noun: str, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._columns = list(columns)
+        self.noun = noun
+        self._expected: int | None = None
+        self._note = ""
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield ErrorPanel()
+        yield Input(placeholder=f"filter {self.noun}…  (esc clears)", classes="list-filter")
+        table = ResourceTable()
+        table.set_columns(self._columns)
+        table.empty_text = f"Loading {self.noun}…"
+        yield table
+        yield StatusLine(classes="list-status")
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one(Input).value
+
+    # -- data in -------------------------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[dict[str, Any]], *, expected: int | None = None) -> None:
+        """Replace every row (a fresh body), keeping filter and sort."""
+        self._loaded = True
+        self._expected = expected
+        self.query_one(ErrorPanel).clear()
+        self.table.set_rows(list(rows))
+        self._update_empty_text()
+        self.refresh_status()
+
+    def append_rows(self, rows: Sequence[dict[str, Any]], *, expected: int | None = None) -> None:
+        """Add a page of rows as it arrives."""
+        self._loaded = True
+        self._expected = expected
+        self.table.append_rows(list(rows))
+        self._update_empty_text()
+        self.refresh_status()
+
+    def set_note(self, note: str, *, stale: bool = False) -> None:
+        """Where the rows came from: 'live', 'cached 3 min ago · refreshing…'."""
+        self._note = note
+        self.refresh_status(stale=stale)
+
+    def show_error(self, title: str, message: str, hint: str) -> None:
+        self.query_one(ErrorPanel).show_error(title, message, hint)
+        if not self._loaded:
+            self.table.empty_text = ""
+            self.table.refresh()
+
+    def refresh_status(self, *, stale: bool = False) -> None:
+        table = self.table
+        shown, total = table.row_count, table.total_count
+        parts = [f"{shown:,} of {total:,} {self.noun}" if self.filter_text else f"{total:,} {self.noun}"]
+        if self._expected is not None and total < self._expected:
+            parts.append(f"loading {total:,} of {self._expected:,}")
+        if self._note:
+            parts.append(self._note)
+        self.query_one(StatusLine).show(" · ".join(parts), stale=stale)
+
+    def _update_empty_text(self) -> None:
+        needle = self.filter_text
+        self.table.empty_text = f"No {self.noun} match '{needle}'" if needle else f"No {self.noun}"
+
+    # -- keys ------------------------------------------------------------------------------------------------------
+
+    def action_open_filter(self) -> None:
+        field = self.query_one(Input)
+        field.add_class("-open")
+        field.focus()
+
+    @on(Input.Changed, ".list-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self._update_empty_text()
+        self.refresh_status()
+
+    @on(Input.Submitted, ".list-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        field = self.query_one(Input)
+        if event.key == "escape" and field.has_focus:
+            event.stop()
+            field.value = ""
+            field.remove_class("-open")
+            self.table.focus()
+
+    def action_sort_next(self) -> None:
+        self.table.cycle_sort()
+
+    def action_sort_reverse(self) -> None:
+        self.table.reverse_sort()
+
+    def action_copy_row(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("Nothing selected to copy", severity="warning")
+            return
+        self.app.copy_to_clipboard(json.dumps(row, ensure_ascii=True, sort_keys=True))
+        self.notify("Row copied to the clipboard (OSC 52)")
+
+    def focus_table(self) -> None:
+        self.table.focus()

@@ -1,0 +1,532 @@
+"""ResourceTable: a virtual table for 100,000 rows, on Textual's Line API.
+
+Textual's DataTable builds every row up front (about 1.8 s for 10,000 rows, and again on each filter
+keystroke). This table keeps the rows in a `RowStore` and renders only the lines on screen (`render_line`):
+each visible row becomes one Segment of pre-padded text, so a repaint costs the same at 10 rows or 100,000.
+The header stays on line 0; the body scrolls under it.
+
+Every cell goes through `tui.safe_text.clean` (inside `Column.text`) and is emitted as plain Segments, never
+parsed as markup, so `[@click=app.quit]` in an organization name is just text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.safe_text import clean
+from widgets.row_store import Column, Row, RowStore
+
+__all__ = ["Column", "ResourceTable"]
+
+MAX_AUTO_WIDTH = 40
+"""Widest a column gets from its data alone, so one long name does not push the others off screen."""
+MIN_SHRUNK_WIDTH = 6
+"""Narrowest a column gets when the table squeezes columns to fit the screen."""
+WIDTH_SAMPLE = 200
+"""How many rows are measured to size the columns."""
+INDEX_STEP = 1000
+"""Rows of search text built per idle step after the first paint (about 5 ms each)."""
+ELLIPSIS = "…"
+GAP = " "
+MARGIN = " "
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """Pad or truncate (with "…") one cell's text to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    if text.isascii():
+        size = len(text)
+        if size > width:
+            return text[: width - 1] + ELLIPSIS
+    else:
+        size = cell_len(text)
+        if size > width:
+            cropped = set_cell_size(text, width - 1)
+            return set_cell_size(cropped + ELLIPSIS, width)
+    if size == width:
+        return text
+    padding = " " * (width - size)
+    return padding + text if align == "right" else text + padding
+
+
+class ResourceTable(ScrollView, can_focus=True):
+    """A read-only table of API rows with a cursor, filter as you type and a one-column sort.
+
+    Give it columns (`set_columns`) and rows as dicts (`set_rows`, `append_rows` for pages). It never
+    calls the API and has no filter input of its own: the screen owns the Input and calls `set_filter`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "resource-table--header",
+        "resource-table--cursor",
+        "resource-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    ResourceTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        & > .resource-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .resource-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: bold;
+        }
+        &:focus > .resource-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .resource-table--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    class RowHighlighted(Message):
+        """The cursor moved to another row (also sent when new rows put a first row under the cursor)."""
+
+        def __init__(self, table: ResourceTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> ResourceTable:
+            """The table, so `@on(ResourceTable.RowHighlighted, "#users")` works."""
+            return self.table
+
+    class RowSelected(Message):
+        """The user pressed enter on a row (or clicked the row under the cursor)."""
+
+        def __init__(self, table: ResourceTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> ResourceTable:
+            """The table, so `@on(ResourceTable.RowSelected, "#users")` works."""
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        empty_text: str | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._store = RowStore(columns)
+        self._empty_text = empty_text
+        self._cursor = 0
+        self._highlighted_id: int | None = None
+        self._natural: list[int] = []
+        self._sampled = 0
+        self._widths: list[int] = []
+        self._layout_width = -1
+        self._line_width = 0
+        self._index_scheduled = False
+        self._measure_columns()
+
+    # -- public API ---------------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> RowStore:
+        """The rows behind the table (read it; change rows through the table so it repaints)."""
+        return self._store
+
+    @property
+    def columns(self) -> list[Column]:
+        """The columns, in display order."""
+        return self._store.columns
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown (matching the filter)."""
+        return len(self._store)
+
+    @property
+    def total_count(self) -> int:
+        """Rows held, filter or not."""
+        return self._store.total
+
+    @property
+    def cursor_index(self) -> int:
+        """Position of the cursor among the shown rows (0 when there are none)."""
+        return self._cursor
+
+    @property
+    def cursor_row(self) -> Row | None:
+        """The row under the cursor, or None when nothing is shown."""
+        if not len(self._store):
+            return None
+        return self._store.row(self._cursor)
+
+    @property
+    def filter_text(self) -> str:
+        """The current filter."""
+        return self._store.filter_text
+
+    @property
+    def sort_key(self) -> str | None:
+        """Key of the sort column, None when rows are in arrival order."""
+        return self._store.sort_key
+
+    @property
+    def sort_reverse(self) -> bool:
+        """True when sorted descending."""
+        return self._store.sort_reverse
+
+    @property
+    def empty_text(self) -> str:
+        """What the table says when no row is shown."""
+        if self._empty_text is not None:
+            return self._empty_text
+        if self._store.filter_text:
+            return f"No rows match '{self._store.filter_text}'"
+        return "No rows"
+
+    @empty_text.setter
+    def empty_text(self, text: str | None) -> None:
+        self._empty_text = text
+        if not len(self._store):
+            self.refresh()
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Change the columns (rows, filter and a still-valid sort are kept)."""
+        self._store.set_columns(columns)
+        self._measure_columns()
+        self._data_changed(keep_cursor=True)
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace all rows; the cursor goes back to the first row, filter and sort stay."""
+        self._store.set_rows(rows)
+        self._cursor = 0
+        self._highlighted_id = None
+        self._measure_columns()
+        self.scroll_to(0, 0, animate=False, force=True)
+        self._data_changed(keep_cursor=False)
+
+    def append_rows(self, rows: Iterable[Row]) -> None:
+        """Add a page of rows; the cursor stays on the row it was on."""
+        self._store.extend(rows)
+        if self._sampled < WIDTH_SAMPLE:
+            self._measure_columns()
+        self._data_changed(keep_cursor=True)
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self.set_rows(())
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows containing `text` (case-insensitive, in any searchable column); "" shows all."""
+        if text.strip() == self._store.filter_text:
+            return
+        self._store.set_filter(text)
+        self._data_changed(keep_cursor=True)
+
+    def sort_by(self, key: str | None, reverse: bool = False) -> None:
+        """Sort by the column with this key (None: arrival order); the cursor stays on its row."""
+        self._store.sort_by(key, reverse)
+        self._data_changed(keep_cursor=True)
+
+    def cycle_sort(self) -> None:
+        """Sort by the next column (ascending), wrapping back to arrival order after the last."""
+        keys = [column.key for column in self.columns]
+        if not keys:
+            return
+        current = self._store.sort_key
+        if current is None:
+            self.sort_by(keys[0])
+        else:
+            position = keys.index(current) + 1
+            self.sort_by(keys[position] if position < len(keys) else None)
+
+    def reverse_sort(self) -> None:
+        """Flip the sort direction (sorting by the first column when there was no sort)."""
+        key = self._store.sort_key
+        if key is None:
+            if not self.columns:
+                return
+            self.sort_by(self.columns[0].key, reverse=True)
+        else:
+            self.sort_by(key, reverse=not self._store.sort_reverse)
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on a shown row (clamped) and scroll it into view."""
+        count = len(self._store)
+        if not count:
+            return
+        index = max(0, min(index, count - 1))
+        previous = self._cursor
+        self._cursor = index
+        if index != previous:
+            self._refresh_row(previous)
+            self._refresh_row(index)
+        self._scroll_cursor_into_view()
+        self._post_highlighted()
+
+    # -- actions ------------------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        """Move the cursor one row up."""
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor one row down."""
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        """Move the cursor one screen up."""
+        self.move_cursor(self._cursor - self._body_height())
+
+    def action_page_down(self) -> None:
+        """Move the cursor one screen down."""
+        self.move_cursor(self._cursor + self._body_height())
+
+    def action_first(self) -> None:
+        """Move the cursor to the first row."""
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        """Move the cursor to the last row."""
+        self.move_cursor(len(self._store) - 1)
+
+    def action_select(self) -> None:
+        """Post RowSelected for the row under the cursor."""
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.RowSelected(self, row))
+
+    # -- events -------------------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """Click a row to put the cursor there, the cursor row to open it, a header to sort by it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        event.stop()
+        if offset.y == 0:
+            key = self._column_at(offset.x + self.scroll_offset.x)
+            if key is not None:
+                same = key == self._store.sort_key
+                self.sort_by(key, reverse=same and not self._store.sort_reverse)
+            return
+        index = self.scroll_offset.y + offset.y - 1
+        if 0 <= index < len(self._store):
+            if index == self._cursor:
+                self.action_select()
+            else:
+                self.move_cursor(index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-fit the columns to the new width."""
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        """Theme or focus changed: component styles are looked up again on the next paint."""
+        super().notify_style_update()
+        self.refresh()
+
+    # -- rendering ----------------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """One screen line: the header on line 0, then rows from the scroll position."""
+        width = self.scrollable_content_region.width
+        if width != self._layout_width:
+            self._relayout()
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            line, style = self._header_text(), base + self.get_component_rich_style("resource-table--header")
+        else:
+            index = scroll_y + y - 1
+            store = self._store
+            if index < len(store):
+                line = self._row_text(store.row(index))
+                style = base
+                if index == self._cursor:
+                    style = base + self.get_component_rich_style("resource-table--cursor")
+                    if self.app.no_color:
+                        style += Style(reverse=True)
+            elif index == 0:
+                line = MARGIN + clean(self.empty_text)
+                style = base + self.get_component_rich_style("resource-table--empty")
+            else:
+                return Strip.blank(width, base)
+        strip = Strip([Segment(line, style)], cell_len(line) if not line.isascii() else len(line))
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _row_text(self, row: Row) -> str:
+        """A row as one string of padded cells."""
+        return MARGIN + GAP.join(
+            [
+                fit(column.text(row), width, column.align)
+                for column, width in zip(self._store.columns, self._widths, strict=False)
+            ]
+        )
+
+    def _header_text(self) -> str:
+        """The column labels, with ▲/▼ on the sort column."""
+        sort_key = self._store.sort_key
+        arrow = " ▼" if self._store.sort_reverse else " ▲"
+        cells = []
+        for column, width in zip(self._store.columns, self._widths, strict=False):
+            label = clean(column.label) + (arrow if column.key == sort_key else "")
+            cells.append(fit(label, width, column.align))
+        return MARGIN + GAP.join(cells)
+
+    # -- layout -------------------------------------------------------------------------------------------
+
+    def _measure_columns(self) -> None:
+        """Natural widths from the header and the first rows, capped at MAX_AUTO_WIDTH."""
+        store = self._store
+        sample = [store.row_by_id(i) for i in range(min(WIDTH_SAMPLE, store.total))]
+        natural = []
+        for column in store.columns:
+            if column.width is not None:
+                natural.append(column.width)
+                continue
+            widest = cell_len(clean(column.label)) + 2  # room for the sort arrow
+            for row in sample:
+                text = column.text(row)
+                size = len(text) if text.isascii() else cell_len(text)
+                if size > widest:
+                    widest = size
+            natural.append(min(widest, MAX_AUTO_WIDTH))
+        self._natural = natural
+        self._sampled = len(sample)
+        self._layout_width = -1
+
+    def _relayout(self) -> None:
+        """Fit the natural widths to the screen: widen the last column, or shrink the widest ones."""
+        available = self.scrollable_content_region.width
+        self._layout_width = available
+        widths = list(self._natural)
+        columns = self._store.columns
+        if widths:
+            room = available - len(MARGIN) - len(GAP) * (len(widths) - 1)
+            excess = sum(widths) - room
+            if excess < 0 and columns[-1].width is None and columns[-1].align == "left":
+                widths[-1] += -excess  # a last text column takes the rest; a number stays by its neighbours
+            while excess > 0:
+                shrinkable = [
+                    i for i, w in enumerate(widths) if columns[i].width is None and w > MIN_SHRUNK_WIDTH
+                ]
+                if not shrinkable:
+                    break
+                widest = max(shrinkable, key=lambda i: widths[i])
+                widths[widest] -= 1
+                excess -= 1
+        self._widths = widths
+        self._line_width = len(MARGIN) + sum(widths) + len(GAP) * max(0, len(widths) - 1)
+        self._update_virtual_size()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        """Header plus one line per shown row (at least one, for the empty text)."""
+        self.virtual_size = Size(self._line_width, max(1, len(self._store)) + 1)
+
+    def _column_at(self, x: int) -> str | None:
+        """The key of the column under a content x (for header clicks)."""
+        position = len(MARGIN)
+        for column, width in zip(self._store.columns, self._widths, strict=False):
+            if position <= x < position + width + len(GAP):
+                return column.key
+            position += width + len(GAP)
+        return None
+
+    # -- cursor and data bookkeeping -----------------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        """Rows that fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint the line of one shown row (row i is on virtual line i + 1)."""
+        self.refresh_line(index + 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        """Scroll the least needed so the cursor row is under the header, on screen."""
+        top = self.scroll_offset.y
+        body = self._body_height()
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, force=True)
+        elif self._cursor >= top + body:
+            self.scroll_to(y=self._cursor - body + 1, animate=False, force=True)
+
+    def _post_highlighted(self) -> None:
+        """Post RowHighlighted when the row under the cursor is not the one last announced."""
+        if not len(self._store):
+            self._highlighted_id = None
+            return
+        row_id = self._store.row_id(self._cursor)
+        if row_id != self._highlighted_id:
+            self._highlighted_id = row_id
+            self.post_message(self.RowHighlighted(self, self._store.row_by_id(row_id)))
+
+    def _data_changed(self, keep_cursor: bool) -> None:
+        """After rows, filter or sort changed: put the cursor back on its row, resize, repaint."""
+        store = self._store
+        if keep_cursor and self._highlighted_id is not None and len(store):
+            position = self._cursor
+            if position >= len(store) or store.row_id(position) != self._highlighted_id:
+                found = store.position_of(self._highlighted_id)
+                position = 0 if found is None else found
+            self._cursor = position
+        else:
+            self._cursor = min(self._cursor, max(0, len(store) - 1))
+        self._layout_width = -1
+        self._relayout()
+        self._scroll_cursor_into_view()
+        self._post_highlighted()
+        self._schedule_index()
+
+    def _schedule_index(self) -> None:
+        """Build the search text in small steps after the next paint, so rows show at once."""
+        if self._store.index_pending and not self._index_scheduled and self.is_mounted:
+            self._index_scheduled = True
+            self.call_after_refresh(self._index_step)
+
+    def _index_step(self) -> None:
+        """One idle step of search-text building; reschedules itself until done."""
+        self._index_scheduled = False
+        if not self._store.build_index(INDEX_STEP):
+            # After the next refresh again (not call_later, which would starve repaints until the end).
+            self._schedule_index()
+
+    def on_mount(self) -> None:
+        """Start indexing rows given before the table was mounted (ScrollView's own on_mount runs too)."""
+        self._schedule_index()
