@@ -33,9 +33,19 @@ from widgets.resource_table import ResourceTable
 from widgets.row_store import Column
 
 SIZE = (120, 40)
-WORDS = ["acme", "north", "wind", "sensor", "edge", "vision", "audio", "motion", "labs", "data", "model", "deploy", "river", "stone", "cloud", "spark", "delta", "orbit", "pixel", "quartz", "maple", "cedar", "falcon", "harbor"]
-FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Hedy", "Claude", "Radia", "Tim", "Katherine"]
-LAST = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra", "Lamarr", "Shannon"]
+WORDS = (
+    "acme", "north", "wind", "sensor", "edge", "vision", "audio", "motion", "labs", "data", "model",
+    "deploy", "river", "stone", "cloud", "spark", "delta", "orbit", "pixel", "quartz", "maple", "cedar",
+    "falcon", "harbor",
+)
+FIRST = (
+    "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Hedy",
+    "Claude", "Radia", "Tim", "Katherine",
+)
+LAST = (
+    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen",
+    "Dijkstra", "Lamarr", "Shannon",
+)
 
 
 def _yes_no(value: Any) -> str:
@@ -167,8 +177,8 @@ def rss_mb() -> float:
 
 
 def peak_mb() -> float:
-    """Peak resident set size in MB (ru_maxrss is in kB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    """Peak resident set size in MB (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
 async def paint(pilot: Pilot[None], clock: FrameClock, action: Callable[[], object]) -> tuple[float, float]:

@@ -54,26 +54,26 @@ ORGANIZATIONS = (
 
 USERS = (
     Column("name", "Name"),
-    Column("username", "Username"),
     Column("email", "Email"),
     Column("role", "Role"),
+    Column("lastAccessToOrganization", "Last access", format=format_date, searchable=False),
     Column("projectCount", "Projects", align="right", format=_count, searchable=False),
     Column("datasets", "Datasets", align="right", format=_count_list, sort_key=len, searchable=False),
+    Column("username", "Username"),
     Column("added", "Added", format=format_date, searchable=False),
-    Column("lastAccessToOrganization", "Last access", format=format_date, searchable=False),
 )
 
 PROJECTS = (
     Column("name", "Name"),
-    Column("id", "ID", align="right"),
     Column("category", "Category"),
     Column("tier", "Tier"),
-    Column("labelingMethod", "Labeling"),
     Column("owner", "Owner"),
+    Column("lastModified", "Modified", format=format_date, searchable=False),
+    Column("labelingMethod", "Labeling"),
     Column("collaborators", "Collab.", align="right", format=_count_list, sort_key=len, searchable=False),
     Column("isPublic", "Public", format=_yes_no, searchable=False),
+    Column("id", "ID", align="right"),
     Column("created", "Created", format=format_date, searchable=False),
-    Column("lastModified", "Modified", format=format_date, searchable=False),
 )
 
 DATASETS = (
@@ -99,23 +99,23 @@ INNER_ORGANIZATIONS = (
 
 WHITELABEL_USERS = (
     Column("name", "Name"),
-    Column("id", "ID", align="right"),
-    Column("username", "Username"),
     Column("email", "Email"),
     Column("tier", "Tier"),
+    Column("lastSeen", "Last seen", format=format_date, searchable=False),
     Column("activated", "Activated", format=_yes_no, searchable=False),
     Column("created", "Created", format=format_date, searchable=False),
-    Column("lastSeen", "Last seen", format=format_date, searchable=False),
+    Column("id", "ID", align="right"),
+    Column("username", "Username"),
 )
 
 WHITELABEL_PROJECTS = (
     Column("name", "Name"),
-    Column("id", "ID", align="right"),
     Column("owner", "Owner"),
     Column("category", "Category"),
     Column("tier", "Tier"),
-    Column("created", "Created", format=format_date, searchable=False),
     Column("lastAccessed", "Last access", format=format_date, searchable=False),
+    Column("created", "Created", format=format_date, searchable=False),
+    Column("id", "ID", align="right"),
 )
 
 COLLABORATORS = (

@@ -12,9 +12,7 @@ from screens.base import EiscopeScreen
 NESTED = (list, dict)
 
 
-def card_rows(
-    data: dict[str, Any], first: Iterable[str] = (), skip: Iterable[str] = ()
-) -> list[tuple[str, object]]:
+def card_rows(data: dict[str, Any], first: Iterable[str] = (), skip: Iterable[str] = ()) -> list[tuple[str, object]]:
     """Every scalar field of a record as (label, value), the important ones first, nested ones left out.
 
     Unknown fields the API adds later show too: the card lists what is there, not what we expected.
@@ -33,19 +31,20 @@ def card_rows(
 
 
 def _is_short_list(value: object) -> bool:
-    return (
-        isinstance(value, list) and all(isinstance(v, str | int | float) for v in value) and len(value) <= 12
-    )
+    return isinstance(value, list) and all(isinstance(v, str | int | float) for v in value) and len(value) <= 12
 
 
 def humanize(key: str) -> str:
     """'lastAccessToOrganization' → 'Last access to organization'; 'totalItemCountChecklistOK' keeps 'OK'."""
     words = _WORD_BREAK.sub(" ", key.replace("_", " ")).split()
-    text = " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in words)
+    text = " ".join(
+        _ACRONYMS.get(word.lower(), word if word.isupper() and len(word) > 1 else word.lower()) for word in words
+    )
     return text[:1].upper() + text[1:]
 
 
-_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_ACRONYMS = {"id": "ID", "mfa": "MFA", "idps": "IdPs", "url": "URL", "cpu": "CPU", "gpu": "GPU", "tos": "ToS"}
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[a-z])(?=[0-9])")
 
 
 class DetailScreen(EiscopeScreen):

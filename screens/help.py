@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,38 +41,41 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close", show=False),
     ]
 
-    def __init__(self, under: Screen[object]) -> None:
+    def __init__(self, under: Screen[Any]) -> None:
         super().__init__()
         self.under = under
+        self.screen_keys = self._screen_keys()
+
+    def _screen_keys(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every binding active on the screen below, each key once."""
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for key, active in self.under.active_bindings.items():
+            label = _key_label(key)
+            if label in seen or not active.binding.description:
+                continue
+            seen.add(label)
+            keys.append((label, active.binding.description))
+        return keys
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        seen: set[str] = set()
-        for key, binding in self._screen_bindings():
-            label = _key_label(key)
-            if label in seen or not binding.description:
-                continue
-            seen.add(label)
-            table.add_row(Text(label), Text(binding.description))
+        for key, what in self.screen_keys:
+            table.add_row(Text(key), Text(what))
         general = Table(box=None, show_header=False, padding=(0, 2))
         general.add_column(style="bold")
         general.add_column()
         for key, what in GENERAL:
             general.add_row(Text(key), Text(what))
         with VerticalScroll(id="help-box"):
-            yield Static(Text(f"Keys of this screen ({type(self.under).__name__})", style="bold"))
+            where = getattr(self.under, "crumb", "") or type(self.under).__name__
+            yield Static(Text(f"Keys of this screen ({where})", style="bold"))
             yield Static(table)
             yield Static(Text("Everywhere", style="bold"))
             yield Static(general)
             yield Static(Text("escape closes this help", style="italic"))
-
-    def _screen_bindings(self) -> list[tuple[str, Binding]]:
-        bindings = []
-        for key, active in self.under.active_bindings.items():
-            bindings.append((key, active.binding))
-        return bindings
 
     def action_close(self) -> None:
         self.dismiss()

@@ -170,7 +170,7 @@ class InnerOrganizationScreen(EiscopeScreen):
         except ApiError as error:
             self.post_message(UsageLoaded(start, end, None, error))
             return
-        self.post_message(UsageLoaded(start, end, fetched.raw, None))
+        self.post_message(UsageLoaded(start, end, fetched.raw if fetched is not None else None, None))
 
     def on_usage_loaded(self, message: UsageLoaded) -> None:
         result = self.query_one("#usage-result", Static)

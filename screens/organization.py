@@ -85,6 +85,7 @@ class OrganizationScreen(EiscopeScreen):
         for tab in WHITELABEL_TABS:
             tabs.hide_tab(tab)
         self.number_tabs()
+        self.query_one("#users-list", ListPane).focus_table()
         self.load()
 
     # -- loading ---------------------------------------------------------------------------------------------------
@@ -267,6 +268,10 @@ class OrganizationScreen(EiscopeScreen):
     def _show_usage(self) -> None:
         panel = self.query_one(UsagePanel)
         panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin)
+
+    def on_resize(self) -> None:
+        """On a short terminal (80x24 over SSH) the card keeps two lines and the lists get the room."""
+        self.query_one("#org-card").set_class(self.size.height < 32, "-compact")
 
     # -- keys ------------------------------------------------------------------------------------------------------
 

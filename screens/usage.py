@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from screens.detail import humanize
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.formatting import format_bytes, format_count, format_duration
@@ -33,12 +34,8 @@ def entitlement_gauges(
 
     return [
         UsageGauge("Users", used("totalUsers", "users"), limits.get("numberOfUsers"), format_count),
-        UsageGauge(
-            "Projects", used("totalProjects", "projects"), limits.get("numberOfProjects"), format_count
-        ),
-        UsageGauge(
-            "Storage", used("totalStorageSizeBytes", "storage"), limits.get("totalStorage"), format_bytes
-        ),
+        UsageGauge("Projects", used("totalProjects", "projects"), limits.get("numberOfProjects"), format_count),
+        UsageGauge("Storage", used("totalStorageSizeBytes", "storage"), limits.get("totalStorage"), format_bytes),
         UsageGauge(
             "Compute",
             used("totalCurrentContractComputeTimeSeconds", "compute"),
@@ -104,6 +101,20 @@ class UsagePanel(VerticalScroll):
             yield from entitlement_gauges(limits, daily[-1] if daily else None, fallback)
         else:
             yield Static(Text("No entitlement limits set for this organization."))
+        if daily:
+            yield Static(
+                Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"),
+                classes="section-title",
+                id="usage-range-title",
+            )
+            panel = DailyMetricsPanel(id="usage-metrics")
+            panel.days = self._days
+            yield panel
+        elif self._is_whitelabel is False:
+            yield Static(
+                Text("Daily metrics are shown for white-label admin organizations.", style="italic"),
+                classes="section-title",
+            )
         compute = self._info.get("defaultComputeLimits") or {}
         performance = self._info.get("performance") or {}
         yield KeyValueCard(
@@ -135,26 +146,10 @@ class UsagePanel(VerticalScroll):
                 classes="usage-card",
             )
             scalars = [
-                (str(k), v) for k, v in (self._metrics or {}).items() if not isinstance(v, list | dict)
+                (humanize(str(k)), v) for k, v in (self._metrics or {}).items() if not isinstance(v, list | dict)
             ]
             if scalars:
                 yield KeyValueCard("White-label metrics", scalars, classes="usage-card")
-        if daily:
-            yield Static(
-                Text(
-                    f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"
-                ),
-                classes="section-title",
-                id="usage-range-title",
-            )
-            panel = DailyMetricsPanel(id="usage-metrics")
-            panel.days = self._days
-            yield panel
-        elif self._is_whitelabel is False:
-            yield Static(
-                Text("Daily metrics are shown for white-label admin organizations.", style="italic"),
-                classes="section-title",
-            )
 
     def on_mount(self) -> None:
         self._fill_metrics()
@@ -173,9 +168,7 @@ class UsagePanel(VerticalScroll):
         if not panels:
             return
         self._days = panels.first().next_range()
-        title = Text(
-            f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"
-        )
+        title = Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold")
         self.query_one("#usage-range-title", Static).update(title)
 
 

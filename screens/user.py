@@ -138,9 +138,7 @@ class UserScreen(DetailScreen):
         return [
             project
             for project in self.org_projects
-            if any(
-                c.get("id") == self.user_id for c in project.get("collaborators") or [] if isinstance(c, dict)
-            )
+            if any(c.get("id") == self.user_id for c in project.get("collaborators") or [] if isinstance(c, dict))
         ]
 
     def _show_projects(self, projects: list[dict[str, Any]]) -> None:
@@ -154,5 +152,7 @@ class UserScreen(DetailScreen):
         pane = event.control.parent
         if pane is not None and pane.id == "user-projects-list":
             self.app.push_screen(ProjectScreen(self.org_id, event.row, whitelabel=self.whitelabel))
-        elif pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id:
+        elif (
+            pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id
+        ):
             self.app.push_screen(InnerOrganizationScreen(self.org_id, event.row))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tui.api.cache import DiskCache
+from tui.api.client import ClientSettings
+from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
 
 DEMO_SEED = 7
@@ -37,3 +42,20 @@ def _well_behaved_sandboxes(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     for running in used:
         running.clear_faults()
+
+
+@pytest.fixture
+def make_app(sandbox: Sandbox, tmp_path: Path) -> Callable[..., EiscopeApp]:
+    """An EiscopeApp on the demo sandbox with its own empty disk cache (so each test starts cold)."""
+
+    def make(
+        *, api_key: str | None = None, org_id: int | None = -1, cache_dir: Path | None = None, **settings: Any
+    ) -> EiscopeApp:
+        client_settings = ClientSettings(
+            endpoint=sandbox.url, api_key=api_key or sandbox.admin_key, **settings
+        )
+        cache = DiskCache(cache_dir or tmp_path / "cache")
+        org = sandbox.owner_org_id if org_id == -1 else org_id
+        return EiscopeApp(client_settings, org_id=org, cache=cache)
+
+    return make

@@ -28,9 +28,7 @@ def _entry_file(cache: DiskCache, ns: str, key: str) -> Path:
 
 def test_put_then_get_returns_body_and_age(cache: DiskCache) -> None:
     ns, key = namespace_id(ENDPOINT, KEY), entry_key("/api/organizations")
-    cache.put(
-        ns, key, "/api/organizations", {"success": True, "organizations": []}, fetched_at=time.time() - 720
-    )
+    cache.put(ns, key, "/api/organizations", {"success": True, "organizations": []}, fetched_at=time.time() - 720)
     entry = cache.get(ns, key)
     assert entry is not None
     assert entry.body == {"success": True, "organizations": []}
@@ -63,9 +61,7 @@ def test_files_are_private_to_the_user(cache: DiskCache) -> None:
 
 def test_cache_never_stores_the_key(cache: DiskCache) -> None:
     ns = namespace_id(ENDPOINT, KEY)
-    cache.put(
-        ns, entry_key("/api/organizations/1", {"limit": 5}), "/api/organizations/1?limit=5", {"success": True}
-    )
+    cache.put(ns, entry_key("/api/organizations/1", {"limit": 5}), "/api/organizations/1?limit=5", {"success": True})
     for path in cache.directory.rglob("*"):
         assert KEY not in path.name
         if path.is_file():
@@ -89,9 +85,7 @@ def test_corrupt_entry_is_dropped_not_raised(cache: DiskCache, damage: str) -> N
     cache.put(ns, key, "/a", {"success": True, "rows": list(range(100))})
     path = _entry_file(cache, ns, key)
     text = path.read_text()
-    path.write_text(
-        {"garbage": "\x00\xff not json", "truncated": text[: len(text) // 2], "wrong-shape": "[1]"}[damage]
-    )
+    path.write_text({"garbage": "\x00\xff not json", "truncated": text[: len(text) // 2], "wrong-shape": "[1]"}[damage])
     assert cache.get(ns, key) is None
     assert not path.exists()  # dropped, so the next fetch writes a fresh one
     cache.put(ns, key, "/a", {"success": True})
@@ -101,9 +95,7 @@ def test_corrupt_entry_is_dropped_not_raised(cache: DiskCache, damage: str) -> N
 
 def test_size_bound_evicts_least_recently_used(tmp_path: Path) -> None:
     body = {"pad": "x" * 1000}
-    entry_size = len(
-        json.dumps({"path": "/e0", "fetched_at": time.time(), "body": body}, separators=(",", ":"))
-    )
+    entry_size = len(json.dumps({"path": "/e0", "fetched_at": time.time(), "body": body}, separators=(",", ":")))
     cache = DiskCache(tmp_path / "c", max_bytes=int(entry_size * 3.5))
     ns = namespace_id(ENDPOINT, KEY)
     for name in ("a", "b", "c"):

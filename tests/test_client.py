@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from tui.api.errors import (
     NotWhitelabelAdminError,
     OfflineCacheMissError,
     RateLimitedError,
+    RequestTimeoutError,
     ServerError,
 )
 from tui.sandbox.faults import FaultConfig
@@ -206,13 +208,15 @@ async def test_success_false_on_200_carries_the_api_text(sandbox: Sandbox, make_
 
 async def test_broken_required_field_names_its_path(sandbox: Sandbox, make_client: MakeClient) -> None:
     row = sandbox.world.inner_organizations[3]
-    saved = row.pop("created")
+    original = dict(row)
+    del row["created"]
     try:
         async with make_client(use_cache=False) as client:
             with pytest.raises(BadResponseError) as info:
                 await client.inner_organizations(sandbox.owner_org_id, limit=10, offset=0, sort="id")
     finally:
-        row["created"] = saved
+        row.clear()
+        row.update(original)  # same keys in the same order: the sandbox must keep serving the same bytes
     ids = [r["id"] for r in info.value.raw["organizations"]]
     assert info.value.field_path == f"organizations.{ids.index(row['id'])}.created"
     assert isinstance(info.value.raw, dict)
@@ -287,6 +291,35 @@ async def test_total_budget_bounds_backoff(sandbox: Sandbox, make_client: MakeCl
     assert served(sandbox, "/whitelabel/metrics") == 3  # at 0, 0.3, 0.6 s; the next would pass 0.8 s
 
 
+async def test_slow_server_times_out_then_falls_back_to_cache(sandbox: Sandbox, make_client: MakeClient) -> None:
+    policy = RetryPolicy(max_attempts=2, total_budget_s=2, base_delay_s=0.01, max_delay_s=0.01)
+    async with make_client(timeout_s=0.1, retries=policy) as client:
+        sandbox.faults = FaultConfig(latency_ms=300)
+        with pytest.raises(RequestTimeoutError):
+            await client.whitelabel_metrics(sandbox.owner_org_id)
+        assert served(sandbox, "/whitelabel/metrics") == 2
+        sandbox.faults = FaultConfig()
+        await client.whitelabel_metrics(sandbox.owner_org_id)
+        sandbox.faults = FaultConfig(latency_ms=300)
+        fetched = await client.whitelabel_metrics(sandbox.owner_org_id)
+    assert fetched is not None and fetched.offline and isinstance(fetched.error, RequestTimeoutError)
+
+
+async def test_no_credential_fails_before_any_request(sandbox: Sandbox, make_client: MakeClient) -> None:
+    async with make_client(api_key=None, jwt_token=None) as client:
+        with pytest.raises(AuthError) as info:
+            await client.organizations()
+    assert "no API key" in info.value.message and sandbox.total_requests() == 0
+
+
+async def test_users_with_fields_parse_partial_rows(sandbox: Sandbox, make_client: MakeClient) -> None:
+    async with make_client() as client:
+        fetched = await client.whitelabel_users(sandbox.owner_org_id, limit=5, offset=0, fields="id,email")
+    assert fetched is not None
+    assert all(set(row) == {"id", "email"} for row in fetched.raw["users"])
+    assert all(user.id and user.email and user.created is None for user in fetched.value.users)
+
+
 def test_retry_after_parses_seconds_and_http_dates() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("0.5") == 0.5
@@ -308,16 +341,33 @@ async def test_identical_requests_in_flight_share_one(sandbox: Sandbox, make_cli
 
 
 async def test_in_flight_limit_holds(sandbox: Sandbox, make_client: MakeClient) -> None:
+    """Server side: each request takes >= 100 ms, so with at most 5 in flight, no 90 ms window sees > 5 arrive."""
     sandbox.faults = FaultConfig(latency_ms=100)
-    offsets = range(0, 30)
-    async with make_client(use_cache=False, max_in_flight=5) as client:
-        started = time.monotonic()
-        await asyncio.gather(*(client.inner_organizations(sandbox.owner_org_id, limit=1, offset=o) for o in offsets))
-        elapsed = time.monotonic() - started
-        peak = client.stats.peak_in_flight
+    samples: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append((time.monotonic(), sandbox.total_requests()))
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        async with make_client(use_cache=False, max_in_flight=5) as client:
+            started = time.monotonic()
+            await asyncio.gather(
+                *(client.inner_organizations(sandbox.owner_org_id, limit=1, offset=o) for o in range(30))
+            )
+            elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        sampler.join()
     assert served(sandbox, "/whitelabel/organizations") == 30
-    assert peak == 5
-    assert elapsed >= 0.55  # 30 requests / 5 at a time = 6 waves of 100 ms; unlimited would take ~0.1 s
+    assert client.stats.peak_in_flight == 5
+    assert elapsed >= 0.55  # 6 waves of 100 ms; unlimited would take ~0.1 s
+    arrivals_in_90ms = max(c2 - c1 for i, (t1, c1) in enumerate(samples) for t2, c2 in samples[i:] if t2 - t1 < 0.09)
+    assert arrivals_in_90ms == 5  # the limit is used, and never exceeded
 
 
 # ---------------------------------------------------------------- cache

@@ -57,9 +57,7 @@ def test_default_profile_applies(config_file: Path) -> None:
 
 
 def test_environment_beats_profile(config_file: Path) -> None:
-    env = env_for(
-        config_file, EI_API_KEY="ei_env", EI_API_ENDPOINT="https://env.example.com/v1/", EI_ORG_ID="5"
-    )
+    env = env_for(config_file, EI_API_KEY="ei_env", EI_API_ENDPOINT="https://env.example.com/v1/", EI_ORG_ID="5")
     s = resolve_settings({}, env)
     assert (s.api_key, s.endpoint, s.org_id, s.key_source) == (
         "ei_env",
@@ -176,4 +174,4 @@ def test_flags_offline_and_no_cache_reach_the_client(tmp_path: Path) -> None:
 def test_config_flag_overrides_environment_path(config_file: Path, tmp_path: Path) -> None:
     s = resolve_settings({"config": str(config_file)}, {"EISCOPE_CONFIG": str(tmp_path / "other.toml")})
     assert s.profile == "work"
-    assert os.fspath(s.config_file) == os.fspath(config_file)
+    assert s.config_file is not None and os.fspath(s.config_file) == os.fspath(config_file)

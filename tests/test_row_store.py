@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from widgets.formatting import format_count
@@ -166,3 +169,14 @@ def test_hostile_text_is_cleaned_in_display_and_search() -> None:
     assert store.columns[1].text(row) == "Evil Corp [@click=app.quit]x[/]"
     store.set_filter("evil corp")
     assert len(store) == 1
+
+
+def test_row_store_and_formatting_import_without_textual() -> None:
+    code = (
+        "import sys, widgets.row_store, widgets.formatting, tui.safe_text\n"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

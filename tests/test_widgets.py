@@ -206,8 +206,60 @@ async def test_columns_fit_80_columns_with_ellipsis() -> None:
         assert line.rstrip().endswith("3")
 
 
+async def test_fixed_width_columns_shrink_to_fit_80_columns() -> None:
+    app = TableApp(users(5))
+    async with app.run_test(size=(80, 6)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.set_columns([Column("name", "Name", width=40), Column("email", "Email", width=40),
+                           Column("id", "ID", align="right")])
+        await pilot.pause()
+        assert table.virtual_size.width <= 80
+        assert screen_lines(table)[1].rstrip().endswith("0")
+
+
+async def test_cursor_is_reverse_video_with_no_color(monkeypatch: Any) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TableApp(users(5))
+    async with app.run_test(size=(80, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        cursor_styles = {segment.style.reverse for segment in table.render_line(1) if segment.style}
+        other_styles = {segment.style.reverse for segment in table.render_line(2) if segment.style}
+        assert cursor_styles == {True}
+        assert True not in other_styles
+
+
+class PreloadedApp(App[None]):
+    """Rows, filter and sort given to the table before it is mounted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        table = ResourceTable(COLUMNS)
+        table.set_rows(users(30))
+        table.set_filter("user 01")
+        table.sort_by("id", reverse=True)
+        yield table
+
+    def on_resource_table_row_highlighted(self, message: ResourceTable.RowHighlighted) -> None:
+        self.highlighted.append(message.row)
+
+
+async def test_rows_given_before_mount_show_and_highlight() -> None:
+    app = PreloadedApp()
+    async with app.run_test(size=(80, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        assert table.row_count == 10
+        assert "User 019" in screen_lines(table)[1]
+        assert [row["id"] for row in app.highlighted] == [19]
+
+
 class GaugeApp(App[None]):
     def compose(self) -> ComposeResult:
+        yield Breadcrumbs(["Acme Edge AI", "Inner organizations", "Northwind \x1b[2JSensors"])
         yield UsageGauge("Users", 50, 100, format_count, id="ok")
         yield UsageGauge("Projects", 85, 100, format_count, id="warn")
         yield UsageGauge("Storage", 3e9, 2e9, format_bytes, id="alarm")
@@ -218,6 +270,11 @@ class GaugeApp(App[None]):
             [(date(2025, 11, 25) + timedelta(days=i), float(i % 10) * 3600) for i in range(365)],
             format_duration,
             id="spark",
+        )
+        yield KeyValueCard(
+            "Northwind Sensors",
+            [("ID", 42), ("Created", datetime(2026, 11, 24, 13, 5, tzinfo=UTC)), ("Billable", False),
+             ("Readme", None), ("Bucket", "s3://bucket/\x1b]52;c;Zm9v\x07path")],
         )
 
 

@@ -12,17 +12,39 @@ from tui import __version__
 EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
 
 
-def _connection_options(parser: argparse.ArgumentParser) -> None:
-    """The options that say which API, which credential and which organization (browser and export)."""
+def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
+    """The options that say which API, which credential and which organization (browser and export).
+
+    `repeated`: a subcommand takes them again (`eiscope export --org 5 users`); its defaults are suppressed so
+    that `eiscope --offline export users` keeps the value given before the subcommand.
+    """
     group = parser.add_argument_group("connection (flags beat the environment, which beats the profile)")
-    group.add_argument("--profile", help="profile from config.toml (or EI_PROFILE)")
+    extra: dict[str, object] = {"default": argparse.SUPPRESS} if repeated else {}
+    group.add_argument("--profile", help="profile from config.toml (or EI_PROFILE)", **extra)  # type: ignore[arg-type]
     group.add_argument(
-        "--endpoint", help="API endpoint (or EI_API_ENDPOINT; default https://studio.edgeimpulse.com/v1)"
+        "--endpoint",
+        help="API endpoint (or EI_API_ENDPOINT; default https://studio.edgeimpulse.com/v1)",
+        **extra,  # type: ignore[arg-type]
     )
-    group.add_argument("--api-key", help="organization API key (or EI_API_KEY, or the profile)")
-    group.add_argument("--org", type=int, help="organization id to open (or EI_ORG_ID, or the profile)")
-    group.add_argument("--offline", action="store_true", help="use the disk cache only, never the network")
-    group.add_argument("--no-cache", action="store_true", help="neither read nor write the disk cache")
+    group.add_argument("--api-key", help="organization API key (or EI_API_KEY, or the profile)", **extra)  # type: ignore[arg-type]
+    group.add_argument(
+        "--org",
+        type=int,
+        help="organization id to open (or EI_ORG_ID, or the profile)",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the disk cache only, never the network",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the disk cache",
+        **extra,  # type: ignore[arg-type]
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,9 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_options(parser)
     demo = parser.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true", help="browse a seeded sandbox started in-process")
-    demo.add_argument(
-        "--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world"
-    )
+    demo.add_argument("--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world")
     demo.add_argument("--seed", type=int, default=7, help="seed of the demo world")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -46,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_cli.add_arguments(sandbox)
 
     export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
-    _connection_options(export)
+    _connection_options(export, repeated=True)
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
     export.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
@@ -65,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return sandbox_cli.run(args)
     if args.command == "export":
         if args.kind in ("inner-org", "metrics") and args.id is None:
-            parser.error(f"export {args.kind} needs an inner organization id")
+            parser.exit(
+                2, f"eiscope: export {args.kind} needs an inner organization id (eiscope export {args.kind} ID)\n"
+            )
         from tui.commands import run_export_command
 
         return run_export_command(args)

@@ -120,9 +120,7 @@ def _permission_warning(path: Path, config: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _select_profile(
-    config: Mapping[str, Any], name: str | None, path: Path
-) -> tuple[str | None, dict[str, Any]]:
+def _select_profile(config: Mapping[str, Any], name: str | None, path: Path) -> tuple[str | None, dict[str, Any]]:
     profiles = config.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{path.name}: [profiles] must be a table of [profiles.NAME] tables")
@@ -142,8 +140,7 @@ def _select_profile(
     unknown = sorted(set(profile) - _PROFILE_KEYS)
     if unknown:
         raise ConfigError(
-            f"{path.name}: profiles.{name} has unknown key {unknown[0]!r}; "
-            f"expected {', '.join(sorted(_PROFILE_KEYS))}"
+            f"{path.name}: profiles.{name} has unknown key {unknown[0]!r}; expected {', '.join(sorted(_PROFILE_KEYS))}"
         )
     return name, profile
 
@@ -155,9 +152,7 @@ def run_key_command(command: str, profile: str, timeout_s: float = KEY_COMMAND_T
             command, shell=True, capture_output=True, text=True, timeout=timeout_s, stdin=subprocess.DEVNULL
         )
     except subprocess.TimeoutExpired:
-        raise ConfigError(
-            f"profile {profile!r}: api_key_command did not finish within {timeout_s:g} s"
-        ) from None
+        raise ConfigError(f"profile {profile!r}: api_key_command did not finish within {timeout_s:g} s") from None
     except OSError as exc:
         raise ConfigError(f"profile {profile!r}: api_key_command could not run: {exc.strerror}") from None
     if done.returncode != 0:
@@ -193,16 +188,12 @@ def resolve_settings(flags: Mapping[str, Any], env: Mapping[str, str]) -> Resolv
     if warning:
         settings.warnings.append(warning)
 
-    profile_name, profile = _select_profile(
-        config, flags.get("profile") or env.get("EI_PROFILE") or None, path
-    )
+    profile_name, profile = _select_profile(config, flags.get("profile") or env.get("EI_PROFILE") or None, path)
     settings.profile = profile_name
     where = f"profile {profile_name!r}"
 
     # endpoint
-    endpoint = (
-        flags.get("endpoint") or env.get("EI_API_ENDPOINT") or profile.get("endpoint") or DEFAULT_ENDPOINT
-    )
+    endpoint = flags.get("endpoint") or env.get("EI_API_ENDPOINT") or profile.get("endpoint") or DEFAULT_ENDPOINT
     if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
         raise ConfigError(f"endpoint must start with http:// or https://, got {str(endpoint)[:60]!r}")
     settings.endpoint = endpoint.rstrip("/")

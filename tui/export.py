@@ -71,9 +71,7 @@ def exit_code_for(error: ApiError) -> int:
         return EXIT_AUTH
     if isinstance(error, NotFoundError):
         return EXIT_NOT_FOUND
-    if isinstance(
-        error, NetworkError | RequestTimeoutError | ServerError | RateLimitedError | OfflineCacheMissError
-    ):
+    if isinstance(error, NetworkError | RequestTimeoutError | ServerError | RateLimitedError | OfflineCacheMissError):
         return EXIT_NETWORK
     return EXIT_API
 

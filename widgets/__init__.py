@@ -1,11 +1,31 @@
-"""Reusable widgets: given data, never calling the API; every API string shown through `tui.safe_text`."""
+"""Reusable widgets: given data, never calling the API; every API string shown through `tui.safe_text`.
 
-from widgets.breadcrumbs import Breadcrumbs
-from widgets.card import KeyValueCard
-from widgets.gauge import UsageGauge
-from widgets.resource_table import ResourceTable
-from widgets.row_store import Column, RowStore
-from widgets.sparkline import MetricSparkline
+The exports load lazily so that `widgets.row_store` and `widgets.formatting` (plain Python) can be imported
+by headless code (export, benchmarks) without pulling in Textual.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from widgets.breadcrumbs import Breadcrumbs
+    from widgets.card import KeyValueCard
+    from widgets.gauge import UsageGauge
+    from widgets.resource_table import ResourceTable
+    from widgets.row_store import Column, RowStore
+    from widgets.sparkline import MetricSparkline
+
+_EXPORTS = {
+    "Breadcrumbs": "widgets.breadcrumbs",
+    "Column": "widgets.row_store",
+    "KeyValueCard": "widgets.card",
+    "MetricSparkline": "widgets.sparkline",
+    "ResourceTable": "widgets.resource_table",
+    "RowStore": "widgets.row_store",
+    "UsageGauge": "widgets.gauge",
+}
 
 __all__ = [
     "Breadcrumbs",
@@ -16,3 +36,11 @@ __all__ = [
     "RowStore",
     "UsageGauge",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a widget module on first use of its export."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'widgets' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import ClassVar
@@ -11,9 +12,12 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.safe_text import clean
-from widgets.formatting import EMPTY, format_datetime, format_value
+from widgets.formatting import EMPTY, format_datetime, format_value, parse_datetime
 
 __all__ = ["KeyValueCard", "card_value"]
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def card_value(value: object) -> str:
@@ -24,6 +28,10 @@ def card_value(value: object) -> str:
         return format_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment = parse_datetime(value)
+        if moment is not None:
+            return format_datetime(moment)
     text = clean(format_value(value))
     return text if text else EMPTY
 
@@ -84,11 +92,10 @@ class KeyValueCard(Widget):
         self.refresh(layout=True)
 
     def render(self) -> Text:
-        """Title, then keys padded to the widest key, then values (long values wrap under themselves)."""
+        """Title, then keys padded to the widest key, then values (a long value wraps)."""
         key_style = self.get_component_rich_style("key-value-card--key")
         value_style = self.get_component_rich_style("key-value-card--value")
         key_width = max((cell_len(key) for key, _ in self._rows), default=0)
-        text = Text(end="")
         lines = []
         if self._title:
             lines.append(Text(self._title, self.get_component_rich_style("key-value-card--title"), end=""))
@@ -97,5 +104,4 @@ class KeyValueCard(Widget):
             line.append(key + " " * (key_width - cell_len(key) + 2), key_style)
             line.append(value, value_style)
             lines.append(line)
-        text = Text("\n", end="").join(lines)
-        return text
+        return Text("\n", end="").join(lines)

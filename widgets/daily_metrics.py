@@ -16,6 +16,7 @@ from widgets.formatting import format_bytes, format_count, format_duration, pars
 from widgets.sparkline import MetricSparkline
 
 RANGES = (30, 90, 365)
+LABEL_WIDTH = 18
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class DailyMetricsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("No daily metrics yet", style="italic"), classes="metrics-empty")
         for series in SERIES:
-            yield MetricSparkline(series.label, [], series.formatter, id=f"spark-{series.key}")
+            yield MetricSparkline(series.label, [], series.formatter, label_width=LABEL_WIDTH, id=f"spark-{series.key}")
 
     def set_records(self, records: Sequence[dict[str, Any]] | None) -> None:
         self._records = sorted(records or [], key=lambda r: str(r.get("date", "")))

@@ -11,6 +11,7 @@ parsed as markup, so `[@click=app.quit]` in an organization name is just text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -31,8 +32,13 @@ __all__ = ["Column", "ResourceTable"]
 
 MAX_AUTO_WIDTH = 40
 """Widest a column gets from its data alone, so one long name does not push the others off screen."""
-MIN_SHRUNK_WIDTH = 6
-"""Narrowest a column gets when the table squeezes columns to fit the screen."""
+MIN_SHRUNK_WIDTH = 8
+"""Narrowest a column gets when the table squeezes columns to fit the screen (or its label, if wider)."""
+KEEP_SHARE = 0.6
+"""A column keeps at least this share of its natural width: columns that would not fit scroll off to the right
+(in the order given, so the most useful columns come first) rather than all becoming unreadable."""
+FIRST_COLUMN_FLOOR = 20
+"""The first column (the name) keeps at least this much; the table scrolls sideways before it shrinks further."""
 WIDTH_SAMPLE = 200
 """How many rows are measured to size the columns."""
 INDEX_STEP = 1000
@@ -221,7 +227,7 @@ class ResourceTable(ScrollView, can_focus=True):
     @empty_text.setter
     def empty_text(self, text: str | None) -> None:
         self._empty_text = text
-        if not len(self._store):
+        if not len(self._store) and self.is_mounted:
             self.refresh()
 
     def set_columns(self, columns: Sequence[Column]) -> None:
@@ -236,7 +242,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._cursor = 0
         self._highlighted_id = None
         self._measure_columns()
-        self.scroll_to(0, 0, animate=False, force=True)
+        if self.is_mounted:
+            self.scroll_to(0, 0, animate=False, force=True)
         self._data_changed(keep_cursor=False)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
@@ -292,6 +299,8 @@ class ResourceTable(ScrollView, can_focus=True):
         index = max(0, min(index, count - 1))
         previous = self._cursor
         self._cursor = index
+        if not self.is_mounted:
+            return
         if index != previous:
             self._refresh_row(previous)
             self._refresh_row(index)
@@ -404,8 +413,14 @@ class ResourceTable(ScrollView, can_focus=True):
         arrow = " ▼" if self._store.sort_reverse else " ▲"
         cells = []
         for column, width in zip(self._store.columns, self._widths, strict=False):
-            label = clean(column.label) + (arrow if column.key == sort_key else "")
-            cells.append(fit(label, width, column.align))
+            label = clean(column.label)
+            if column.key == sort_key and width > len(arrow):
+                if cell_len(label) + len(arrow) <= width:
+                    cells.append(fit(label + arrow, width, column.align))
+                else:  # truncate the label, never the arrow
+                    cells.append(fit(label, width - len(arrow)) + arrow)
+            else:
+                cells.append(fit(label, width, column.align))
         return MARGIN + GAP.join(cells)
 
     # -- layout -------------------------------------------------------------------------------------------
@@ -441,15 +456,30 @@ class ResourceTable(ScrollView, can_focus=True):
             excess = sum(widths) - room
             if excess < 0 and columns[-1].width is None and columns[-1].align == "left":
                 widths[-1] += -excess  # a last text column takes the rest; a number stays by its neighbours
-            while excess > 0:
-                shrinkable = [
-                    i for i, w in enumerate(widths) if columns[i].width is None and w > MIN_SHRUNK_WIDTH
-                ]
-                if not shrinkable:
-                    break
-                widest = max(shrinkable, key=lambda i: widths[i])
-                widths[widest] -= 1
-                excess -= 1
+            # Too wide: shrink the widest sized-from-data column a cell at a time, then fixed-width ones
+            # too (an 80-column terminal beats a fixed width), but never below a readable floor (the first
+            # column, usually the name, keeps more); what still does not fit scrolls sideways.
+            floors = [
+                min(
+                    width,
+                    FIRST_COLUMN_FLOOR
+                    if i == 0
+                    else max(MIN_SHRUNK_WIDTH, cell_len(column.label), math.ceil(width * KEEP_SHARE)),
+                )
+                for i, (width, column) in enumerate(zip(widths, columns, strict=False))
+            ]
+            for fixed_too in (False, True):
+                while excess > 0:
+                    shrinkable = [
+                        i
+                        for i, w in enumerate(widths)
+                        if w > floors[i] and (fixed_too or columns[i].width is None)
+                    ]
+                    if not shrinkable:
+                        break
+                    widest = max(shrinkable, key=lambda i: widths[i] - floors[i])
+                    widths[widest] -= 1
+                    excess -= 1
         self._widths = widths
         self._line_width = len(MARGIN) + sum(widths) + len(GAP) * max(0, len(widths) - 1)
         self._update_virtual_size()
@@ -508,6 +538,11 @@ class ResourceTable(ScrollView, can_focus=True):
             self._cursor = position
         else:
             self._cursor = min(self._cursor, max(0, len(store) - 1))
+        if self.is_mounted:
+            self._sync_view()
+
+    def _sync_view(self) -> None:
+        """Fit columns, scroll to the cursor, announce its row, and index in idle steps (once mounted)."""
         self._layout_width = -1
         self._relayout()
         self._scroll_cursor_into_view()
@@ -516,7 +551,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _schedule_index(self) -> None:
         """Build the search text in small steps after the next paint, so rows show at once."""
-        if self._store.index_pending and not self._index_scheduled and self.is_mounted:
+        if self._store.index_pending and not self._index_scheduled:
             self._index_scheduled = True
             self.call_after_refresh(self._index_step)
 
@@ -528,5 +563,5 @@ class ResourceTable(ScrollView, can_focus=True):
             self._schedule_index()
 
     def on_mount(self) -> None:
-        """Start indexing rows given before the table was mounted (ScrollView's own on_mount runs too)."""
-        self._schedule_index()
+        """Lay out, announce and index rows given before the table was mounted (ScrollView's on_mount runs too)."""
+        self._sync_view()

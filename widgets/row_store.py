@@ -4,7 +4,7 @@ Plain Python (no Textual) so it can be tested and benchmarked on its own. Rows a
 keys) and are never copied. Three lists do the work, all of row numbers (positions in `_rows`):
 `_order` is every row in the current sort order, `_visible` the rows of `_order` that match the filter.
 A filter keystroke is one pass of `needle in haystack` over precomputed lowercase strings, and only over the
-previous matches when the new filter extends the old one. Sort keys are computed once per column and cached.
+previous matches when the new filter extends the old one. Sort keys of the sort column are cached.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from tui.safe_text import clean
-from widgets.formatting import format_value, parse_datetime
+from widgets.formatting import format_value
 
 __all__ = ["Column", "RowStore"]
 
@@ -46,21 +46,32 @@ def _getter(key: str) -> Callable[[Row], Any]:
 _NUMBER_TYPES = (int, float)
 
 
-def _iso_key(value: str) -> Any:
-    """An ISO date string as a UTC timestamp (naive means UTC); text that only looks like one, case-folded."""
+def _moment_key(moment: datetime) -> str:
+    """A moment as sortable UTC text ("2026-11-24T13:05:00"); naive means UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _iso_key(value: str) -> str:
+    """An ISO date string as sortable UTC text; text that only looks like a date, case-folded.
+
+    The API's usual "2026-11-24T13:05:00.000Z" is already UTC and sorts as text once cut to the second:
+    slicing beats parsing 100,000 of them. Other offsets are parsed and converted.
+    """
+    if len(value) >= 20 and value[-1] == "Z" and value[10] == "T":
+        return value[:19]
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value.casefold()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    return _moment_key(moment)
 
 
 def default_sort_key(value: Any) -> Any:
     """A sort key that orders like a person expects; None stays None (sorted last by the store).
 
-    Numbers numerically, bools as 0/1, dates and ISO date strings as UTC timestamps, other text case-folded.
+    Numbers numerically, bools as 0/1, dates and ISO date strings as UTC text, other text case-folded.
     """
     if value is None:
         return None
@@ -73,9 +84,10 @@ def default_sort_key(value: Any) -> Any:
         return int(value)
     if isinstance(value, int | float):
         return value
-    moment = parse_datetime(value)
-    if moment is not None:
-        return moment.timestamp()
+    if isinstance(value, datetime):
+        return _moment_key(value)
+    if isinstance(value, date):
+        return f"{value.isoformat()}T00:00:00"
     return str(value).casefold()
 
 
@@ -327,9 +339,11 @@ class RowStore:
         self._refilter(self._order)
 
     def _keys(self, key: str) -> list[Any]:
-        """The sort keys of every row for one column, computed once and cached."""
+        """The sort keys of every row for one column, cached while it is the sort column."""
         keys = self._key_cache.get(key)
         if keys is None:
+            # Only the sort column's keys are kept: a few MB per 100k rows, recomputed in ~50-100 ms.
+            self._key_cache.clear()
             keys = self._compute_keys(self.column(key), self._rows)
             self._key_cache[key] = keys
         return keys
@@ -356,9 +370,11 @@ class RowStore:
         if self._sort_key is None:
             return sorted(ids)
         keys = self._keys(self._sort_key)
-        present = [i for i in ids if keys[i] is not None]
-        missing = [i for i in ids if keys[i] is None]
-        missing.sort()
+        if None in keys:
+            present = [i for i in ids if keys[i] is not None]
+            missing = sorted(i for i in ids if keys[i] is None)
+        else:
+            present, missing = list(ids), []
         try:
             present.sort(key=keys.__getitem__, reverse=self._sort_reverse)
         except TypeError:

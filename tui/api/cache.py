@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import pydantic_core
 
 __all__ = ["CacheEntry", "CacheInfo", "DiskCache", "entry_key", "namespace_id"]
 
@@ -75,15 +76,14 @@ class CacheInfo:
 class DiskCache:
     """Raw JSON bodies on disk. Safe for several eiscope processes at once; never raises on a bad entry."""
 
-    def __init__(
-        self, directory: str | os.PathLike[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
-    ):
+    def __init__(self, directory: str | os.PathLike[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES):
         if directory is None:
             directory = os.environ.get("EISCOPE_CACHE_DIR") or platformdirs.user_cache_dir("eiscope")
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._approx_bytes: int | None = None  # None until the first scan
+        self._known_dirs: set[Path] = set()
 
     @classmethod
     def default(cls, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DiskCache:
@@ -103,7 +103,7 @@ class DiskCache:
         except OSError:
             return None
         try:
-            doc = json.loads(data)
+            doc = pydantic_core.from_json(data)
             entry = CacheEntry(body=doc["body"], fetched_at=float(doc["fetched_at"]), path=str(doc["path"]))
         except (ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
@@ -113,10 +113,26 @@ class DiskCache:
             os.utime(path)  # mtime = last use: the LRU order
         return entry
 
-    def put(self, namespace: str, key: str, path: str, body: Any, fetched_at: float | None = None) -> None:
-        """Write an entry atomically (temp file in the same dir, fsync, os.replace); errors are swallowed."""
-        doc = {"path": path, "fetched_at": time.time() if fetched_at is None else fetched_at, "body": body}
-        data = json.dumps(doc, separators=(",", ":")).encode()
+    def put(
+        self,
+        namespace: str,
+        key: str,
+        path: str,
+        body: Any,
+        fetched_at: float | None = None,
+        *,
+        body_bytes: bytes | None = None,
+    ) -> None:
+        """Write an entry atomically (temp file in the same dir, fsync, os.replace); errors are swallowed.
+
+        `body_bytes`, the body exactly as received (valid UTF-8 JSON), saves re-encoding a large body.
+        """
+        when = time.time() if fetched_at is None else float(fetched_at)
+        if body_bytes is not None and body_bytes.lstrip()[:1] in (b"{", b"["):
+            head = json.dumps({"path": path, "fetched_at": when}, separators=(",", ":"))[:-1]
+            data = head.encode() + b',"body":' + body_bytes + b"}"
+        else:
+            data = json.dumps({"path": path, "fetched_at": when, "body": body}, separators=(",", ":")).encode()
         ns_dir = self.directory / namespace
         try:
             self._ensure_dir(self.directory)
@@ -140,11 +156,13 @@ class DiskCache:
         with contextlib.suppress(OSError):
             self._entry_path(namespace, key).unlink()
 
-    @staticmethod
-    def _ensure_dir(path: Path) -> None:
+    def _ensure_dir(self, path: Path) -> None:
+        if path in self._known_dirs and path.is_dir():
+            return
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         if path.stat().st_mode & 0o777 != 0o700:
-            os.chmod(path, 0o700)
+            os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask, and old dirs may be wider
+        self._known_dirs.add(path)
 
     # ------------------------------------------------------------ size bound
 
@@ -215,6 +233,7 @@ class DiskCache:
         for ns_dir in self._namespace_dirs():
             if namespace is not None and ns_dir.name != namespace:
                 continue
+            self._known_dirs.discard(ns_dir)
             for item in ns_dir.iterdir():
                 if item.name.endswith(".json") or item.name.startswith(_TMP_PREFIX):
                     with contextlib.suppress(OSError):

@@ -16,10 +16,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urlsplit
 
 import httpx
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from tui.api import models as m
@@ -166,7 +167,7 @@ class StudioClient:
         self.stats = ClientStats()
         self._endpoint = settings.endpoint.rstrip("/")
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
-        self._inflight: dict[str, asyncio.Future[tuple[dict[str, Any], Any]]] = {}
+        self._inflight: dict[str, asyncio.Future[tuple[dict[str, Any], Any, bytes]]] = {}
         self._http = httpx.AsyncClient(
             base_url=self._endpoint,
             headers={"User-Agent": user_agent(), "Accept": "application/json"},
@@ -197,11 +198,7 @@ class StudioClient:
     def _credential(self, jwt_first: bool) -> tuple[str, str] | None:
         """(header, value): the API key for org routes, the JWT for the user routes that require one."""
         key, jwt = self.settings.api_key, self.settings.jwt_token
-        order = (
-            [("x-jwt-token", jwt), ("x-api-key", key)]
-            if jwt_first
-            else [("x-api-key", key), ("x-jwt-token", jwt)]
-        )
+        order = [("x-jwt-token", jwt), ("x-api-key", key)] if jwt_first else [("x-api-key", key), ("x-jwt-token", jwt)]
         for header, value in order:
             if value:
                 return header, value
@@ -238,7 +235,9 @@ class StudioClient:
             raise AuthError.missing()
         coalesce_key = f"GET {canonical_request(path, query)} {namespace}"
         try:
-            raw, value = await self._shared(coalesce_key, lambda: self._fetch(path, query, model, credential))
+            raw, value, body_bytes = await self._shared(
+                coalesce_key, lambda: self._fetch(path, query, model, credential)
+            )
         except (NetworkError, RequestTimeoutError, ServerError) as exc:
             if self.settings.cache_fallback:
                 cached = self._from_cache(namespace, key, model, offline=True, error=exc)
@@ -246,7 +245,10 @@ class StudioClient:
                     return cached
             raise
         if self.cache is not None:
-            self.cache.put(namespace, key, canonical_request(path, query), raw)
+            # off the event loop: an fsync must not stall the UI
+            await asyncio.to_thread(
+                self.cache.put, namespace, key, canonical_request(path, query), raw, body_bytes=body_bytes
+            )
         return Fetched(value=value, raw=raw)
 
     def _from_cache(
@@ -263,20 +265,18 @@ class StudioClient:
             self.cache.delete(namespace, key)  # written by an older eiscope, or tampered with: refetch
             return None
         self.stats.cache_hits += 1
-        return Fetched(
-            value=value, raw=entry.body, from_cache=True, age_s=entry.age_s, offline=offline, error=error
-        )
+        return Fetched(value=value, raw=entry.body, from_cache=True, age_s=entry.age_s, offline=offline, error=error)
 
     async def _shared(
-        self, key: str, factory: Callable[[], Awaitable[tuple[dict[str, Any], Any]]]
-    ) -> tuple[dict[str, Any], Any]:
+        self, key: str, factory: Callable[[], Awaitable[tuple[dict[str, Any], Any, bytes]]]
+    ) -> tuple[dict[str, Any], Any, bytes]:
         """Identical requests in flight share one: the first starts it, the rest await the same future."""
         task = self._inflight.get(key)
         if task is None:
             task = asyncio.ensure_future(factory())
             self._inflight[key] = task
 
-            def done(t: asyncio.Future[tuple[dict[str, Any], Any]]) -> None:
+            def done(t: asyncio.Future[tuple[dict[str, Any], Any, bytes]]) -> None:
                 if self._inflight.get(key) is t:
                     del self._inflight[key]
                 if not t.cancelled():
@@ -287,12 +287,14 @@ class StudioClient:
 
     async def _fetch(
         self, path: str, query: dict[str, Any], model: type[ModelT], credential: tuple[str, str]
-    ) -> tuple[dict[str, Any], ModelT]:
-        raw = await self._send(path, query, credential)
-        return raw, self._validate(model, raw, path)
+    ) -> tuple[dict[str, Any], ModelT, bytes]:
+        raw, body_bytes = await self._send(path, query, credential)
+        return raw, self._validate(model, raw, path), body_bytes
 
-    async def _send(self, path: str, query: dict[str, Any], credential: tuple[str, str]) -> dict[str, Any]:
-        """One GET with retries; returns the checked JSON body or raises the typed error."""
+    async def _send(
+        self, path: str, query: dict[str, Any], credential: tuple[str, str]
+    ) -> tuple[dict[str, Any], bytes]:
+        """One GET with retries; returns the checked JSON body (and its bytes) or raises the typed error."""
         policy = self.settings.retries
         headers = {credential[0]: credential[1]}
         params = {k: _query_value(v) for k, v in query.items()}
@@ -320,7 +322,7 @@ class StudioClient:
                 error = NetworkError(f"could not reach {self._host} ({type(exc).__name__}).", path=path)
             else:
                 if response.status_code < 300:
-                    return self._parse(response, path)
+                    return self._parse(response, path), response.content
                 error = self._status_error(response, path, credential[0])
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if response.status_code not in policy.retry_statuses:
@@ -361,9 +363,7 @@ class StudioClient:
                 f"403: this API key may not access {path}.{suffix}", status=status, path=path, api_error=text
             )
         if status == 404:
-            return NotFoundError(
-                f"404: {path} was not found.{suffix}", status=status, path=path, api_error=text
-            )
+            return NotFoundError(f"404: {path} was not found.{suffix}", status=status, path=path, api_error=text)
         if status == 429:
             return RateLimitedError(status=status, path=path, api_error=text)
         if status >= 500:
@@ -373,14 +373,12 @@ class StudioClient:
                 path=path,
                 api_error=text,
             )
-        return ApiError(
-            f"{status}: the Studio API refused {path}.{suffix}", status=status, path=path, api_error=text
-        )
+        return ApiError(f"{status}: the Studio API refused {path}.{suffix}", status=status, path=path, api_error=text)
 
     def _parse(self, response: httpx.Response, path: str) -> dict[str, Any]:
         """A 2xx body must be a JSON object with success: true."""
         try:
-            body = response.json()
+            body = pydantic_core.from_json(response.content)
         except ValueError:
             raise BadResponseError(
                 f"the Studio API sent a body that is not JSON for {path}.",
@@ -429,17 +427,11 @@ class StudioClient:
             "/api/user", m.CurrentUser, {"excludeProjects": exclude_projects}, source=source, jwt_first=True
         )
 
-    async def user_organizations(
-        self, *, source: Source = Source.NETWORK
-    ) -> Fetched[m.OrganizationsResponse] | None:
+    async def user_organizations(self, *, source: Source = Source.NETWORK) -> Fetched[m.OrganizationsResponse] | None:
         """GET /api/user/organizations (JWT only)."""
-        return await self._get(
-            "/api/user/organizations", m.OrganizationsResponse, source=source, jwt_first=True
-        )
+        return await self._get("/api/user/organizations", m.OrganizationsResponse, source=source, jwt_first=True)
 
-    async def organizations(
-        self, *, source: Source = Source.NETWORK
-    ) -> Fetched[m.OrganizationsResponse] | None:
+    async def organizations(self, *, source: Source = Source.NETWORK) -> Fetched[m.OrganizationsResponse] | None:
         """GET /api/organizations: with an API key, only the key's own organization."""
         return await self._get("/api/organizations", m.OrganizationsResponse, source=source)
 
@@ -451,23 +443,17 @@ class StudioClient:
     async def organization_projects(
         self, org_id: int, *, source: Source = Source.NETWORK
     ) -> Fetched[m.ProjectsResponse] | None:
-        return await self._get(
-            f"/api/organizations/{int(org_id)}/projects", m.ProjectsResponse, source=source
-        )
+        return await self._get(f"/api/organizations/{int(org_id)}/projects", m.ProjectsResponse, source=source)
 
     async def whitelabel_info(
         self, org_id: int, *, source: Source = Source.NETWORK
     ) -> Fetched[m.WhitelabelInfo] | None:
-        return await self._get(
-            f"/api/organizations/{int(org_id)}/whitelabel", m.WhitelabelInfo, source=source
-        )
+        return await self._get(f"/api/organizations/{int(org_id)}/whitelabel", m.WhitelabelInfo, source=source)
 
     async def whitelabel_metrics(
         self, org_id: int, *, source: Source = Source.NETWORK
     ) -> Fetched[m.MetricsResponse] | None:
-        return await self._get(
-            f"/api/organizations/{int(org_id)}/whitelabel/metrics", m.MetricsResponse, source=source
-        )
+        return await self._get(f"/api/organizations/{int(org_id)}/whitelabel/metrics", m.MetricsResponse, source=source)
 
     async def inner_organizations(
         self,
@@ -527,6 +513,38 @@ class StudioClient:
             path, m.ComputeTimeUsage, {"startDate": _iso(start), "endDate": _iso(end)}, source=source
         )
 
+    @overload
+    async def whitelabel_users(
+        self,
+        org_id: int,
+        *,
+        limit: int,
+        offset: int,
+        search: str | None = ...,
+        sort: str | None = ...,
+        filters: str | None = ...,
+        active: int | None = ...,
+        tier: str | None = ...,
+        fields: None = ...,
+        source: Source = ...,
+    ) -> Fetched[m.WhitelabelUsersPage] | None: ...
+
+    @overload
+    async def whitelabel_users(
+        self,
+        org_id: int,
+        *,
+        limit: int,
+        offset: int,
+        search: str | None = ...,
+        sort: str | None = ...,
+        filters: str | None = ...,
+        active: int | None = ...,
+        tier: str | None = ...,
+        fields: str,
+        source: Source = ...,
+    ) -> Fetched[m.PartialWhitelabelUsersPage] | None: ...
+
     async def whitelabel_users(
         self,
         org_id: int,
@@ -540,7 +558,8 @@ class StudioClient:
         tier: str | None = None,
         fields: str | None = None,
         source: Source = Source.NETWORK,
-    ) -> Fetched[m.WhitelabelUsersPage] | None:
+    ) -> Fetched[m.WhitelabelUsersPage] | Fetched[m.PartialWhitelabelUsersPage] | None:
+        """One page of white-label users; with `fields` the rows are PartialWhitelabelUser (all optional)."""
         query = {
             "limit": limit,
             "offset": offset,
@@ -551,9 +570,10 @@ class StudioClient:
             "tier": tier,
             "fields": fields,
         }
-        return await self._get(
-            f"/api/organizations/{int(org_id)}/whitelabel/users", m.WhitelabelUsersPage, query, source=source
-        )
+        path = f"/api/organizations/{int(org_id)}/whitelabel/users"
+        if fields:
+            return await self._get(path, m.PartialWhitelabelUsersPage, query, source=source)
+        return await self._get(path, m.WhitelabelUsersPage, query, source=source)
 
     async def whitelabel_user(
         self, org_id: int, user_id: int, *, source: Source = Source.NETWORK
@@ -626,9 +646,7 @@ class StudioClient:
         async def fetch(offset: int, limit: int) -> Any:
             return await method(org_id, limit=limit, offset=offset, source=source, **query)
 
-        async for page in iter_pages(
-            fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK
-        ):
+        async for page in iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK):
             yield page
 
 

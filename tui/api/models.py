@@ -578,6 +578,29 @@ class WhitelabelUsersPage(ApiResponse):
     users: list[WhitelabelUser]
 
 
+class PartialWhitelabelUser(ApiModel):
+    """A users-list row asked for with `fields=...`: only the requested fields are present."""
+
+    id: int | None = None
+    username: str | None = None
+    email: str | None = None
+    name: str | None = None
+    photo: str | None = None
+    created: Timestamp | None = None
+    last_seen: Timestamp | None = None
+    activated: bool | None = None
+    from_evaluation: bool | None = Field(default=None, alias="from_evaluation")
+    tier: str | None = None
+    deleted_date: Timestamp | None = None
+
+
+class PartialWhitelabelUsersPage(ApiResponse):
+    """GET .../whitelabel/users with `fields`: required fields may be left out on purpose."""
+
+    total: int
+    users: list[PartialWhitelabelUser]
+
+
 class WhitelabelProjectsPage(ApiResponse):
     total: int
     projects: list[AdminProject]

@@ -155,7 +155,7 @@ def daily_metrics(plan: ActivityPlan, last_day: int, days: int = 365) -> list[Re
         day = first + i
         stamp = iso_day(day)
         if day < created:
-            records.append(_empty_record(stamp, iso_day(created)))
+            records.append(_empty_record(stamp, stamp))  # not created yet: nothing to count since
             continue
         staff_added = plan.staff_users if day == created and created >= first else 0
         staff += staff_added

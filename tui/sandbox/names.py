@@ -10,6 +10,7 @@ Plain data plus two tiny helpers. The hostile strings live here too, so tests el
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 HOSTILE_ORG_NAME = "[@click=app.quit]Red Team[/]"
@@ -130,6 +131,12 @@ def ascii_slug(text: str, separator: str = "") -> str:
 
 def email_domain(org_name: str, org_id: int) -> str:
     """A plausible e-mail domain for an organization: first ASCII word of its name, else its id."""
+    word = _domain_word(org_name)
+    return f"{word or f'org{org_id}'}.example"
+
+
+@functools.lru_cache(maxsize=4096)
+def _domain_word(org_name: str) -> str:
     words = ascii_slug(org_name, " ").split()
     significant = [w for w in words if w not in {"the", "and", "of", "la", "le", "de", "d"}]
-    return f"{significant[0] if significant else f'org{org_id}'}.example"
+    return significant[0] if significant else ""

@@ -142,6 +142,7 @@ class QueryEngine:
         self._cache: OrderedDict[tuple[int, ListQuery], list[int]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._haystacks: dict[tuple[int, tuple[str, ...]], list[str]] = {}
 
     def run(
         self, source: ListSource, query: ListQuery, window: PageWindow
@@ -172,13 +173,8 @@ class QueryEngine:
             indices = [i for i in indices if not source.is_deleted(rows[i])]  # type: ignore[assignment]
         if query.search:
             terms = query.search.split()
-            fields = source.search_fields
-
-            def matches(row: dict[str, Any]) -> bool:
-                haystack = " ".join(str(row.get(f, "")) for f in fields).lower()
-                return all(term in haystack for term in terms)
-
-            indices = [i for i in indices if matches(rows[i])]  # type: ignore[assignment]
+            haystacks = self._haystacks_of(source)
+            indices = [i for i in indices if all(term in haystacks[i] for term in terms)]  # type: ignore[assignment]
         if query.tier:
             tier = query.tier.lower()
             indices = [i for i in indices if _filter_text(rows[i].get("tier")) == tier]  # type: ignore[assignment]
@@ -196,6 +192,18 @@ class QueryEngine:
             present.sort(key=lambda i: _sort_key(rows[i].get(name)), reverse=descending)
             order = present + missing
         return order
+
+    def _haystacks_of(self, source: ListSource) -> list[str]:
+        """The searchable text of every row, lowercased once per list (the world's lists never change)."""
+        key = (id(source.rows), source.search_fields)
+        with self._lock:
+            cached = self._haystacks.get(key)
+        if cached is None:
+            fields = source.search_fields
+            cached = [" ".join(str(row.get(f, "")) for f in fields).lower() for row in source.rows]
+            with self._lock:
+                self._haystacks[key] = cached
+        return cached
 
     @staticmethod
     def _filter_value(source: ListSource, row: dict[str, Any], name: str) -> str:

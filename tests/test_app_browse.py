@@ -1,0 +1,263 @@
+"""Walking an organization with the keyboard, as an admin would, against the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown, Static, TabbedContent
+
+from screens.dataset import DatasetScreen
+from screens.help import HelpScreen
+from screens.inner_org import InnerOrganizationScreen
+from screens.organization import OrganizationScreen
+from screens.project import ProjectScreen
+from screens.raw_json import RawJsonScreen
+from screens.user import UserScreen
+from tui.app import EiscopeApp
+from tui.safe_text import clean_multiline
+from tui.sandbox.server import Sandbox
+from widgets.daily_metrics import DailyMetricsPanel
+from widgets.gauge import UsageGauge
+from widgets.list_pane import ListPane
+from widgets.sparkline import MetricSparkline
+
+MakeApp = Callable[..., EiscopeApp]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pane(app: EiscopeApp, pane_id: str) -> ListPane:
+    return app.screen.query_one(f"#{pane_id}", ListPane)
+
+
+def active_tab(app: EiscopeApp) -> str:
+    return app.screen.query_one(TabbedContent).active
+
+
+async def test_owner_org_shows_numbered_tabs_in_order(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OrganizationScreen)
+        assert screen.visible_tabs() == [
+            "users",
+            "projects",
+            "datasets",
+            "inner-orgs",
+            "wl-users",
+            "wl-projects",
+            "usage",
+            "readme",
+            "settings",
+        ]
+        tabs = screen.query_one(TabbedContent)
+        assert str(tabs.get_tab("inner-orgs").label) == "4 Inner orgs"
+        assert str(tabs.get_tab("usage").label) == "7 Usage"
+        users = sandbox.world.organization(sandbox.owner_org_id)["users"]
+        assert pane(app, "users-list").table.total_count == len(users)
+        for key, tab in (("2", "projects"), ("4", "inner-orgs"), ("7", "usage"), ("8", "readme"), ("1", "users")):
+            await pilot.press(key)
+            assert active_tab(app) == tab
+
+
+async def test_plain_org_has_no_whitelabel_tabs(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OrganizationScreen)
+        assert screen.is_whitelabel_admin is False
+        assert screen.visible_tabs() == ["users", "projects", "datasets", "usage", "readme", "settings"]
+        await pilot.press("4")
+        assert active_tab(app) == "usage"
+        assert sandbox.request_counts().get(f"/v1/api/organizations/{sandbox.plain_org_id}/whitelabel") == 1
+
+
+async def test_inner_org_detail_with_gauges_sparklines_and_ranges(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        first = pane(app, "inner-orgs-list").table.cursor_row
+        assert first is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InnerOrganizationScreen)
+        assert screen.inner_id == first["id"]
+        assert screen.query(UsageGauge)
+        panel = screen.query_one(DailyMetricsPanel)
+        users = screen.query_one("#spark-totalUsers", MetricSparkline)
+        assert panel.days == 30 and len(users.points) == 30
+        await pilot.press("t")
+        assert panel.days == 90 and len(users.points) == 90
+        await pilot.press("t")
+        assert panel.days == 365 and len(users.points) == 365
+        info = sandbox.world.inner_organization_info(first["id"])
+        assert users.points[-1][1] == info["dailyMetrics"][-1]["totalUsers"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, OrganizationScreen)
+
+
+async def test_compute_usage_for_a_chosen_date_range(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InnerOrganizationScreen)
+        path = (
+            f"/v1/api/organizations/{sandbox.owner_org_id}/whitelabel/organizations/{screen.inner_id}/usage/computeTime"
+        )
+        before = sandbox.request_counts().get(path, 0)
+        assert before == 1  # the default range, the last 30 days of the metrics
+        screen.query_one("#usage-start", Input).value = "2026-01-01"
+        screen.query_one("#usage-end", Input).value = "2026-03-31"
+        screen.query_one("#usage-end", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sandbox.request_counts()[path] == 2
+        text = str(screen.query_one("#usage-result", Static).render())
+        assert text.startswith("2026-01-01 – 2026-03-31") and "CPU" in text
+        screen.query_one("#usage-end", Input).value = "2025-12-01"
+        screen.query_one("#usage-end", Input).focus()
+        await pilot.press("enter")
+        assert "before the start" in str(screen.query_one("#usage-result", Static).render())
+
+
+async def test_filter_and_sort_the_whitelabel_users(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        users = pane(app, "wl-users-list")
+        everyone = sandbox.world.whitelabel_users
+        assert users.table.total_count == len(everyone)
+        domain = everyone[3]["email"].split("@")[1].split(".")[0]
+        await pilot.press("slash", *domain)
+        expected = [u for u in everyone if domain in (u["email"] + u["name"] + u["username"]).lower()]
+        assert users.table.row_count == len(expected) < len(everyone)
+        await pilot.press("escape")
+        assert users.table.row_count == len(everyone)
+        await pilot.press("s")
+        first_sort = users.table.sort_key
+        assert first_sort is not None
+        await pilot.press("S")
+        assert users.table.sort_reverse is True
+
+
+async def test_enter_opens_details_and_links_onward(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        user = app.screen
+        assert isinstance(user, UserScreen)
+        await pilot.press("2")
+        projects = user.query_one("#user-projects-list", ListPane)
+        assert projects.table.total_count > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        project = app.screen
+        assert isinstance(project, ProjectScreen)
+        await pilot.press("2")
+        assert project.query_one("#collaborators-list", ListPane).table.total_count > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UserScreen)
+        for _ in range(3):
+            await pilot.press("escape")
+        assert isinstance(app.screen, OrganizationScreen)
+        await pilot.press("3", "enter")
+        assert isinstance(app.screen, DatasetScreen)
+
+
+async def test_whitelabel_project_is_fetched_in_full(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        row = pane(app, "wl-projects-list").table.cursor_row
+        assert row is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen)
+        assert screen.document == sandbox.world.whitelabel_project(row["id"])
+
+
+async def test_raw_json_of_the_selected_row_is_searchable(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        row = pane(app, "users-list").table.cursor_row
+        assert row is not None
+        await pilot.press("y")
+        screen = app.screen
+        assert isinstance(screen, RawJsonScreen)
+        assert screen.data == row
+        await pilot.press("slash", *"email")
+        assert screen.matches and '"email"' in screen.lines[screen.matches[0]]
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, OrganizationScreen)
+
+
+async def test_help_lists_the_keys_of_the_current_screen(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        keys = dict(help_screen.screen_keys)
+        assert keys["t"] == "Range 30/90/365"
+        assert keys["u"] == "Compute for dates"
+        assert keys["y"] == "Raw JSON" and keys["esc"] == "Back" and keys["?"] == "Help"
+        await pilot.press("escape")
+        assert isinstance(app.screen, InnerOrganizationScreen)
+
+
+async def test_palette_jumps_to_a_project_by_name(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        project = sandbox.world.organization_projects(sandbox.owner_org_id)[-1]
+        await pilot.press("ctrl+p")
+        await pilot.press(*project["name"][:12])
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen)
+        assert screen.project_id == project["id"]
+
+
+async def test_readme_renders_without_following_links(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        readme = app.screen.query_one("#readme-body", Markdown)
+        assert readme._open_links is False
+        markdown = sandbox.world.organization_info(sandbox.owner_org_id)["readme"]["markdown"]
+        assert readme.source == clean_multiline(markdown)
+        assert "](http" in readme.source  # the readme has links; clicking one must not open anything

@@ -1,0 +1,115 @@
+"""The `eiscope` command as a script or a person runs it: real processes, real HTTP to the sandbox."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tui.sandbox.server import Sandbox
+
+
+def eiscope(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
+def script_env(sandbox: Sandbox, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EI_", "EISCOPE_"))}
+    env.update(
+        EI_API_ENDPOINT=sandbox.url,
+        EI_API_KEY=sandbox.admin_key,
+        EI_ORG_ID=str(sandbox.owner_org_id),
+        EISCOPE_CACHE_DIR=str(tmp_path / "cache"),
+        EISCOPE_CONFIG=str(tmp_path / "config.toml"),
+    )
+    env.update(extra)
+    return env
+
+
+def test_sandbox_command_prints_how_to_connect_and_stops_on_ctrl_c() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "sandbox", "--port", "0", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        url = next(line.split()[1] for line in lines if line.strip().startswith("endpoint"))
+        key = next(line.split()[3] for line in lines if "admin API key" in line)
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        response = httpx.get(f"{url}/api/organizations", headers={"x-api-key": key})
+        assert response.status_code == 200 and response.json()["success"] is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+
+
+def test_export_inner_orgs_as_csv_uses_the_api_names(sandbox: Sandbox, tmp_path: Path) -> None:
+    done = eiscope("export", "inner-orgs", "--format", "csv", env=script_env(sandbox, tmp_path))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    live = [
+        o for o in sandbox.world.inner_organizations if not sandbox.world.inner_organization_meta(o["id"])["deleted"]
+    ]
+    assert sorted(int(r["id"]) for r in rows) == sorted(o["id"] for o in live)
+    assert "entitlementLimits.numberOfUsers" in rows[0]
+    assert "\x1b" not in done.stdout
+
+
+def test_export_metrics_as_jsonl(sandbox: Sandbox, tmp_path: Path) -> None:
+    inner = sandbox.world.inner_organizations[0]["id"]
+    done = eiscope("export", "metrics", str(inner), "--format", "jsonl", env=script_env(sandbox, tmp_path))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(records) == 365 and "totalUsers" in records[-1]
+
+
+def test_export_exit_codes_and_one_line_errors(sandbox: Sandbox, tmp_path: Path) -> None:
+    bad_key = "ei_" + "e" * 64
+    cases = {
+        3: ("export", "users"),
+        4: ("export", "inner-org", "999999"),
+        2: ("export", "metrics"),
+    }
+    for code, args in cases.items():
+        env = script_env(sandbox, tmp_path, **({"EI_API_KEY": bad_key} if code == 3 else {}))
+        done = eiscope(*args, env=env)
+        assert done.returncode == code, (args, done.stderr)
+        assert done.stderr.count("\n") <= 2 and "Traceback" not in done.stderr
+        assert bad_key not in done.stderr
+
+
+def test_export_with_a_dead_endpoint_is_exit_5(tmp_path: Path, sandbox: Sandbox) -> None:
+    env = script_env(sandbox, tmp_path, EI_API_ENDPOINT="http://127.0.0.1:9/v1")
+    done = eiscope("export", "orgs", env=env)
+    assert done.returncode == 5 and done.stderr.startswith("eiscope:")
+
+
+def test_cache_info_and_clear(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    assert eiscope("export", "orgs", env=env).returncode == 0
+    info = eiscope("cache", "info", env=env)
+    assert info.returncode == 0 and str(tmp_path / "cache") in info.stdout
+    assert sandbox.admin_key not in info.stdout
+    assert eiscope("cache", "clear", env=env).returncode == 0
+    offline = eiscope("--offline", "export", "orgs", env=env)
+    assert offline.returncode != 0
+
+
+def test_broken_config_is_one_clear_line(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    Path(env["EISCOPE_CONFIG"]).write_text('[profiles.work]\nendpoint = "https://x"\napi_key = \n')
+    done = eiscope("export", "orgs", "--profile", "work", env=env)
+    assert done.returncode == 2
+    assert done.stderr.startswith("eiscope:") and "line 3" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,67 @@
+"""Every screen at 120x40 and 80x24, from the seeded sandbox (stable data, a cold cache per test).
+
+Review new or changed SVGs by eye (`pytest --snapshot-update`, then open snapshot_report.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tui.api.client import ClientSettings
+from tui.app import EiscopeApp
+from tui.sandbox.server import Sandbox
+
+from .test_app_browse import settle
+
+SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
+
+# name → keys pressed after the first load (each followed by waiting for the workers)
+WALKS: dict[str, tuple[str, ...]] = {
+    "org_users": (),
+    "org_inner_orgs": ("4",),
+    "org_whitelabel_users": ("5",),
+    "org_usage": ("7",),
+    "org_readme": ("8",),
+    "inner_org": ("4", "enter"),
+    "user": ("enter",),
+    "project": ("2", "enter"),
+    "dataset": ("3", "enter"),
+    "raw_json": ("y",),
+    "help": ("question_mark",),
+}
+
+
+def walker(keys: tuple[str, ...]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def walk(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return walk
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("walk", list(WALKS))
+def test_screen(walk: str, size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=walker(WALKS[walk]))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_organizations_list(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    assert snap_compare(make_app(org_id=None), terminal_size=size, run_before=walker(()))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_wrong_key(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    assert snap_compare(make_app(api_key="ei_" + "0" * 64), terminal_size=size, run_before=walker(()))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome(size: tuple[int, int], snap_compare: Any, sandbox: Sandbox) -> None:
+    app = EiscopeApp(ClientSettings(endpoint=sandbox.url), welcome=True, config_path="~/.config/eiscope/config.toml")
+    assert snap_compare(app, terminal_size=size, run_before=walker(()))

@@ -1,0 +1,140 @@
+"""Project bodies: who collaborates on what, and the full project as the API returns it."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+
+from tui.sandbox import names
+from tui.sandbox.landmarks import PROJECT_KIND, WHITELABEL_ID, Body, derive_seed
+from tui.sandbox.people import person
+from tui.sandbox.state import WorldState
+
+CATEGORY_TITLES = {"kws": "Keyword spotting", "audio": "Audio", "object-detection": "Object detection",
+                   "image": "Images", "accelerometer": "Accelerometer", "other": "Other"}
+
+
+def project_description(item: Body) -> str:
+    return f"{item['name']}: {CATEGORY_TITLES[item['category']].lower()} model for {item['owner']}."
+
+
+def collaborator_ids(st: WorldState, pi: int) -> list[tuple[int, int]]:
+    """(user id, user index) of a project's collaborators, the owner first."""
+    return st.small_cache.get((PROJECT_KIND, pi), lambda: pick_collaborators(st, pi))
+
+def pick_collaborators(st: WorldState, pi: int) -> list[tuple[int, int]]:
+    project = st.whitelabel_projects[pi]
+    rng = random.Random(derive_seed(st.seed, PROJECT_KIND, project["id"]))
+    org = st.project_owner_org[pi]
+    users = st.whitelabel_users
+    if org == -2:
+        owner = st.project_owner_user[pi]
+        chosen = [owner]
+        home = st.org_member_list[st.user_org[owner]]
+        if home and rng.random() < 0.4:
+            other = home[int(rng.random() * len(home))]
+            if other != owner and other not in st.user_deleted:
+                chosen.append(other)
+    else:
+        members = st.owner_member_list if org == -1 else st.org_member_list[org]
+        live = [ui for ui in members if ui not in st.user_deleted]
+        if not live:
+            return []
+        chosen = rng.sample(live, min(len(live), 1 + int(rng.random() * 4)))
+    return [(users[ui]["id"], ui) for ui in chosen]
+
+def project_counts(st: WorldState, project_indices: list[int]) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for pi in project_indices:
+        if "deletedDate" not in st.whitelabel_projects[pi]:
+            for user_id, _ in collaborator_ids(st, pi):
+                counts[user_id] += 1
+    return counts
+
+def whitelabel_project(st: WorldState, project_id: int) -> Body | None:
+    pi = st.project_index.get(project_id)
+    return None if pi is None else project_body(st, pi)
+
+def project_body(st: WorldState, pi: int) -> Body:
+    return st.cache.get((PROJECT_KIND, pi), lambda: build_project(st, pi))
+
+def build_project(st: WorldState, pi: int) -> Body:
+    item = st.whitelabel_projects[pi]
+    rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
+    collaborators = []
+    for position, (_, ui) in enumerate(collaborator_ids(st, pi)):
+        collaborator = person(st, ui)
+        collaborators.append({**collaborator, "isOwner": position == 0})
+    public = st.project_public[pi]
+    developer = st.project_owner_org[pi] == -2
+    return full_project(st, item, collaborators, public, developer, WHITELABEL_ID, rng)
+
+def plain_project(st: WorldState, k: int) -> Body:
+    item = st.plain_projects[k]
+    rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
+    ui = st.user_index[st.jwt_user_id]
+    collaborators = [{**person(st, ui), "isOwner": True}]
+    collaborators += [{**person(st, -j - 1), "isOwner": False}
+                      for j in range(len(st.plain_users)) if k % (j + 1) == 0]
+    return full_project(st, item, collaborators, k == 1, False, None, rng)
+
+def full_project(st: WorldState, item: Body, collaborators: list[Body], public: bool, developer: bool,
+                  whitelabel: int | None, rng: random.Random) -> Body:
+    r = rng.random
+    category = item["category"]
+    body: Body = {"id": item["id"], "name": item["name"],
+                  "description": item.get("description") or project_description(item),
+                  "created": item["created"], "owner": item["owner"]}
+    body["lastAccessed"] = item["lastAccessed"]
+    body["lastModified"] = item["lastAccessed"]
+    body["lastModificationDetails"] = ("Retrained model", "Added 120 samples", "Changed impulse design",
+                                       "Built deployment (C++ library)")[int(r() * 4)]
+    for key in ("ownerUserId", "ownerOrganizationId"):
+        if key in item:
+            body[key] = item[key]
+    body["ownerIsDeveloperProfile"] = developer
+    if developer:
+        body["developerProfileUserId"] = item["ownerUserId"]
+    body["collaborators"] = collaborators
+    if category == "object-detection":
+        body["labelingMethod"] = "label_map" if r() < 0.3 else "object_detection"
+    else:
+        body["labelingMethod"] = "single_label"
+    body["metadata"] = {"sensor": {"kws": "microphone", "audio": "microphone", "image": "camera",
+                                   "object-detection": "camera", "accelerometer": "imu"}.get(category, "other")}
+    body["isEnterpriseProject"] = item.get("tier") == "enterprise" and not developer
+    body["whitelabelId"] = whitelabel
+    if whitelabel:
+        body["whitelabelName"] = names.WHITELABEL_NAME
+    body["tags"] = sorted({names.PROJECT_TAGS[int(r() * len(names.PROJECT_TAGS))] for _ in range(int(r() * 4))})
+    body["category"] = CATEGORY_TITLES[category]
+    if public:
+        body["license"] = ("Apache-2.0", "BSD-3-Clause", "BSD-3-Clause-Clear")[int(r() * 3)]
+    body["tier"] = item.get("tier", "free")
+    body["hasPublicVersion"] = public
+    body["isPublic"] = False
+    body["allowsLivePublicAccess"] = public and r() < 0.5
+    body["indPauseProcessingSamples"] = False
+    body["publicProjectListed"] = public
+    if "deletedDate" in item:
+        deleted = date.fromisoformat(item["deletedDate"][:10]).toordinal()
+        body["deletedDate"] = item["deletedDate"]
+        body["scheduledFullDeletionDate"] = st.dates.stamp(min(deleted + 30, st.dates.today), 0.1)
+    return body
+
+
+def user_project_indices(st: WorldState, ui: int) -> list[int]:
+    user_id = st.whitelabel_users[ui]["id"]
+    if ui < st.size.staff:
+        candidates = list(st.owner_projects)
+    else:
+        candidates = [pi for org in st.orgs_of(ui) for pi in st.org_projects[org]]
+    candidates += st.user_projects.get(ui, [])
+    found = []
+    for pi in candidates:
+        if "deletedDate" in st.whitelabel_projects[pi]:
+            continue
+        if any(c[0] == user_id for c in collaborator_ids(st, pi)):
+            found.append(pi)
+    return sorted(set(found))

@@ -1,0 +1,125 @@
+"""Bodies built on daily metrics: inner-organization info and compute time, and the white label's totals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from tui.sandbox.landmarks import INNER_INFO_KIND, METRICS_KIND, Body, derive_seed
+from tui.sandbox.metrics import ActivityPlan, Event, daily_metrics, iso_day, summed_metrics
+from tui.sandbox.state import WorldState
+
+
+def inner_organization_meta(st: WorldState, inner_id: int) -> Body:
+    """Server-side facts for filtering: ``{"deleted": bool, "lastActive": datetime (UTC), "billable": bool}``."""
+    return st.org_meta[st.org_index[inner_id]]
+
+def org_plan(st: WorldState, index: int) -> ActivityPlan:
+    o = st.orgs[index]
+    members: list[Event] = [(added, st.user_deleted.get(ui)) for ui, added in st.members(index)]
+    projects = [st.project_event(pi) for pi in st.org_projects[index]]
+    return ActivityPlan(
+        seed=derive_seed(st.seed, METRICS_KIND, o.id), created=o.created, last_active=o.last_active,
+        contract_start=o.contract_start, profile=o.profile, wave_day=o.wave_day, member_events=members,
+        project_events=projects, staff_users=o.staff, contract_compute_target=o.compute_target,
+        gpu_share=o.gpu_share, storage_final=o.storage_final)
+
+def org_daily_metrics(st: WorldState, index: int) -> list[Body]:
+    return st.cache.get((METRICS_KIND, st.orgs[index].id),
+                           lambda: daily_metrics(org_plan(st, index), st.last_day))
+
+def inner_organization_info(st: WorldState, inner_id: int) -> Body | None:
+    index = st.org_index.get(inner_id)
+    if index is None:
+        return None
+    return st.cache.get((INNER_INFO_KIND, inner_id), lambda: inner_info_body(st, index))
+
+def inner_info_body(st: WorldState, index: int) -> Body:
+    o = st.orgs[index]
+    daily = org_daily_metrics(st, index)
+    last = daily[-1]
+    cpu = last["totalCurrentContractCpuComputeTimeSeconds"]
+    gpu = last["totalCurrentContractGpuComputeTimeSeconds"]
+    body: Body = {
+        "cpuComputeTime": cpu,
+        "gpuComputeTime": gpu,
+        "totalComputeTime": round((cpu + gpu) / 60, 2),
+        "billable": o.billable,
+        "entitlementLimits": dict(st.inner_organizations[index]["entitlementLimits"]),
+        "computeTimeCurrentContractSince": last["computeTimeCalculatedSince"],
+        "totalStorage": last["totalStorageSizeBytes"],
+        "dailyMetrics": daily,
+    }
+    if o.index % 3 == 0:
+        body["extensionBlocks"] = [{"id": 500 + o.index, "name": "Anomaly report exporter"}]
+        body["extensionSettings"] = {"extensionsEnabled": True, "extensionsAllowMembers": o.index % 2 == 0,
+                                     "extensionsAllowLocalhost": False,
+                                     "extensionsAllowedDomains": [o.domain.removesuffix(".example") + ".com"]}
+    return body
+
+def compute_time(st: WorldState, inner_id: int, start: datetime, end: datetime) -> Body | None:
+    index = st.org_index.get(inner_id)
+    if index is None:
+        return None
+    first, last = iso_day(start.date().toordinal()), iso_day(end.date().toordinal())
+    cpu = gpu = 0
+    for record in org_daily_metrics(st, index):
+        if first <= record["date"] <= last:
+            cpu += record["cpuComputeTimeSeconds"]
+            gpu += record["gpuComputeTimeSeconds"]
+    return {"cpuComputeTime": cpu, "gpuComputeTime": gpu, "totalComputeTime": round((cpu + gpu) / 60, 2)}
+
+
+
+def whitelabel_metrics(st: WorldState) -> Body:
+    if st.whitelabel_totals is None:
+        st.whitelabel_totals = whitelabel_metrics_body(st)
+    return st.whitelabel_totals
+
+def whitelabel_metrics_body(st: WorldState) -> Body:
+    today = st.dates.today
+    alive = [o for o in st.orgs if not o.deleted]
+    users = st.whitelabel_users
+    live_users = [u for u in users if "deletedDate" not in u]
+    cutoff = st.dates.days[today - 30 - st.dates.base]
+    projects = st.whitelabel_projects
+    live_projects = [p for p in projects if "deletedDate" not in p]
+    daily = whitelabel_daily_metrics(st)
+    last = daily[-1]
+    return {
+        "totalOrganizations": len(alive),
+        "deletedOrganizations": len(st.orgs) - len(alive),
+        "billableOrganizations": sum(1 for o in alive if o.billable),
+        "activeOrganizations30d": sum(1 for o in alive if o.last_active >= today - 30),
+        "totalUsers": len(live_users),
+        "deletedUsers": len(users) - len(live_users),
+        "activeUsers30d": sum(1 for u in live_users if u.get("lastSeen", "") >= cutoff),
+        "pendingUsers": sum(1 for u in live_users if not u["activated"]),
+        "usersByTier": dict(sorted(Counter(u["tier"] for u in live_users).items())),
+        "totalProjects": len(live_projects),
+        "deletedProjects": len(projects) - len(live_projects),
+        "projectsByCategory": dict(sorted(Counter(p["category"] for p in live_projects).items())),
+        "totalStorageBytes": last["totalStorageSizeBytes"],
+        "computeTimeSecondsCurrentContract": last["totalCurrentContractComputeTimeSeconds"],
+        "computeTimeCalculatedSince": last["computeTimeCalculatedSince"],
+        "dailyMetrics": daily,
+    }
+
+def whitelabel_daily_metrics(st: WorldState) -> list[Body]:
+    """The sum over inner organizations (and the owner's staff); at large scales, one aggregate series."""
+    contract = st.owner_contract_start()
+    if len(st.orgs) <= 300:
+        series = [org_daily_metrics(st, o.index) for o in st.orgs]
+        return summed_metrics(series, contract)
+    members: list[Event] = []
+    for index, _o in enumerate(st.orgs):
+        members += [(added, st.user_deleted.get(ui)) for ui, added in st.members(index)]
+    events = [st.project_event(pi) for pi in range(len(st.whitelabel_projects))]
+    plan = ActivityPlan(
+        seed=derive_seed(st.seed, METRICS_KIND, 0), created=st.dates.today - 2400,
+        last_active=st.last_day, contract_start=contract, profile="growth", wave_day=st.dates.today,
+        member_events=members, project_events=events, staff_users=sum(o.staff for o in st.orgs),
+        contract_compute_target=sum(o.compute_target for o in st.orgs) // 2, gpu_share=0.2,
+        storage_final=sum(o.storage_final for o in st.orgs))
+    return daily_metrics(plan, st.last_day)
+
