@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from screens.loading import LoadFailed
 from tui.api.errors import ApiError
 from widgets.breadcrumbs import Breadcrumbs
+from widgets.notice import ErrorPanel, StatusLine
 
 if TYPE_CHECKING:
     from tui.api.client import StudioClient
@@ -127,6 +129,20 @@ class EiscopeScreen(Screen[None]):
         from screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    def report_failure(self, message: LoadFailed, what: str, *, note: str) -> None:
+        """A load failed: over cached data, a toast; with nothing on screen, the error in place and a status note.
+
+        The screen's own ErrorPanel comes first in its layout and its StatusLine is a direct child (lists
+        inside it have status lines of their own).
+        """
+        if message.had_cache:
+            self.flash_error(what, message.error)
+            return
+        error = message.error
+        self.query_one(ErrorPanel).show_error(f"Could not load {what}", error.message, error.hint)
+        for status in self.query_children(StatusLine):
+            status.show(note or error.message, stale=True)
 
     def flash_error(self, what: str, error: ApiError) -> None:
         """A failure that does not replace what is on screen: say it in a toast, k9s' flash line."""

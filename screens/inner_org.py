@@ -110,14 +110,7 @@ class InnerOrganizationScreen(EiscopeScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        if message.had_cache:
-            self.flash_error("the organization", message.error)
-            return
-        error = message.error
-        self.query_one("#inner-error", ErrorPanel).show_error(
-            f"Could not load organization {self.inner_id}", error.message, error.hint
-        )
-        self.query_one("#inner-status", StatusLine).show(error.message, stale=True)
+        self.report_failure(message, f"organization {self.inner_id}", note="")
 
     def _card_rows(self) -> list[tuple[str, object]]:
         info = self.info or {}

@@ -50,6 +50,7 @@ class OrganizationScreen(EiscopeScreen):
         self.whitelabel_metrics: dict[str, Any] | None = None
         self.is_whitelabel_admin: bool | None = None
         self._paged_started: set[str] = set()
+        self._usage_stale = True
         self._paged_rows: dict[str, list[dict[str, Any]]] = {tab: [] for tab in WHITELABEL_TABS}
 
     def compose_body(self) -> ComposeResult:
@@ -266,6 +267,12 @@ class OrganizationScreen(EiscopeScreen):
         self._show_usage()
 
     def _show_usage(self) -> None:
+        """Rebuild the Usage tab, but only while it is shown: it is some thirty widgets, and data arrives in
+        three parts; a hidden tab is brought up to date when it is opened."""
+        if self.query_one(TabbedContent).active != "usage":
+            self._usage_stale = True
+            return
+        self._usage_stale = False
         panel = self.query_one(UsagePanel)
         panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin)
 
@@ -285,6 +292,8 @@ class OrganizationScreen(EiscopeScreen):
         tab = event.pane.id or ""
         if tab in PAGED_KINDS:
             self._start_paged(tab)
+        elif tab == "usage" and self._usage_stale:
+            self._show_usage()
 
     @on(ResourceTable.RowSelected)
     def _row_selected(self, event: ResourceTable.RowSelected) -> None:

@@ -96,14 +96,7 @@ class ProjectScreen(DetailScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        if message.had_cache:
-            self.flash_error("the project", message.error)
-            return
-        error = message.error
-        self.query_one("#project-error", ErrorPanel).show_error(
-            f"Could not load project {self.project_id}", error.message, error.hint
-        )
-        self.query_one("#project-status", StatusLine).show("showing the list row only", stale=True)
+        self.report_failure(message, f"project {self.project_id}", note="showing the list row only")
 
     def _show(self, project: dict[str, Any]) -> None:
         self.query_one("#project-card", KeyValueCard).update_rows(card_rows(project, PROJECT_FIRST))

@@ -124,14 +124,10 @@ class UserScreen(DetailScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        if message.had_cache or message.what == "metrics":
-            self.flash_error(f"the user's {message.what}", message.error)
+        if message.what == "metrics":
+            self.flash_error("the user's metrics", message.error)
             return
-        error = message.error
-        self.query_one("#user-error", ErrorPanel).show_error(
-            f"Could not load user {self.user_id}", error.message, error.hint
-        )
-        self.query_one("#user-status", StatusLine).show("showing the list row only", stale=True)
+        self.report_failure(message, f"user {self.user_id}", note="showing the list row only")
 
     def _projects_from_org(self) -> list[dict[str, Any]]:
         """The organization's projects this user collaborates on (all a plain org's API tells)."""

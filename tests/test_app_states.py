@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from screens.inner_org import InnerOrganizationScreen
 from screens.organization import OrganizationScreen
+from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.client import ClientSettings, RetryPolicy
 from tui.app import EiscopeApp
@@ -148,3 +149,21 @@ async def test_no_key_shows_welcome_and_d_starts_the_demo(tmp_path: Path) -> Non
         assert isinstance(app.screen, OrganizationScreen)
         assert app.sandbox is not None
         assert app.screen.query_one("#users-list", ListPane).table.total_count > 0
+
+
+async def test_a_failed_detail_keeps_the_list_row_and_says_why(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app(retries=QUICK_RETRIES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        row = app.screen.query_one("#wl-users-list", ListPane).table.cursor_row
+        assert row is not None
+        sandbox.fail_next(f"/whitelabel/users/{row['id']}", [500])
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UserScreen)
+        assert "server error" in panel_text(screen.query_one("#user-error", ErrorPanel))
+        assert str(screen.query_one("#user-status", StatusLine).render()) == "showing the list row only"
+        assert str(screen.query_one("#user-projects-list StatusLine", StatusLine).render()) != "showing the list row only"

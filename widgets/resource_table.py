@@ -37,6 +37,8 @@ MIN_SHRUNK_WIDTH = 8
 KEEP_SHARE = 0.6
 """A column keeps at least this share of its natural width: columns that would not fit scroll off to the right
 (in the order given, so the most useful columns come first) rather than all becoming unreadable."""
+SHORT_COLUMN = 12
+"""Columns this narrow (dates, counts, ids, tiers) are never shrunk: a cut date says nothing."""
 FIRST_COLUMN_FLOOR = 20
 """The first column (the name) keeps at least this much; the table scrolls sideways before it shrinks further."""
 WIDTH_SAMPLE = 200
@@ -464,6 +466,8 @@ class ResourceTable(ScrollView, can_focus=True):
                     width,
                     FIRST_COLUMN_FLOOR
                     if i == 0
+                    else width
+                    if width <= SHORT_COLUMN
                     else max(MIN_SHRUNK_WIDTH, cell_len(column.label), math.ceil(width * KEEP_SHARE)),
                 )
                 for i, (width, column) in enumerate(zip(widths, columns, strict=False))

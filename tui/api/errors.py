@@ -164,7 +164,7 @@ class BadResponseError(ApiError):
     """A body we cannot use: not JSON, `success: false` on 200, or a required field missing or malformed."""
 
     default_message = "the Studio API sent a response eiscope cannot read."
-    default_hint = "Press r to view the raw JSON; report it if it keeps happening."
+    default_hint = "Press r to try again; `eiscope export` prints the body for a bug report if it keeps happening."
 
     def __init__(
         self, message: str | None = None, *, field_path: str | None = None, raw: Any = None, **kw: Any

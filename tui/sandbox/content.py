@@ -218,4 +218,3 @@ def user_metrics(user: Body, projects: int, organizations: int, seed: int, today
         "signupSource": ("organic", "invite", "sso", "webinar", "partner")[int(r() * 5)],
         "marketingEmailsOptIn": r() < 0.4,
     }
-

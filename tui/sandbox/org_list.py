@@ -62,7 +62,9 @@ def build_orgs(st: WorldState, rng: random.Random) -> None:
         ))
         next_id += 1 + (int(r() * 4) if r() < 0.25 else 0)
 
+
 def org_name(st: WorldState, i: int, n: int, rng: random.Random) -> str:
+    """Demo names first, the hostile name second to last, then drawn names (a few long or with emoji)."""
     if st.scale == "demo":
         return names.DEMO_ORG_NAMES[i]
     if i == n - 2:
@@ -78,6 +80,7 @@ def org_name(st: WorldState, i: int, n: int, rng: random.Random) -> str:
     if r() < 0.02:
         name = f"{names.ORG_EMOJI[int(r() * len(names.ORG_EMOJI))]} {name}"
     return name
+
 
 def org_picker(st: WorldState, rng: random.Random) -> list[int]:
     """A lookup table from a uniform draw to an org index: big orgs are few, small orgs many."""
@@ -172,4 +175,3 @@ def build_plain(st: WorldState, rng: random.Random) -> None:
             "ownerOrganizationId": PLAIN_ORG_ID, "lastAccessed": d.stamp(today - 1 - k * 3, r()),
             "tier": "professional", "category": categories[k],
         })
-

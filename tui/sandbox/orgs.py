@@ -20,9 +20,11 @@ from tui.sandbox.state import WorldState
 
 
 def organization(st: WorldState, org_id: int) -> Body | None:
+    """An organization body (owner, plain or inner), cached; None for an unknown id."""
     if org_id in (OWNER_ORG_ID, PLAIN_ORG_ID) or org_id in st.org_index:
         return st.cache.get((ORG_KIND, org_id), lambda: organization_body(st, org_id))
     return None
+
 
 def organization_projects(st: WorldState, org_id: int) -> list[Body] | None:
     if org_id == PLAIN_ORG_ID:
@@ -35,7 +37,9 @@ def organization_projects(st: WorldState, org_id: int) -> list[Body] | None:
         return None
     return [project_body(st, pi) for pi in indices if "deletedDate" not in st.whitelabel_projects[pi]]
 
+
 def organization_info(st: WorldState, org_id: int) -> Body | None:
+    """The organization's info: the org itself plus fixed content derived from its identity."""
     org = organization(st, org_id)
     if org is None:
         return None
@@ -54,6 +58,7 @@ def organization_info(st: WorldState, org_id: int) -> Body | None:
     body["performance"] = {"jobLimitM": 240 if org_id == OWNER_ORG_ID else 120}
     return body
 
+
 def org_static(st: WorldState, org_id: int) -> OrgStatic:
     if org_id == OWNER_ORG_ID:
         return OrgStatic(org_id, names.OWNER_ORG_NAME, "owner", st.seed, names.WHITELABEL_DOMAIN)
@@ -62,7 +67,9 @@ def org_static(st: WorldState, org_id: int) -> OrgStatic:
     o = st.orgs[st.org_index[org_id]]
     return OrgStatic(org_id, o.name, "inner", st.seed, o.domain)
 
+
 def entitlement_limits(st: WorldState, org_id: int) -> Body:
+    """Fixed limits for the owner and plain orgs; an inner org's come from its list item."""
     if org_id == OWNER_ORG_ID:
         return {"totalStorage": 50 * 2**40, "computeTimePerYear": 90_000_000, "gpuComputeTimePerYear": 20_000_000,
                 "numberOfProjects": 100_000, "numberOfUsers": 200_000}
@@ -71,7 +78,9 @@ def entitlement_limits(st: WorldState, org_id: int) -> Body:
                 "numberOfProjects": 25, "numberOfUsers": 20}
     return dict(st.inner_organizations[st.org_index[org_id]]["entitlementLimits"])
 
+
 def organization_body(st: WorldState, org_id: int) -> Body:
+    """An organization with its live members; deleted users are left out."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
         name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
@@ -116,6 +125,7 @@ def organization_body(st: WorldState, org_id: int) -> Body:
 
 
 def user_organization(st: WorldState, ui: int, org_id: int) -> Body:
+    """An organization as it appears in a user's ``organizations`` list."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
         name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
@@ -147,4 +157,3 @@ def user_organization(st: WorldState, ui: int, org_id: int) -> Body:
         body["lastAccessed"] = last_seen
     body["publicProjectLicense"] = {"name": "Apache-2.0", "link": "https://www.apache.org/licenses/LICENSE-2.0"}
     return body
-

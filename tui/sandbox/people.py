@@ -34,19 +34,24 @@ def user_detail(st: WorldState, ui: int) -> Body:
         detail["stripeCustomerId"] = f"cus_{hashlib.sha256(str(user['id']).encode()).hexdigest()[:14]}"
     return detail
 
+
 def user_base(st: WorldState, ui: int) -> Body:
+    """A list item's identity fields; a negative ``ui`` is the plain org's user ``-ui - 1``."""
     user = st.whitelabel_users[ui] if ui >= 0 else st.plain_users[-ui - 1]
-    base = {k: user[k] for k in ("id", "username", "name", "email") }
+    base = {k: user[k] for k in ("id", "username", "name", "email")}
     for key in ("photo", "created", "lastSeen"):
         if key in user:
             base[key] = user[key]
     return base
 
+
 def person(st: WorldState, ui: int) -> Body:
     """The fields OrganizationUser, ProjectCollaborator, AdminApiUser and GetUserResponse share."""
     return st.small_cache.get((DETAIL_KIND, ui), lambda: {**user_base(st, ui), **user_detail(st, ui)})
 
+
 def organization_user(st: WorldState, ui: int, org_id: int, added: int, counts: Counter[int]) -> Body:
+    """A member as an organization body lists them: role, project count, day added."""
     body = dict(person(st, ui))
     d = st.dates
     body["added"] = d.stamp(added, 0.5)
@@ -61,9 +66,10 @@ def organization_user(st: WorldState, ui: int, org_id: int, added: int, counts: 
         body["lastAccessToOrganization"] = body["lastSeen"]
     return body
 
+
 def plain_organization_user(st: WorldState, k: int) -> Body:
+    """One of Harbor's own people: roles cycle so that each shows up."""
     body = organization_user(st, -k - 1, PLAIN_ORG_ID, st.dates.today - 900 + k * 40, Counter())
     body["role"] = ("member", "admin", "guest")[k % 3]
     body["projectCount"] = sum(1 for j in range(len(st.plain_projects)) if j % max(1, k + 1) == 0)
     return body
-

@@ -10,6 +10,7 @@ from tui.sandbox.state import WorldState
 
 
 def build_projects(st: WorldState, rng: random.Random) -> None:
+    """The owner's projects first, then org and developer-profile projects drawn onto the orgs."""
     size = st.size
     d = st.dates
     r = rng.random
@@ -100,4 +101,3 @@ def build_projects(st: WorldState, rng: random.Random) -> None:
             st.project_owner_user[pi] = owner_user
             st.user_projects.setdefault(owner_user, []).append(pi)
         pid += 1 if r() < 0.7 else 1 + int(r() * 5)
-

@@ -23,7 +23,9 @@ def collaborator_ids(st: WorldState, pi: int) -> list[tuple[int, int]]:
     """(user id, user index) of a project's collaborators, the owner first."""
     return st.small_cache.get((PROJECT_KIND, pi), lambda: pick_collaborators(st, pi))
 
+
 def pick_collaborators(st: WorldState, pi: int) -> list[tuple[int, int]]:
+    """A developer profile's owner (and maybe a colleague), else a few live org members."""
     project = st.whitelabel_projects[pi]
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, project["id"]))
     org = st.project_owner_org[pi]
@@ -44,7 +46,9 @@ def pick_collaborators(st: WorldState, pi: int) -> list[tuple[int, int]]:
         chosen = rng.sample(live, min(len(live), 1 + int(rng.random() * 4)))
     return [(users[ui]["id"], ui) for ui in chosen]
 
+
 def project_counts(st: WorldState, project_indices: list[int]) -> Counter[int]:
+    """Live projects per collaborating user id, for the members' ``projectCount``."""
     counts: Counter[int] = Counter()
     for pi in project_indices:
         if "deletedDate" not in st.whitelabel_projects[pi]:
@@ -52,12 +56,16 @@ def project_counts(st: WorldState, project_indices: list[int]) -> Counter[int]:
                 counts[user_id] += 1
     return counts
 
+
 def whitelabel_project(st: WorldState, project_id: int) -> Body | None:
     pi = st.project_index.get(project_id)
     return None if pi is None else project_body(st, pi)
 
+
 def project_body(st: WorldState, pi: int) -> Body:
+    """The full body of a white-label project, cached by project index."""
     return st.cache.get((PROJECT_KIND, pi), lambda: build_project(st, pi))
+
 
 def build_project(st: WorldState, pi: int) -> Body:
     item = st.whitelabel_projects[pi]
@@ -70,7 +78,9 @@ def build_project(st: WorldState, pi: int) -> Body:
     developer = st.project_owner_org[pi] == -2
     return full_project(st, item, collaborators, public, developer, WHITELABEL_ID, rng)
 
+
 def plain_project(st: WorldState, k: int) -> Body:
+    """A Harbor project: the JWT user owns it; Harbor's people collaborate by a fixed pattern."""
     item = st.plain_projects[k]
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
     ui = st.user_index[st.jwt_user_id]
@@ -79,8 +89,10 @@ def plain_project(st: WorldState, k: int) -> Body:
                       for j in range(len(st.plain_users)) if k % (j + 1) == 0]
     return full_project(st, item, collaborators, k == 1, False, None, rng)
 
+
 def full_project(st: WorldState, item: Body, collaborators: list[Body], public: bool, developer: bool,
-                  whitelabel: int | None, rng: random.Random) -> Body:
+                 whitelabel: int | None, rng: random.Random) -> Body:
+    """The body both kinds of project share; ``rng`` is seeded from the project id, so order does not matter."""
     r = rng.random
     category = item["category"]
     body: Body = {"id": item["id"], "name": item["name"],
@@ -125,6 +137,7 @@ def full_project(st: WorldState, item: Body, collaborators: list[Body], public: 
 
 
 def user_project_indices(st: WorldState, ui: int) -> list[int]:
+    """Live projects a white-label user collaborates on, in list order."""
     user_id = st.whitelabel_users[ui]["id"]
     if ui < st.size.staff:
         candidates = list(st.owner_projects)

@@ -14,7 +14,9 @@ def inner_organization_meta(st: WorldState, inner_id: int) -> Body:
     """Server-side facts for filtering: ``{"deleted": bool, "lastActive": datetime (UTC), "billable": bool}``."""
     return st.org_meta[st.org_index[inner_id]]
 
+
 def org_plan(st: WorldState, index: int) -> ActivityPlan:
+    """What an inner org's daily metrics must add up to: its members, projects and targets."""
     o = st.orgs[index]
     members: list[Event] = [(added, st.user_deleted.get(ui)) for ui, added in st.members(index)]
     projects = [st.project_event(pi) for pi in st.org_projects[index]]
@@ -24,9 +26,11 @@ def org_plan(st: WorldState, index: int) -> ActivityPlan:
         project_events=projects, staff_users=o.staff, contract_compute_target=o.compute_target,
         gpu_share=o.gpu_share, storage_final=o.storage_final)
 
+
 def org_daily_metrics(st: WorldState, index: int) -> list[Body]:
     return st.cache.get((METRICS_KIND, st.orgs[index].id),
-                           lambda: daily_metrics(org_plan(st, index), st.last_day))
+                        lambda: daily_metrics(org_plan(st, index), st.last_day))
+
 
 def inner_organization_info(st: WorldState, inner_id: int) -> Body | None:
     index = st.org_index.get(inner_id)
@@ -34,7 +38,9 @@ def inner_organization_info(st: WorldState, inner_id: int) -> Body | None:
         return None
     return st.cache.get((INNER_INFO_KIND, inner_id), lambda: inner_info_body(st, index))
 
+
 def inner_info_body(st: WorldState, index: int) -> Body:
+    """Inner-organization info: usage against limits from the last day of its metrics."""
     o = st.orgs[index]
     daily = org_daily_metrics(st, index)
     last = daily[-1]
@@ -57,7 +63,9 @@ def inner_info_body(st: WorldState, index: int) -> Body:
                                      "extensionsAllowedDomains": [o.domain.removesuffix(".example") + ".com"]}
     return body
 
+
 def compute_time(st: WorldState, inner_id: int, start: datetime, end: datetime) -> Body | None:
+    """Compute time summed over the days from ``start`` to ``end`` (inclusive, UTC dates)."""
     index = st.org_index.get(inner_id)
     if index is None:
         return None
@@ -70,11 +78,12 @@ def compute_time(st: WorldState, inner_id: int, start: datetime, end: datetime) 
     return {"cpuComputeTime": cpu, "gpuComputeTime": gpu, "totalComputeTime": round((cpu + gpu) / 60, 2)}
 
 
-
 def whitelabel_metrics(st: WorldState) -> Body:
+    """The white label's totals, built once (they walk every list)."""
     if st.whitelabel_totals is None:
         st.whitelabel_totals = whitelabel_metrics_body(st)
     return st.whitelabel_totals
+
 
 def whitelabel_metrics_body(st: WorldState) -> Body:
     today = st.dates.today
@@ -105,6 +114,7 @@ def whitelabel_metrics_body(st: WorldState) -> Body:
         "dailyMetrics": daily,
     }
 
+
 def whitelabel_daily_metrics(st: WorldState) -> list[Body]:
     """The sum over inner organizations (and the owner's staff); at large scales, one aggregate series."""
     contract = st.owner_contract_start()
@@ -122,4 +132,3 @@ def whitelabel_daily_metrics(st: WorldState) -> list[Body]:
         contract_compute_target=sum(o.compute_target for o in st.orgs) // 2, gpu_share=0.2,
         storage_final=sum(o.storage_final for o in st.orgs))
     return daily_metrics(plan, st.last_day)
-

@@ -147,4 +147,3 @@ def build_users(st: WorldState, rng: random.Random) -> None:
         user_org.append(org)
         user_created.append(created)
         uid += 1 if r() < 0.8 else 1 + int(r() * 3)
-

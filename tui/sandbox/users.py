@@ -25,6 +25,7 @@ from tui.sandbox.state import WorldState
 
 
 def current_user(st: WorldState) -> Body:
+    """The JWT user's own view: both top-level orgs, their projects and the white label."""
     ui = st.user_index[st.jwt_user_id]
     body = dict(person(st, ui))
     body["organizations"] = [user_organization(st, ui, OWNER_ORG_ID), user_organization(st, ui, PLAIN_ORG_ID)]
@@ -56,7 +57,9 @@ def whitelabel_user(st: WorldState, user_id: int) -> Body | None:
         return None
     return st.cache.get((USER_KIND, user_id), lambda: whitelabel_user_body(st, ui))
 
+
 def whitelabel_user_body(st: WorldState, ui: int) -> Body:
+    """A white-label user as the admin API returns them, with daily metrics."""
     body = dict(person(st, ui))
     org_ids = [OWNER_ORG_ID] if ui < st.size.staff else [st.orgs[i].id for i in st.orgs_of(ui)]
     body["organizations"] = [user_organization(st, ui, org_id) for org_id in org_ids]
@@ -67,7 +70,9 @@ def whitelabel_user_body(st: WorldState, ui: int) -> Body:
     body["dailyMetrics"] = user_daily_metrics(st, ui)
     return body
 
+
 def trials(st: WorldState, ui: int) -> list[Body]:
+    """The enterprise trial of a non-billable org that has one, shown on its founder only."""
     if ui < st.size.staff:
         return []
     o = st.orgs[st.user_org[ui]]
@@ -83,6 +88,7 @@ def trials(st: WorldState, ui: int) -> list[Body]:
 
 
 def user_daily_metrics(st: WorldState, ui: int) -> list[Body]:
+    """A user's own series: only the projects on their developer profile count."""
     d = st.dates
     user = st.whitelabel_users[ui]
     events: list[Event] = []
@@ -99,6 +105,7 @@ def user_daily_metrics(st: WorldState, ui: int) -> list[Body]:
         gpu_share=0.1, storage_final=int(len(events) * 2**28 * (0.2 + rng.random())))
     return daily_metrics(plan, st.last_day)
 
+
 def whitelabel_user_metrics(st: WorldState, user_id: int) -> Body | None:
     ui = st.user_index.get(user_id)
     if ui is None:
@@ -106,4 +113,3 @@ def whitelabel_user_metrics(st: WorldState, user_id: int) -> Body | None:
     user = st.whitelabel_users[ui]
     return user_metrics(user, len(user_project_indices(st, ui)), len(st.orgs_of(ui)),
                         derive_seed(st.seed, USER_METRICS_KIND, user_id), st.dates.today)
-
