@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -27,26 +27,23 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+RowSource = Callable[[], Iterable[dict[str, Any]]]
+
+
 @dataclass
 class EntityIndex:
-    """Rows the screens have loaded, by kind and organization; the palette searches them in place."""
+    """Where the rows the screens have loaded live, by kind and organization; the palette searches them in place.
 
-    lists: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    It holds sources (callables), not copies: a white-label list of 100,000 users stays in its table only.
+    """
 
-    def add_rows(self, kind: str, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.lists.setdefault((kind, org_id), []).extend(rows)
+    sources: dict[tuple[str, int], RowSource] = field(default_factory=dict)
 
-    def replace_rows(self, kind: str, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.lists[(kind, org_id)] = list(rows)
+    def register(self, kind: str, org_id: int, source: RowSource) -> None:
+        self.sources[(kind, org_id)] = source
 
-    def add_organizations(self, rows: list[dict[str, Any]]) -> None:
-        self.replace_rows("organization", 0, rows)
-
-    def add_users(self, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.replace_rows("users", org_id, rows)
-
-    def add_projects(self, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.replace_rows("projects", org_id, rows)
+    def register_rows(self, kind: str, org_id: int, rows: list[dict[str, Any]]) -> None:
+        self.register(kind, org_id, lambda: rows)
 
     def search(self, query: str, limit: int = MAX_HITS) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(kind, org id, row) of rows whose id equals the query or whose fields contain it."""
@@ -54,9 +51,9 @@ class EntityIndex:
         if not needle:
             return
         found = 0
-        for (kind, org_id), rows in self.lists.items():
+        for (kind, org_id), source in list(self.sources.items()):
             fields = KINDS.get(kind, ("", ("name",)))[1]
-            for row in rows:
+            for row in source():
                 if str(row.get("id")) == needle or any(
                     needle in str(row.get(name) or "").lower() for name in fields
                 ):
@@ -120,5 +117,3 @@ class JumpProvider(Provider):
         if isinstance(screen, EiscopeScreen):
             screen.switch_tab(tab_id)
 
-
-OpenEntity = Callable[[str, int, dict[str, Any]], None]

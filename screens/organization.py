@@ -51,7 +51,6 @@ class OrganizationScreen(EiscopeScreen):
         self.is_whitelabel_admin: bool | None = None
         self._paged_started: set[str] = set()
         self._usage_stale = True
-        self._paged_rows: dict[str, list[dict[str, Any]]] = {tab: [] for tab in WHITELABEL_TABS}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="org-card"):
@@ -97,7 +96,6 @@ class OrganizationScreen(EiscopeScreen):
         self._probe_whitelabel()
         for tab in list(self._paged_started):
             self._paged_started.discard(tab)
-            self._paged_rows[tab] = []
             if self.query_one(TabbedContent).active == tab:
                 self._start_paged(tab)
 
@@ -167,7 +165,7 @@ class OrganizationScreen(EiscopeScreen):
             pane = self.query_one("#projects-list", ListPane)
             pane.set_rows(self.projects)
             pane.set_note(freshness.text, stale=freshness.stale)
-            self.eiscope.index.add_projects(self.org_id, self.projects)
+            self.eiscope.index.register_rows("projects", self.org_id, self.projects)
         elif message.what == "whitelabel":
             self.whitelabel = fetched.raw.get("whitelabel")
             if not self.is_whitelabel_admin:
@@ -213,15 +211,13 @@ class OrganizationScreen(EiscopeScreen):
 
     def on_page_arrived(self, message: PageArrived) -> None:
         pane = self.query_one(f"#{message.tab}-list", ListPane)
-        rows = self._paged_rows[message.tab]
         if message.replace:
-            rows.clear()
             pane.set_rows([], expected=message.total)
-        rows.extend(message.rows)
         pane.append_rows(message.rows, expected=message.total)
         if message.cached:
             pane.set_note(f"cached {_age_text(message.age_s)} · refreshing…", stale=True)
-        self.eiscope.index.add_rows(message.tab, self.org_id, message.rows)
+        store = pane.table.store
+        self.eiscope.index.register(message.tab, self.org_id, lambda: map(store.row_by_id, range(store.total)))
 
     def on_pages_done(self, message: PagesDone) -> None:
         pane = self.query_one(f"#{message.tab}-list", ListPane)
@@ -250,7 +246,7 @@ class OrganizationScreen(EiscopeScreen):
         users = list(org.get("users", []))
         self.query_one("#users-list", ListPane).set_rows(users)
         self.query_one("#datasets-list", ListPane).set_rows(list(raw.get("datasets", [])))
-        self.eiscope.index.add_users(self.org_id, users)
+        self.eiscope.index.register_rows("users", self.org_id, users)
         readme = raw.get("readme") or {}
         markdown = clean_multiline(readme.get("markdown") or "_This organization has no readme._")
         self.query_one("#readme-body", Markdown).update(markdown)

@@ -46,7 +46,7 @@ class OrganizationsScreen(EiscopeScreen):
         pane.set_rows(self.organizations)
         freshness = describe(message.fetched)
         pane.set_note(freshness.text, stale=freshness.stale)
-        self.eiscope.index.add_organizations(self.organizations)
+        self.eiscope.index.register_rows("organization", 0, self.organizations)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

@@ -5,26 +5,30 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens.base import EiscopeScreen
 
 HOW_TO = """\
-eiscope needs an Edge Impulse organization API key (Organization → Settings → API keys in Studio).
+eiscope needs an Edge Impulse organization API key
+(Studio: your organization → Settings → API keys). Give it as
 
-Give it in any of these ways (the first found wins):
+  a flag       eiscope --api-key ei_… --org 1234
+  variables    EI_API_KEY=ei_… EI_ORG_ID=1234 eiscope
+  a profile    in {config}:
 
-  eiscope --api-key ei_…  --org 1234          a flag, for one run
-  export EI_API_KEY=ei_…  EI_ORG_ID=1234      the environment (the names Edge Impulse's SDK uses)
-  a profile in {config}:
+                 default_profile = "work"
+                 [profiles.work]
+                 org = 1234
+                 api_key_command = "pass show ei/work"
 
-      default_profile = "work"
-      [profiles.work]
-      org = 1234
-      api_key_command = "pass show edge-impulse/work"    # or api_key_env = "MY_VAR", or api_key = "ei_…"
+               (or api_key_env = "VAR", or api_key = "ei_…")
 
-Or press d to browse the demo: a seeded sandbox with a white label of inner organizations, users and projects.
+Flags win over variables, variables over the profile.
+
+Or press d to browse the demo: a seeded sandbox with a white label
+of inner organizations, users and projects.
 """
 
 
@@ -42,8 +46,11 @@ class WelcomeScreen(EiscopeScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="welcome"):
             yield Static(Text("Welcome to eiscope", style="bold"), id="welcome-title")
-            with Center():
-                yield Static(Text(HOW_TO.format(config=self.config_path)), id="welcome-text")
+            yield Static(Text(HOW_TO.format(config=self.config_path)), id="welcome-text")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what makes sense before there is any data: the demo, help, quit."""
+        return action in ("demo", "help", "quit", "app.quit", "command_palette")
 
     def action_demo(self) -> None:
         self.eiscope.start_demo()

@@ -261,3 +261,23 @@ async def test_readme_renders_without_following_links(make_app: MakeApp, sandbox
         markdown = sandbox.world.organization_info(sandbox.owner_org_id)["readme"]["markdown"]
         assert readme.source == clean_multiline(markdown)
         assert "](http" in readme.source  # the readme has links; clicking one must not open anything
+
+
+async def test_palette_finds_a_whitelabel_user_by_email_even_while_the_list_is_filtered(
+    make_app: MakeApp, sandbox: Sandbox
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("slash", *"zzz-no-match", "enter")
+        assert pane(app, "wl-users-list").table.row_count == 0
+        user = sandbox.world.whitelabel_users[-1]
+        await pilot.press("ctrl+p", *user["email"])
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UserScreen)
+        assert screen.user_id == user["id"]

@@ -166,4 +166,6 @@ async def test_a_failed_detail_keeps_the_list_row_and_says_why(make_app: MakeApp
         assert isinstance(screen, UserScreen)
         assert "server error" in panel_text(screen.query_one("#user-error", ErrorPanel))
         assert str(screen.query_one("#user-status", StatusLine).render()) == "showing the list row only"
-        assert str(screen.query_one("#user-projects-list StatusLine", StatusLine).render()) != "showing the list row only"
+        assert (
+            str(screen.query_one("#user-projects-list StatusLine", StatusLine).render()) != "showing the list row only"
+        )

@@ -14,7 +14,8 @@ from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings, StudioClient
 from tui.sandbox.server import Sandbox
 
-STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
+# tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
+STYLES = Path(__file__).parent / "styles.tcss"
 
 
 class EiscopeApp(App[None]):
@@ -108,4 +109,4 @@ class EiscopeApp(App[None]):
             self.push_screen(ProjectScreen(org_id, row, whitelabel=True, fetch=True))
 
     def _is_whitelabel(self, org_id: int) -> bool:
-        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.lists)
+        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.sources)

@@ -74,6 +74,8 @@ class ResourceTable(ScrollView, can_focus=True):
 
     Give it columns (`set_columns`) and rows as dicts (`set_rows`, `append_rows` for pages). It never
     calls the API and has no filter input of its own: the screen owns the Input and calls `set_filter`.
+    It keeps no reference to the dicts given: rows that come back (`cursor_row`, messages, `store.row(i)`)
+    are equal new dicts, so a caller that drops its own list frees their memory.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -160,6 +162,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._empty_text = empty_text
         self._cursor = 0
         self._highlighted_id: int | None = None
+        self._cursor_cache: tuple[int, Row] | None = None
         self._natural: list[int] = []
         self._sampled = 0
         self._widths: list[int] = []
@@ -197,10 +200,14 @@ class ResourceTable(ScrollView, can_focus=True):
 
     @property
     def cursor_row(self) -> Row | None:
-        """The row under the cursor, or None when nothing is shown."""
+        """The row under the cursor, or None when nothing is shown.
+
+        A dict equal to the one given (the store keeps rows compactly, not as dicts); the same dict object
+        while the cursor stays on the row, and the one sent in RowHighlighted and RowSelected.
+        """
         if not len(self._store):
             return None
-        return self._store.row(self._cursor)
+        return self._row_by_id(self._store.row_id(self._cursor))
 
     @property
     def filter_text(self) -> str:
@@ -243,6 +250,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._store.set_rows(rows)
         self._cursor = 0
         self._highlighted_id = None
+        self._cursor_cache = None  # row ids start again at 0
         self._measure_columns()
         if self.is_mounted:
             self.scroll_to(0, 0, animate=False, force=True)
@@ -529,7 +537,14 @@ class ResourceTable(ScrollView, can_focus=True):
         row_id = self._store.row_id(self._cursor)
         if row_id != self._highlighted_id:
             self._highlighted_id = row_id
-            self.post_message(self.RowHighlighted(self, self._store.row_by_id(row_id)))
+            self.post_message(self.RowHighlighted(self, self._row_by_id(row_id)))
+
+    def _row_by_id(self, row_id: int) -> Row:
+        """A row as a dict, built once for the cursor row (the store builds a new dict on every call)."""
+        cached = self._cursor_cache
+        if cached is None or cached[0] != row_id:
+            cached = self._cursor_cache = (row_id, self._store.row_by_id(row_id))
+        return cached[1]
 
     def _data_changed(self, keep_cursor: bool) -> None:
         """After rows, filter or sort changed: put the cursor back on its row, resize, repaint."""

@@ -1,18 +1,29 @@
 """The rows behind a ResourceTable: filter as you type and sort, fast at 100,000 rows.
 
-Plain Python (no Textual) so it can be tested and benchmarked on its own. Rows are the API's dicts (camelCase
-keys) and are never copied. Three lists do the work, all of row numbers (positions in `_rows`):
-`_order` is every row in the current sort order, `_visible` the rows of `_order` that match the filter.
-A filter keystroke is one pass of `needle in haystack` over precomputed lowercase strings, and only over the
-previous matches when the new filter extends the old one. Sort keys of the sort column are cached.
+Plain Python (no Textual) so it can be tested and benchmarked on its own.
+
+Rows arrive as the API's dicts (camelCase keys) but are not kept as dicts: a dict costs ~290 bytes before its
+values, and 100,000 rows in each of two tables made that ~60 MB. The store keeps one list of values per key
+(keys in first-seen order), so a row is one 8-byte slot per key, plus the number of its "shape" (its keys in
+its own order; rows of one API page share one). `row(i)` builds a new dict equal to the one given: the same keys
+in the same order and the same value objects (nested dicts and lists are the caller's, not copies).
+
+Row numbers (positions in insertion order) do the rest, in C int arrays (4 bytes each): `_order` is every row
+in the current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass
+of `needle in haystack` over precomputed lowercase strings, and only over the previous matches when the new
+filter extends the old one. Sort keys of the sort column are cached; numbers and ISO UTC dates in one layout
+are their own keys, so sorting by them makes no per-row objects.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import compress, repeat
+from operator import is_, is_not
 from typing import Any, Literal
 
 from tui.safe_text import clean
@@ -41,9 +52,6 @@ def _getter(key: str) -> Callable[[Row], Any]:
         return value
 
     return get
-
-
-_NUMBER_TYPES = (int, float)
 
 
 def _moment_key(moment: datetime) -> str:
@@ -136,21 +144,134 @@ class Column:
         return default_sort_key(value)
 
 
+class _Missing:
+    """The value slot of a key a row does not have (None is a value and must come back as None)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+# Sort keys of one column are made in one of these ways. Every way but "iso" gives what `default_sort_key`
+# gives for each value, so keys of a page made one way can join keys made another way; "iso" keys (the raw
+# strings) only join "iso" keys of the same length, or missing values.
+_ISO_RAW = "iso"
+_KeyKind = tuple[str, int]
+
+
+def _dig(value: Any, parts: list[str]) -> Any:
+    """A nested value below a top-level value, for dotted keys (None when a step is not a dict)."""
+    for part in parts:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _search_text(value: Any) -> str:
+    """A value's display text as a filter sees it (before lowercasing), for columns without a format."""
+    kind = type(value)
+    if kind is str:
+        return clean(value)
+    if kind is int:
+        return str(value)
+    if value is None:
+        return ""
+    return clean(format_value(value))
+
+
+_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
+
+
+def _uniform_utc_length(strings: list[str]) -> int:
+    """The common length when every string is an ISO UTC moment in one layout ("2026-11-24T13:05:00.000Z"), else 0.
+
+    Such strings sort as text in time order, so they are their own sort keys: no per-row work. Checked in C:
+    every digit becomes "0" and the whole column must equal the layout repeated.
+    """
+    if not strings:
+        return 0
+    lengths = set(map(len, strings))
+    if len(lengths) != 1:
+        return 0
+    length = lengths.pop()
+    if length == 20:
+        layout = "0000-00-00T00:00:00Z"
+    elif length >= 22:
+        layout = "0000-00-00T00:00:00." + "0" * (length - 21) + "Z"
+    else:
+        return 0
+    try:
+        text = "".join(strings).encode("ascii")
+    except UnicodeEncodeError:
+        return 0
+    return length if text.translate(_DIGITS_TO_ZERO) == layout.encode("ascii") * len(strings) else 0
+
+
+def _sort_keys(column: Column, values: list[Any]) -> tuple[_KeyKind, list[Any]]:
+    """Sort keys for a column's values (None stays None), and how they were made; one C-speed pass when possible.
+
+    `values` is a fresh list the caller gives away: numbers and uniform ISO UTC strings are their own keys.
+    """
+    custom = column.sort_key
+    if custom is not None:
+        return ("custom", 0), [None if value is None else custom(value) for value in values]
+    kinds = set(map(type, values))
+    has_none = type(None) in kinds
+    kinds.discard(type(None))
+    if not kinds:
+        return ("none", 0), values
+    if kinds <= {int, float}:
+        return ("number", 0), values
+    if kinds == {str}:
+        present = [value for value in values if value is not None] if has_none else values
+        if _ISO_DATE.match(present[0]):
+            length = _uniform_utc_length(present)
+            if length:
+                return (_ISO_RAW, length), values
+            return ("dates", 0), [None if value is None else _iso_key(value) for value in values]
+        if has_none:
+            return ("text", 0), [None if value is None else value.casefold() for value in values]
+        return ("text", 0), list(map(str.casefold, values))
+    return ("any", 0), [default_sort_key(value) for value in values]
+
+
+def _keys_join(old: _KeyKind, new: _KeyKind) -> bool:
+    """Whether keys made the `new` way can extend keys made the `old` way (see `_ISO_RAW`)."""
+    if new == old or new[0] == "none":
+        return True
+    return _ISO_RAW not in (old[0], new[0])
+
+
 class RowStore:
     """Rows for a set of columns, with a case-insensitive substring filter and a stable one-column sort."""
 
     def __init__(self, columns: Sequence[Column] = (), rows: Iterable[Row] = ()) -> None:
         self._columns: list[Column] = list(columns)
-        self._rows: list[Row] = []
-        self._haystacks: list[str] = []
-        self._order: list[int] = []
-        self._visible: list[int] = []
         self._needle = ""
         self._sort_key: str | None = None
         self._sort_reverse = False
-        self._key_cache: dict[str, list[Any]] = {}
+        self._reset()
         if rows:
             self.extend(rows)
+
+    def _reset(self) -> None:
+        """No rows at all (the columns, filter and sort are not touched)."""
+        self._count = 0
+        self._names: list[str] = []  # every key seen, in first-seen order
+        self._slots: dict[str, int] = {}  # key → its position in `_names` and `_data`
+        self._data: list[list[Any]] = []  # per key, one value per row (`_MISSING` where a row lacks the key)
+        self._partial: set[int] = set()  # slots of keys that some row lacks
+        self._shape_ids: dict[tuple[str, ...], int] = {}  # a row's keys, in its order → its shape
+        self._shapes: list[tuple[tuple[str, ...], tuple[list[Any], ...]]] = []  # per shape: keys and their lists
+        self._row_shapes = array("i")  # per row, its shape
+        self._haystacks: list[str] = []
+        self._order = array("i")
+        self._visible = array("i")
+        self._key_cache: dict[str, tuple[_KeyKind, list[Any]]] = {}
 
     # -- shape --------------------------------------------------------------------------------------------
 
@@ -174,7 +295,7 @@ class RowStore:
         if self._sort_key is not None and self._sort_key not in {c.key for c in self._columns}:
             self._sort_key = None
             self._sort_reverse = False
-        self._order = self._sorted(list(range(len(self._rows))))
+        self._order = self._sorted(range(self._count))
         self._refilter(self._order)
 
     # -- rows ---------------------------------------------------------------------------------------------
@@ -186,19 +307,21 @@ class RowStore:
     @property
     def total(self) -> int:
         """How many rows there are, filter or not."""
-        return len(self._rows)
+        return self._count
 
     def row(self, index: int) -> Row:
-        """The row at a visible position (IndexError outside 0..len-1)."""
-        return self._rows[self._visible[index]]
+        """The row at a visible position (IndexError outside 0..len-1): a new dict equal to the one given."""
+        return self.row_by_id(self._visible[index])
 
     def row_id(self, index: int) -> int:
         """A stable identity for the row at a visible position (its position in insertion order)."""
         return self._visible[index]
 
     def row_by_id(self, row_id: int) -> Row:
-        """The row with this identity."""
-        return self._rows[row_id]
+        """The row with this identity: a new dict equal to the one given (same keys in the same order, and
+        the same value objects: nested dicts and lists are the caller's, not copies)."""
+        names, lists = self._shapes[self._row_shapes[row_id]]
+        return dict(zip(names, [values[row_id] for values in lists], strict=True))
 
     def position_of(self, row_id: int) -> int | None:
         """The visible position of a row identity, or None when the filter hides it."""
@@ -209,17 +332,13 @@ class RowStore:
 
     @property
     def rows(self) -> list[Row]:
-        """The visible rows in order (a new list; use `row(i)` in loops over big stores)."""
-        rows = self._rows
-        return [rows[i] for i in self._visible]
+        """The visible rows in order (new dicts, in a new list; use `row(i)` in loops over big stores)."""
+        row_by_id = self.row_by_id
+        return [row_by_id(i) for i in self._visible]
 
     def clear(self) -> None:
         """Drop every row; columns, filter and sort stay."""
-        self._rows = []
-        self._haystacks = []
-        self._order = []
-        self._visible = []
-        self._key_cache.clear()
+        self._reset()
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Replace every row, keeping filter and sort."""
@@ -227,60 +346,108 @@ class RowStore:
         self.extend(rows)
 
     def extend(self, rows: Iterable[Row]) -> None:
-        """Add rows (a page that arrived); filter and sort stay applied."""
-        new_rows = list(rows)
+        """Add rows (a page that arrived); filter and sort stay applied. The store keeps no reference to the dicts."""
+        new_rows = [row if type(row) is dict else dict(row) for row in rows]
         if not new_rows:
             return
-        start = len(self._rows)
-        self._rows.extend(new_rows)
-        for key, keys in self._key_cache.items():
-            keys.extend(self._compute_keys(self.column(key), new_rows))
-        new_ids = list(range(start, len(self._rows)))  # one int object per row, shared by both lists
+        start = self._count
+        self._store_rows(new_rows)
+        for key, (kind, keys) in list(self._key_cache.items()):
+            new_kind, new_keys = _sort_keys(self.column(key), self._values(self.column(key), start))
+            if _keys_join(kind, new_kind):
+                keys.extend(new_keys)
+            else:  # a page in another date layout: the raw-string keys no longer do
+                del self._key_cache[key]
+        new_ids = range(start, self._count)
         if self._sort_key is None:
             self._order.extend(new_ids)
             self._visible.extend(self._matching(new_ids))
         else:
             # Timsort finds the existing sorted run and merges the new rows into it.
-            self._order = self._sorted(self._order + new_ids)
+            self._order = self._sorted([*self._order, *new_ids])
             self._refilter(self._order)
+
+    def _store_rows(self, rows: list[Row]) -> None:
+        """Append rows to the per-key value lists (a few C-speed passes, no per-row Python loop when the rows
+        have shapes already seen)."""
+        shape_ids = self._shape_ids
+        shapes = list(map(shape_ids.get, map(tuple, rows)))
+        if None in shapes:  # keys not seen before (the first page), or in another order
+            for position, shape in enumerate(shapes):
+                if shape is None:
+                    keys = tuple(rows[position])
+                    known = shape_ids.get(keys)
+                    shapes[position] = self._new_shape(keys) if known is None else known
+        self._row_shapes.extend(shapes)  # type: ignore[arg-type]  # no None is left
+        for name, values in zip(self._names, self._data, strict=True):
+            values.extend(map(dict.get, rows, repeat(name), repeat(_MISSING)))
+        self._count += len(rows)
+
+    def _new_shape(self, keys: tuple[str, ...]) -> int:
+        """Number a shape not seen before: rows with these keys in this order (new keys get value lists)."""
+        slots = self._slots
+        for name in keys:
+            if name not in slots:
+                slot = slots[name] = len(self._names)
+                self._names.append(name)
+                self._data.append([_MISSING] * self._count)
+                if self._shapes:  # rows of the shapes seen so far lack this key
+                    self._partial.add(slot)
+        present = set(keys)
+        self._partial.update(slot for name, slot in slots.items() if name not in present)
+        number = len(self._shapes)
+        self._shapes.append((keys, tuple(self._data[slots[name]] for name in keys)))
+        self._shape_ids[keys] = number
+        return number
+
+    def _values(self, column: Column, start: int = 0, end: int | None = None) -> list[Any]:
+        """The raw values of a column for rows start..end, None where missing (a new list)."""
+        stop = self._count if end is None else end
+        top, dotted, rest = column.key.partition(".")
+        slot = self._slots.get(top)
+        if slot is None:
+            return [None] * (stop - start)
+        values = self._data[slot][start:stop]
+        if slot in self._partial:
+            values = [None if value is _MISSING else value for value in values]
+        if dotted:
+            parts = rest.split(".")
+            values = [_dig(value, parts) for value in values]
+        return values
 
     # -- search index -------------------------------------------------------------------------------------
 
     @property
     def index_pending(self) -> int:
         """How many rows have no search text yet (the index is built lazily, after the first paint)."""
-        return len(self._rows) - len(self._haystacks)
+        return self._count - len(self._haystacks)
 
     def build_index(self, limit: int | None = None) -> bool:
         """Compute the search text of up to `limit` more rows (all when None); True once every row has one.
 
-        Formatting every cell of 100,000 rows takes about a second, so the table shows rows first and calls
-        this in small steps while idle; a filter that arrives earlier finishes the job itself.
+        Formatting every cell of 100,000 rows takes a fraction of a second, so the table shows rows first and
+        calls this in small steps while idle; a filter that arrives earlier finishes the job itself.
         """
         start = len(self._haystacks)
-        end = len(self._rows) if limit is None else min(len(self._rows), start + limit)
+        end = self._count if limit is None else min(self._count, start + limit)
         if end > start:
-            texts = [(column.format, column._get) for column in self._columns if column.searchable]
-            self._haystacks.extend([self._haystack(row, texts) for row in self._rows[start:end]])
-        return len(self._haystacks) == len(self._rows)
+            cells = [self._search_texts(column, self._values(column, start, end))
+                     for column in self._columns if column.searchable]
+            if cells:
+                # Cells are joined by a newline, which no one can type into a filter: no match across two
+                # cells. (An ASCII separator also keeps ASCII rows at one byte per character.)
+                self._haystacks.extend(map(str.lower, map("\n".join, zip(*cells, strict=True))))
+            else:
+                self._haystacks.extend([""] * (end - start))
+        return len(self._haystacks) == self._count
 
     @staticmethod
-    def _haystack(row: Row, texts: list[tuple[Callable[[Any], str] | None, Callable[[Row], Any]]]) -> str:
-        """The lowercase text a filter searches in one row: the searchable columns' display text."""
-        parts = []
-        for formatter, get in texts:
-            value = get(row)
-            if formatter is not None:
-                parts.append(clean(formatter(value)))
-            elif type(value) is str:
-                parts.append(clean(value))
-            elif type(value) is int:
-                parts.append(str(value))
-            elif value is not None:
-                parts.append(clean(format_value(value)))
-        # Cells are joined by a newline, which no one can type into a filter: no match across two cells.
-        # (An ASCII separator also keeps ASCII rows at one byte per character.)
-        return "\n".join(parts).lower()
+    def _search_texts(column: Column, values: list[Any]) -> list[str]:
+        """The display text of one column for many rows, as the filter searches it."""
+        formatter = column.format
+        if formatter is not None:
+            return [clean(formatter(value)) for value in values]
+        return list(map(_search_text, values))
 
     # -- filter -------------------------------------------------------------------------------------------
 
@@ -304,18 +471,18 @@ class RowStore:
         else:
             self._refilter(self._order)
 
-    def _matching(self, ids: Iterable[int]) -> list[int]:
+    def _matching(self, ids: Iterable[int]) -> array[int]:
         """The ids among `ids` whose haystack contains the current filter."""
         needle = self._needle.lower()
         if not needle:
-            return list(ids)
+            return array("i", ids)
         self.build_index()
         haystacks = self._haystacks
-        return [i for i in ids if needle in haystacks[i]]
+        return array("i", [i for i in ids if needle in haystacks[i]])
 
-    def _refilter(self, candidates: list[int]) -> None:
+    def _refilter(self, candidates: array[int]) -> None:
         """Recompute the visible rows from candidates already in sort order."""
-        self._visible = self._matching(candidates) if self._needle else list(candidates)
+        self._visible = self._matching(candidates)
 
     # -- sort ---------------------------------------------------------------------------------------------
 
@@ -335,46 +502,31 @@ class RowStore:
             self.column(key)  # KeyError early for a typo
         self._sort_key = key
         self._sort_reverse = reverse
-        self._order = self._sorted(list(range(len(self._rows))))
+        self._order = self._sorted(range(self._count))
         self._refilter(self._order)
 
     def _keys(self, key: str) -> list[Any]:
         """The sort keys of every row for one column, cached while it is the sort column."""
-        keys = self._key_cache.get(key)
-        if keys is None:
-            # Only the sort column's keys are kept: a few MB per 100k rows, recomputed in ~50-100 ms.
+        cached = self._key_cache.get(key)
+        if cached is None:
+            # Only the sort column's keys are kept: one pointer per row when values are their own keys
+            # (numbers, ISO UTC dates), a few MB of case-folded text otherwise.
             self._key_cache.clear()
-            keys = self._compute_keys(self.column(key), self._rows)
-            self._key_cache[key] = keys
-        return keys
+            column = self.column(key)
+            cached = self._key_cache[key] = _sort_keys(column, self._values(column))
+        return cached[1]
 
-    @staticmethod
-    def _compute_keys(column: Column, rows: list[Row]) -> list[Any]:
-        """Sort keys of one column for many rows: one tight loop per kind of value (runs over 100k rows)."""
-        get = column._get
-        values = [get(row) for row in rows]
-        custom = column.sort_key
-        if custom is not None:
-            return [None if value is None else custom(value) for value in values]
-        sample = next((value for value in values if value is not None), None)
-        if type(sample) is str and _ISO_DATE.match(sample):
-            return [_iso_key(value) if type(value) is str else default_sort_key(value) for value in values]
-        if type(sample) is str:
-            return [value.casefold() if type(value) is str else default_sort_key(value) for value in values]
-        if type(sample) is int or type(sample) is float:
-            return [value if type(value) in _NUMBER_TYPES else default_sort_key(value) for value in values]
-        return [default_sort_key(value) for value in values]
-
-    def _sorted(self, ids: list[int]) -> list[int]:
-        """`ids` in the current sort order; rows without a value go last."""
+    def _sorted(self, ids: Iterable[int]) -> array[int]:
+        """`ids` in the current sort order; rows without a value go last (in arrival order)."""
         if self._sort_key is None:
-            return sorted(ids)
+            return array("i", sorted(ids))
         keys = self._keys(self._sort_key)
+        present = list(ids)
+        missing: list[int] = []
         if None in keys:
-            present = [i for i in ids if keys[i] is not None]
-            missing = sorted(i for i in ids if keys[i] is None)
-        else:
-            present, missing = list(ids), []
+            # Two C-speed partitions beat a (is None, key) tuple per row.
+            missing = sorted(compress(present, map(is_, map(keys.__getitem__, present), repeat(None))))
+            present = list(compress(present, map(is_not, map(keys.__getitem__, present), repeat(None))))
         try:
             present.sort(key=keys.__getitem__, reverse=self._sort_reverse)
         except TypeError:
@@ -386,4 +538,6 @@ class RowStore:
                 return (1, str(value))
 
             present.sort(key=mixed, reverse=self._sort_reverse)
-        return present + missing
+        order = array("i", present)
+        order.extend(missing)
+        return order
