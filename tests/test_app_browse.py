@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from textual.pilot import Pilot
@@ -31,6 +32,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def walk(pilot: Pilot[None], *keys: str) -> None:
+    """Press each key and let what it started finish, as a person waits for the screen before the next key."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
 
 
 def pane(app: EiscopeApp, pane_id: str) -> ListPane:
@@ -85,12 +93,10 @@ async def test_inner_org_detail_with_gauges_sparklines_and_ranges(make_app: Make
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await walk(pilot, "4")
         first = pane(app, "inner-orgs-list").table.cursor_row
         assert first is not None
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, InnerOrganizationScreen)
         assert screen.inner_id == first["id"]
@@ -112,10 +118,7 @@ async def test_compute_usage_for_a_chosen_date_range(make_app: MakeApp, sandbox:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "4", "enter")
         screen = app.screen
         assert isinstance(screen, InnerOrganizationScreen)
         path = (
@@ -126,8 +129,7 @@ async def test_compute_usage_for_a_chosen_date_range(make_app: MakeApp, sandbox:
         screen.query_one("#usage-start", Input).value = "2026-01-01"
         screen.query_one("#usage-end", Input).value = "2026-03-31"
         screen.query_one("#usage-end", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         assert sandbox.request_counts()[path] == 2
         text = str(screen.query_one("#usage-result", Static).render())
         assert text.startswith("2026-01-01 – 2026-03-31") and "CPU" in text
@@ -141,8 +143,7 @@ async def test_filter_and_sort_the_whitelabel_users(make_app: MakeApp, sandbox: 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await walk(pilot, "5")
         users = pane(app, "wl-users-list")
         everyone = sandbox.world.whitelabel_users
         assert users.table.total_count == len(everyone)
@@ -163,21 +164,18 @@ async def test_enter_opens_details_and_links_onward(make_app: MakeApp, sandbox: 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         user = app.screen
         assert isinstance(user, UserScreen)
         await pilot.press("2")
         projects = user.query_one("#user-projects-list", ListPane)
         assert projects.table.total_count > 0
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         project = app.screen
         assert isinstance(project, ProjectScreen)
         await pilot.press("2")
         assert project.query_one("#collaborators-list", ListPane).table.total_count > 0
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         assert isinstance(app.screen, UserScreen)
         for _ in range(3):
             await pilot.press("escape")
@@ -190,12 +188,10 @@ async def test_whitelabel_project_is_fetched_in_full(make_app: MakeApp, sandbox:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("6")
-        await settle(pilot)
+        await walk(pilot, "6")
         row = pane(app, "wl-projects-list").table.cursor_row
         assert row is not None
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
         assert screen.document == sandbox.world.whitelabel_project(row["id"])
@@ -221,10 +217,7 @@ async def test_help_lists_the_keys_of_the_current_screen(make_app: MakeApp) -> N
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "4", "enter")
         await pilot.press("question_mark")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
@@ -244,8 +237,7 @@ async def test_palette_jumps_to_a_project_by_name(make_app: MakeApp, sandbox: Sa
         await pilot.press("ctrl+p")
         await pilot.press(*project["name"][:12])
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
         assert screen.project_id == project["id"]
@@ -269,15 +261,42 @@ async def test_palette_finds_a_whitelabel_user_by_email_even_while_the_list_is_f
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await walk(pilot, "5")
         await pilot.press("slash", *"zzz-no-match", "enter")
         assert pane(app, "wl-users-list").table.row_count == 0
         user = sandbox.world.whitelabel_users[-1]
         await pilot.press("ctrl+p", *user["email"])
         await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, UserScreen)
         assert screen.user_id == user["id"]
+
+
+async def test_mouse_opens_a_tab_and_a_row(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.click(f"#{tabs.get_tab('inner-orgs').id}")
+        await settle(pilot)
+        assert active_tab(app) == "inner-orgs"
+        table = pane(app, "inner-orgs-list").table
+        await pilot.click(table, offset=(3, 2))  # the second row: the cursor moves there
+        second = table.cursor_row
+        assert second is not None and table.cursor_index == 1
+        await pilot.click(table, offset=(3, 2))  # clicking the cursor row opens it
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InnerOrganizationScreen)
+        assert screen.inner_id == second["id"]
+
+
+async def test_copy_puts_the_selected_row_on_the_clipboard_as_json(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "c")
+        row = pane(app, "users-list").table.cursor_row
+        assert row is not None
+        assert json.loads(app.clipboard) == row

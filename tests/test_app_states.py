@@ -20,7 +20,7 @@ from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 from widgets.resource_table import ResourceTable
 
-from .test_app_browse import settle
+from .test_app_browse import settle, walk
 
 MakeApp = Callable[..., EiscopeApp]
 QUICK_RETRIES = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.02, total_budget_s=2)
@@ -50,8 +50,7 @@ async def test_plain_org_says_it_is_not_a_whitelabel_org_on_usage(make_app: Make
     app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await walk(pilot, "4")
         texts = " ".join(str(s.render()) for s in app.screen.query("#usage-panel Static"))
         assert "white-label admin organizations" in texts
 
@@ -113,20 +112,17 @@ async def test_hostile_names_render_as_inert_text(make_app: MakeApp, sandbox: Sa
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+        await walk(pilot, "4")
         orgs = app.screen.query_one("#inner-orgs-list", ListPane)
         await pilot.press("slash", *"red team", "enter")
         assert orgs.table.row_count == 1
         painted = screen_text(orgs.table)
         assert HOSTILE_ORG_NAME in painted
         await pilot.click(orgs.table, offset=(4, 1))  # clicking the name selects the row; it runs nothing
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         assert isinstance(app.screen, InnerOrganizationScreen)
         assert app.screen.crumb == HOSTILE_ORG_NAME
-        await pilot.press("escape", "5")
-        await settle(pilot)
+        await walk(pilot, "escape", "5")
         users = app.screen.query_one("#wl-users-list", ListPane)
         await pilot.press("slash", *"mallory")
         assert users.table.row_count == 1
@@ -144,8 +140,7 @@ async def test_no_key_shows_welcome_and_d_starts_the_demo(tmp_path: Path) -> Non
         assert isinstance(app.screen, WelcomeScreen)
         text = str(app.screen.query_one("#welcome-text", Static).render())
         assert "EI_API_KEY" in text and "--api-key" in text and "press d" in text
-        await pilot.press("d")
-        await settle(pilot)
+        await walk(pilot, "d")
         assert isinstance(app.screen, OrganizationScreen)
         assert app.sandbox is not None
         assert app.screen.query_one("#users-list", ListPane).table.total_count > 0
@@ -155,13 +150,11 @@ async def test_a_failed_detail_keeps_the_list_row_and_says_why(make_app: MakeApp
     app = make_app(retries=QUICK_RETRIES)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        await walk(pilot, "5")
         row = app.screen.query_one("#wl-users-list", ListPane).table.cursor_row
         assert row is not None
         sandbox.fail_next(f"/whitelabel/users/{row['id']}", [500])
-        await pilot.press("enter")
-        await settle(pilot)
+        await walk(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, UserScreen)
         assert "server error" in panel_text(screen.query_one("#user-error", ErrorPanel))

@@ -15,7 +15,7 @@ from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
 
-from .test_app_browse import settle
+from .test_app_browse import settle, walk
 
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
@@ -36,13 +36,11 @@ WALKS: dict[str, tuple[str, ...]] = {
 
 
 def walker(keys: tuple[str, ...]) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    async def walk(pilot: Pilot[Any]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        await walk(pilot, *keys)
 
-    return walk
+    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -246,6 +246,12 @@ def _keys_join(old: _KeyKind, new: _KeyKind) -> bool:
     return _ISO_RAW not in (old[0], new[0])
 
 
+PACK_AT_ONCE = 5_000
+"""Rows packed into the value lists as soon as they are given (a page). Packing costs about 1 µs a row, so a
+bigger `set_rows` keeps its dicts until the search index is built (in the table's idle steps) or a sort needs
+them: the first frame does not wait for it."""
+
+
 class RowStore:
     """Rows for a set of columns, with a case-insensitive substring filter and a stable one-column sort."""
 
@@ -260,7 +266,8 @@ class RowStore:
 
     def _reset(self) -> None:
         """No rows at all (the columns, filter and sort are not touched)."""
-        self._count = 0
+        self._packed = 0  # rows in the value lists; the ones after them wait in `_pending`, as given
+        self._pending: list[Row] = []
         self._names: list[str] = []  # every key seen, in first-seen order
         self._slots: dict[str, int] = {}  # key → its position in `_names` and `_data`
         self._data: list[list[Any]] = []  # per key, one value per row (`_MISSING` where a row lacks the key)
@@ -295,7 +302,7 @@ class RowStore:
         if self._sort_key is not None and self._sort_key not in {c.key for c in self._columns}:
             self._sort_key = None
             self._sort_reverse = False
-        self._order = self._sorted(range(self._count))
+        self._order = self._sorted(range(self.total))
         self._refilter(self._order)
 
     # -- rows ---------------------------------------------------------------------------------------------
@@ -307,7 +314,7 @@ class RowStore:
     @property
     def total(self) -> int:
         """How many rows there are, filter or not."""
-        return self._count
+        return self._packed + len(self._pending)
 
     def row(self, index: int) -> Row:
         """The row at a visible position (IndexError outside 0..len-1): a new dict equal to the one given."""
@@ -319,7 +326,18 @@ class RowStore:
 
     def row_by_id(self, row_id: int) -> Row:
         """The row with this identity: a new dict equal to the one given (same keys in the same order, and
-        the same value objects: nested dicts and lists are the caller's, not copies)."""
+        the same value objects: nested dicts and lists are the caller's, not copies).
+
+        A row not packed yet (see PACK_AT_ONCE) is the dict that was given.
+        """
+        packed = self._packed
+        if not 0 <= row_id < packed:
+            if row_id < 0:
+                row_id += self.total
+                if row_id < 0:
+                    raise IndexError("row id out of range")
+            if row_id >= packed:
+                return self._pending[row_id - packed]
         names, lists = self._shapes[self._row_shapes[row_id]]
         return dict(zip(names, [values[row_id] for values in lists], strict=True))
 
@@ -346,19 +364,26 @@ class RowStore:
         self.extend(rows)
 
     def extend(self, rows: Iterable[Row]) -> None:
-        """Add rows (a page that arrived); filter and sort stay applied. The store keeps no reference to the dicts."""
+        """Add rows (a page that arrived); filter and sort stay applied.
+
+        The store keeps no reference to the dicts once they are packed (a page at once, a big set_rows in
+        idle steps): rows that come back are equal new dicts.
+        """
         new_rows = [row if type(row) is dict else dict(row) for row in rows]
         if not new_rows:
             return
-        start = self._count
-        self._store_rows(new_rows)
+        start = self.total
+        self._pending.extend(new_rows)
+        if len(self._pending) <= PACK_AT_ONCE or self._key_cache:
+            self._pack()
         for key, (kind, keys) in list(self._key_cache.items()):
-            new_kind, new_keys = _sort_keys(self.column(key), self._values(self.column(key), start))
+            column = self.column(key)
+            new_kind, new_keys = _sort_keys(column, self._values(column, start))
             if _keys_join(kind, new_kind):
                 keys.extend(new_keys)
             else:  # a page in another date layout: the raw-string keys no longer do
                 del self._key_cache[key]
-        new_ids = range(start, self._count)
+        new_ids = range(start, self.total)
         if self._sort_key is None:
             self._order.extend(new_ids)
             self._visible.extend(self._matching(new_ids))
@@ -367,21 +392,29 @@ class RowStore:
             self._order = self._sorted([*self._order, *new_ids])
             self._refilter(self._order)
 
+    def _pack(self, until: int | None = None) -> None:
+        """Move given rows into the value lists, all of them or until `until` rows are packed."""
+        pending = self._pending
+        count = len(pending) if until is None else min(len(pending), until - self._packed)
+        if count <= 0:
+            return
+        if count == len(pending):
+            rows, self._pending = pending, []
+        else:
+            rows = pending[:count]
+            del pending[:count]
+        self._store_rows(rows)
+
     def _store_rows(self, rows: list[Row]) -> None:
-        """Append rows to the per-key value lists (a few C-speed passes, no per-row Python loop when the rows
-        have shapes already seen)."""
+        """Append rows to the per-key value lists: C-speed passes, one per key, and one to find each row's shape."""
         shape_ids = self._shape_ids
-        shapes = list(map(shape_ids.get, map(tuple, rows)))
-        if None in shapes:  # keys not seen before (the first page), or in another order
-            for position, shape in enumerate(shapes):
-                if shape is None:
-                    keys = tuple(rows[position])
-                    known = shape_ids.get(keys)
-                    shapes[position] = self._new_shape(keys) if known is None else known
-        self._row_shapes.extend(shapes)  # type: ignore[arg-type]  # no None is left
+        for keys in dict.fromkeys(map(tuple, rows)):  # the distinct key orders, in first-seen order
+            if keys not in shape_ids:
+                self._new_shape(keys)
+        self._row_shapes.extend(map(shape_ids.__getitem__, map(tuple, rows)))
         for name, values in zip(self._names, self._data, strict=True):
             values.extend(map(dict.get, rows, repeat(name), repeat(_MISSING)))
-        self._count += len(rows)
+        self._packed += len(rows)
 
     def _new_shape(self, keys: tuple[str, ...]) -> int:
         """Number a shape not seen before: rows with these keys in this order (new keys get value lists)."""
@@ -390,7 +423,7 @@ class RowStore:
             if name not in slots:
                 slot = slots[name] = len(self._names)
                 self._names.append(name)
-                self._data.append([_MISSING] * self._count)
+                self._data.append([_MISSING] * self._packed)
                 if self._shapes:  # rows of the shapes seen so far lack this key
                     self._partial.add(slot)
         present = set(keys)
@@ -401,8 +434,8 @@ class RowStore:
         return number
 
     def _values(self, column: Column, start: int = 0, end: int | None = None) -> list[Any]:
-        """The raw values of a column for rows start..end, None where missing (a new list)."""
-        stop = self._count if end is None else end
+        """The raw values of a column for packed rows start..end, None where missing (a new list)."""
+        stop = self._packed if end is None else end
         top, dotted, rest = column.key.partition(".")
         slot = self._slots.get(top)
         if slot is None:
@@ -420,7 +453,7 @@ class RowStore:
     @property
     def index_pending(self) -> int:
         """How many rows have no search text yet (the index is built lazily, after the first paint)."""
-        return self._count - len(self._haystacks)
+        return self.total - len(self._haystacks)
 
     def build_index(self, limit: int | None = None) -> bool:
         """Compute the search text of up to `limit` more rows (all when None); True once every row has one.
@@ -429,8 +462,10 @@ class RowStore:
         calls this in small steps while idle; a filter that arrives earlier finishes the job itself.
         """
         start = len(self._haystacks)
-        end = self._count if limit is None else min(self._count, start + limit)
+        total = self.total
+        end = total if limit is None else min(total, start + limit)
         if end > start:
+            self._pack(end)
             cells = [self._search_texts(column, self._values(column, start, end))
                      for column in self._columns if column.searchable]
             if cells:
@@ -439,7 +474,7 @@ class RowStore:
                 self._haystacks.extend(map(str.lower, map("\n".join, zip(*cells, strict=True))))
             else:
                 self._haystacks.extend([""] * (end - start))
-        return len(self._haystacks) == self._count
+        return len(self._haystacks) == total
 
     @staticmethod
     def _search_texts(column: Column, values: list[Any]) -> list[str]:
@@ -502,7 +537,9 @@ class RowStore:
             self.column(key)  # KeyError early for a typo
         self._sort_key = key
         self._sort_reverse = reverse
-        self._order = self._sorted(range(self._count))
+        if key is None:
+            self._key_cache.clear()
+        self._order = self._sorted(range(self.total))
         self._refilter(self._order)
 
     def _keys(self, key: str) -> list[Any]:
@@ -512,6 +549,7 @@ class RowStore:
             # Only the sort column's keys are kept: one pointer per row when values are their own keys
             # (numbers, ISO UTC dates), a few MB of case-folded text otherwise.
             self._key_cache.clear()
+            self._pack()
             column = self.column(key)
             cached = self._key_cache[key] = _sort_keys(column, self._values(column))
         return cached[1]
@@ -522,10 +560,10 @@ class RowStore:
             return array("i", sorted(ids))
         keys = self._keys(self._sort_key)
         present = list(ids)
-        missing: list[int] = []
-        if None in keys:
-            # Two C-speed partitions beat a (is None, key) tuple per row.
-            missing = sorted(compress(present, map(is_, map(keys.__getitem__, present), repeat(None))))
+        # Rows without a value apart, then a plain sort of the rest: two C-speed passes (`is`, not `==`) beat
+        # a (key is None, key) tuple per row.
+        missing = sorted(compress(present, map(is_, map(keys.__getitem__, present), repeat(None))))
+        if missing:
             present = list(compress(present, map(is_not, map(keys.__getitem__, present), repeat(None))))
         try:
             present.sort(key=keys.__getitem__, reverse=self._sort_reverse)
