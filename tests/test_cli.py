@@ -113,3 +113,18 @@ def test_broken_config_is_one_clear_line(sandbox: Sandbox, tmp_path: Path) -> No
     done = eiscope("export", "orgs", "--profile", "work", env=env)
     assert done.returncode == 2
     assert done.stderr.startswith("eiscope:") and "line 3" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_export_into_a_closed_pipe_ends_quietly(large_sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(large_sandbox, tmp_path)  # 1,000 inner orgs: far more than a pipe buffer holds
+    done = subprocess.run(
+        f"{sys.executable} -m tui.cli export inner-orgs --format jsonl | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["id"]
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

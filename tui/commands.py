@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -77,6 +78,9 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def run_export_command(args: argparse.Namespace) -> int:
     from tui.export import ExportRequest, run_export
+
+    # A filter like `eiscope export users | head` ends quietly when its reader does, as Unix tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     settings = _resolve(args, os.environ)
     if settings is None:
