@@ -128,25 +128,23 @@ class OrganizationScreen(EiscopeScreen):
 
     @work(group="org-pages")
     async def _load_pages(self, tab: str) -> None:
+        """Cached pages first (at once), then the network's; the first page of each pass replaces what is shown,
+        so a refresh or a fresh pass over cached rows never doubles a row."""
         kind, _key = PAGED_KINDS[tab]
-        cached_rows: list[dict[str, Any]] = []
+        cached = 0
         async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
-            cached_rows.extend(page.raw_items)
-            self.post_message(PageArrived(tab, page.raw_items, page.total, cached=True, age_s=page.age_s))
+            self.post_message(
+                PageArrived(tab, page.raw_items, page.total, cached=True, age_s=page.age_s, replace=not cached)
+            )
+            cached += len(page.raw_items) or 1
         try:
-            fresh: list[dict[str, Any]] = []
-            first = True
+            fresh = 0
             async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE):
-                fresh.extend(page.raw_items)
-                self.post_message(
-                    PageArrived(
-                        tab, page.raw_items, page.total, cached=False, replace=first and bool(cached_rows)
-                    )
-                )
-                first = False
-            self.post_message(PagesDone(tab, len(fresh)))
+                self.post_message(PageArrived(tab, page.raw_items, page.total, cached=False, replace=not fresh))
+                fresh += len(page.raw_items) or 1
+            self.post_message(PagesDone(tab, fresh))
         except ApiError as error:
-            self.post_message(LoadFailed(tab, error, had_cache=bool(cached_rows)))
+            self.post_message(LoadFailed(tab, error, had_cache=bool(cached)))
 
     # -- results ---------------------------------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ from screens.raw_json import RawJsonScreen
 from screens.user import UserScreen
 from tui.app import EiscopeApp
 from tui.safe_text import clean_multiline
+from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.gauge import UsageGauge
 from widgets.list_pane import ListPane
+from widgets.notice import StatusLine
 from widgets.sparkline import MetricSparkline
 
 MakeApp = Callable[..., EiscopeApp]
@@ -300,3 +302,27 @@ async def test_copy_puts_the_selected_row_on_the_clipboard_as_json(make_app: Mak
         row = pane(app, "users-list").table.cursor_row
         assert row is not None
         assert json.loads(app.clipboard) == row
+
+
+async def test_refresh_reloads_a_paged_list_without_doubling_rows(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await walk(pilot, "5")
+        users = pane(app, "wl-users-list")
+        assert users.table.total_count == len(sandbox.world.whitelabel_users)
+        path = f"/v1/api/organizations/{sandbox.owner_org_id}/whitelabel/users"
+        before = sandbox.request_counts()[path]
+        sandbox.faults = FaultConfig(latency_ms=1500)  # the cached pages show while the network is out
+        await pilot.press("r")
+        for _ in range(40):
+            if "cached" in users.query_one(StatusLine).render().plain:
+                break
+            await pilot.pause(0.05)
+        assert "cached" in users.query_one(StatusLine).render().plain
+        assert users.table.total_count == len(sandbox.world.whitelabel_users)
+        await settle(pilot)
+        assert sandbox.request_counts()[path] > before
+        assert users.table.total_count == len(sandbox.world.whitelabel_users)
+        ids = [users.table.store.row_by_id(i)["id"] for i in range(users.table.total_count)]
+        assert len(ids) == len(set(ids))
