@@ -27,40 +27,53 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-RowSource = Callable[[], Iterable[dict[str, Any]]]
+Finder = Callable[[str, tuple[str, ...], int], Iterable[dict[str, Any]]]
+"""(needle, fields, limit) → rows whose id is the needle or whose fields contain it."""
+
+
+def list_finder(rows: list[dict[str, Any]]) -> Finder:
+    """A finder over a plain list of rows (the small lists: members, projects, organizations)."""
+
+    def find(needle: str, fields: tuple[str, ...], limit: int) -> Iterator[dict[str, Any]]:
+        found = 0
+        for row in rows:
+            if str(row.get("id")) == needle or any(needle in str(row.get(name) or "").lower() for name in fields):
+                yield row
+                found += 1
+                if found >= limit:
+                    return
+
+    return find
 
 
 @dataclass
 class EntityIndex:
     """Where the rows the screens have loaded live, by kind and organization; the palette searches them in place.
 
-    It holds sources (callables), not copies: a white-label list of 100,000 users stays in its table only.
+    It holds finders, not copies: a white-label list of 100,000 users stays in its table only.
     """
 
-    sources: dict[tuple[str, int], RowSource] = field(default_factory=dict)
+    finders: dict[tuple[str, int], Finder] = field(default_factory=dict)
 
-    def register(self, kind: str, org_id: int, source: RowSource) -> None:
-        self.sources[(kind, org_id)] = source
+    def register(self, kind: str, org_id: int, finder: Finder) -> None:
+        self.finders[(kind, org_id)] = finder
 
     def register_rows(self, kind: str, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.register(kind, org_id, lambda: rows)
+        self.register(kind, org_id, list_finder(rows))
 
     def search(self, query: str, limit: int = MAX_HITS) -> Iterator[tuple[str, int, dict[str, Any]]]:
         """(kind, org id, row) of rows whose id equals the query or whose fields contain it."""
         needle = query.strip().lower()
         if not needle:
             return
-        found = 0
-        for (kind, org_id), source in list(self.sources.items()):
+        left = limit
+        for (kind, org_id), finder in list(self.finders.items()):
             fields = KINDS.get(kind, ("", ("name",)))[1]
-            for row in source():
-                if str(row.get("id")) == needle or any(
-                    needle in str(row.get(name) or "").lower() for name in fields
-                ):
-                    yield kind, org_id, row
-                    found += 1
-                    if found >= limit:
-                        return
+            for row in finder(needle, fields, left):
+                yield kind, org_id, row
+                left -= 1
+                if left <= 0:
+                    return
 
 
 def _describe(kind: str, row: dict[str, Any]) -> str:
@@ -116,4 +129,3 @@ class JumpProvider(Provider):
         screen = self.screen
         if isinstance(screen, EiscopeScreen):
             screen.switch_tab(tab_id)
-

@@ -214,8 +214,7 @@ class OrganizationScreen(EiscopeScreen):
         pane.append_rows(message.rows, expected=message.total)
         if message.cached:
             pane.set_note(f"cached {_age_text(message.age_s)} · refreshing…", stale=True)
-        store = pane.table.store
-        self.eiscope.index.register(message.tab, self.org_id, lambda: map(store.row_by_id, range(store.total)))
+        self.eiscope.index.register(message.tab, self.org_id, pane.table.store.find)
 
     def on_pages_done(self, message: PagesDone) -> None:
         pane = self.query_one(f"#{message.tab}-list", ListPane)

@@ -6,10 +6,11 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from widgets.formatting import format_count
-from widgets.row_store import Column, RowStore
+from widgets.row_store import PACK_AT_ONCE, Column, RowStore
 
 COLUMNS = [
     Column("id", "ID", align="right"),
@@ -21,8 +22,9 @@ COLUMNS = [
 ]
 
 
-def user(i: int, name: str, *, email: str | None = None, created: Any = None, projects: Any = None,
-         users: Any = None) -> dict[str, Any]:
+def user(
+    i: int, name: str, *, email: str | None = None, created: Any = None, projects: Any = None, users: Any = None
+) -> dict[str, Any]:
     row: dict[str, Any] = {"id": i, "name": name, "email": email or f"{name.split()[0].lower()}@mail.test"}
     if created is not None:
         row["created"] = created
@@ -119,8 +121,9 @@ def test_sort_by_none_restores_arrival_order() -> None:
 
 def test_custom_sort_key_gets_the_value() -> None:
     column = Column("tags", "Tags", sort_key=len)
-    store = RowStore([Column("name", "Name"), column], [{"name": "two", "tags": ["a", "b"]}, {"name": "one",
-                                                                                           "tags": ["a"]}])
+    store = RowStore(
+        [Column("name", "Name"), column], [{"name": "two", "tags": ["a", "b"]}, {"name": "one", "tags": ["a"]}]
+    )
     store.sort_by("tags")
     assert names(store) == ["one", "two"]
 
@@ -180,3 +183,113 @@ def test_row_store_and_formatting_import_without_textual() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_rows_come_back_equal_with_keys_in_their_order() -> None:
+    nested = {"numberOfUsers": 7, "tags": ["a", "b"]}
+    given = [
+        {"id": 1, "name": "Ada", "entitlementLimits": nested, "email": None},
+        {"name": "Grace", "id": 2},  # other keys, another order
+        {"id": 3, "extra": True, "name": "Alan", "email": "alan@mail.test"},  # a key no earlier row had
+    ]
+    expected = [dict(row) for row in given]
+    store = RowStore(COLUMNS, given)
+    given.clear()  # the store keeps what it needs; the caller may drop its dicts
+    rows = [store.row(i) for i in range(len(store))]
+    assert rows == expected
+    assert [list(row) for row in rows] == [list(row) for row in expected]
+    assert store.rows == expected
+    assert rows[0]["entitlementLimits"] is nested  # nested values are the caller's, not copies
+    assert store.row_by_id(1) == expected[1]
+    assert store.row_by_id(-1) == expected[2]
+    assert "email" not in rows[1]  # a missing key stays missing, a None stays None
+    assert rows[0]["email"] is None
+
+
+def test_a_big_set_rows_is_packed_later_and_reads_the_same() -> None:
+    count = PACK_AT_ONCE + 10
+    given = [user(i, f"user{i}", created=f"2026-01-01T00:00:{i % 60:02d}.000Z", users=i % 7) for i in range(count)]
+    store = RowStore(COLUMNS, given)
+    assert store.total == count
+    assert store.row(count - 1) == given[-1]  # shown before it is packed
+    store.build_index(100)
+    assert store.row(0) == given[0] and store.row(count - 1) == given[-1]
+    store.sort_by("entitlementLimits.numberOfUsers", reverse=True)
+    assert store.index_pending == count - 100
+    assert [store.row(i)["id"] for i in range(3)] == [6, 13, 20]
+    assert store.rows == sorted(given, key=lambda row: -row["entitlementLimits"]["numberOfUsers"])
+
+
+def test_other_mappings_are_read_as_dicts() -> None:
+    mappings: list[Any] = [MappingProxyType(user(i, f"u{i}")) for i in range(3)]
+    store = RowStore(COLUMNS, mappings)
+    store.sort_by("name", reverse=True)
+    assert store.rows == [user(2, "u2"), user(1, "u1"), user(0, "u0")]
+
+
+def test_utc_dates_in_one_layout_sort_by_time_and_missing_last() -> None:
+    store = store_of(
+        user(1, "b", created="2026-11-24T13:05:00.000Z"),
+        user(2, "none"),
+        user(3, "a", created="2025-12-31T23:59:59.999Z"),
+        user(4, "c", created="2026-11-24T13:05:00.001Z"),
+        user(5, "empty", created=""),
+    )
+    store.sort_by("created")
+    assert names(store) == ["empty", "a", "b", "c", "none"]
+    store.sort_by("created", reverse=True)
+    assert names(store) == ["c", "b", "a", "empty", "none"]
+
+
+def test_mixed_date_layouts_still_sort_chronologically() -> None:
+    store = store_of(
+        user(1, "noon utc", created="2026-11-24T12:00:00Z"),
+        user(2, "eleven utc", created="2026-11-24T13:00:00+02:00"),
+        user(3, "morning", created="2026-11-24T09:30:00.123Z"),
+        user(4, "day before", created="2026-11-23"),
+        user(5, "naive evening", created="2026-11-24T20:00:00"),
+    )
+    store.sort_by("created")
+    assert names(store) == ["day before", "morning", "eleven utc", "noon utc", "naive evening"]
+
+
+def test_a_page_in_another_date_layout_joins_the_sort_in_time_order() -> None:
+    store = store_of(*(user(i, f"u{i}", created=f"2026-01-0{i}T00:00:00.000Z") for i in range(1, 4)))
+    store.sort_by("created", reverse=True)
+    assert names(store) == ["u3", "u2", "u1"]
+    store.extend([user(4, "u4", created="2026-01-02T12:00:00Z"), user(5, "u5", created="2026-01-09T00:00:00+01:00")])
+    assert names(store) == ["u5", "u3", "u4", "u2", "u1"]
+    store.extend([user(6, "u6"), user(7, "u7", created="2026-01-05T00:00:00.000Z")])
+    assert names(store) == ["u5", "u7", "u3", "u4", "u2", "u1", "u6"]
+
+
+def test_repeated_names_sort_case_folded_and_pages_merge() -> None:
+    store = store_of(*(user(i, ["bob", "Alice", "carol", "alice"][i % 4]) for i in range(40)))
+    store.sort_by("name")
+    assert names(store)[:20] == ["Alice", "alice"] * 10
+    assert names(store)[20:] == ["bob"] * 10 + ["carol"] * 10
+    store.extend([user(40, "Bob"), user(41, "ALICE")])
+    assert names(store)[20:22] == ["ALICE", "bob"]
+    assert names(store)[-11:] == ["Bob"] + ["carol"] * 10
+
+
+def test_filter_sees_text_that_needs_cleaning_among_clean_rows() -> None:
+    rows = [user(i, f"Plain {i}") for i in range(50)]
+    rows.append({"id": 99, "name": "Tab\tbed\x1b[31m Corp", "email": "x@y"})
+    store = RowStore(COLUMNS, rows)
+    store.set_filter("tab bed corp")
+    assert names(store) == ["Tab\tbed\x1b[31m Corp"]
+    store.set_filter("plain 4")
+    assert len(store) == 11
+
+
+def test_find_matches_ids_and_fields_whatever_the_filter() -> None:
+    rows = [{"id": i, "name": f"User {i}", "email": f"u{i}@corp{i % 3}.example"} for i in range(1, 50)]
+    store = RowStore([Column("name", "Name")], rows[:40])
+    store.extend(rows[40:])  # a page that may not be packed yet
+    store.set_filter("no such user")
+    assert len(store) == 0
+    assert store.find("7", ("name",), limit=100) == [r for r in rows if "7" in r["name"]]
+    assert store.find("CORP2", ("name", "email"), limit=3) == [r for r in rows if "corp2" in r["email"]][:3]
+    assert store.find("45", (), limit=5) == [rows[44]]  # by id alone
+    assert store.find("  ", ("name",), limit=5) == []

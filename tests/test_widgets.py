@@ -176,6 +176,23 @@ async def test_append_rows_keeps_cursor_on_same_row() -> None:
         assert table.cursor_row == before
 
 
+async def test_cursor_row_is_one_dict_equal_to_the_row_given() -> None:
+    app = TableApp(users(30))
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        await pilot.press("j")
+        await pilot.pause()
+        row = table.cursor_row
+        assert row == app.rows[1]
+        assert list(row or {}) == list(app.rows[1])
+        assert table.cursor_row is row  # built once while the cursor stays
+        assert app.highlighted[-1] is row
+        table.set_rows(users(5)[::-1])  # new rows: row ids start again, the cached row must not survive
+        await pilot.pause()
+        assert table.cursor_row == users(5)[4]
+        assert app.highlighted[-1] == users(5)[4]
+
+
 async def test_hostile_text_renders_literally_and_click_does_nothing() -> None:
     app = TableApp([{"id": 1, "name": HOSTILE, "email": "x@example.com", "projectCount": 1}])
     async with app.run_test(size=(120, 8)) as pilot:

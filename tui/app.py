@@ -109,4 +109,4 @@ class EiscopeApp(App[None]):
             self.push_screen(ProjectScreen(org_id, row, whitelabel=True, fetch=True))
 
     def _is_whitelabel(self, org_id: int) -> bool:
-        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.sources)
+        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.finders)

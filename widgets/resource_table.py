@@ -74,8 +74,9 @@ class ResourceTable(ScrollView, can_focus=True):
 
     Give it columns (`set_columns`) and rows as dicts (`set_rows`, `append_rows` for pages). It never
     calls the API and has no filter input of its own: the screen owns the Input and calls `set_filter`.
-    It keeps no reference to the dicts given: rows that come back (`cursor_row`, messages, `store.row(i)`)
-    are equal new dicts, so a caller that drops its own list frees their memory.
+    It keeps no reference to the dicts given once it has packed them (a page at once, a big `set_rows` in
+    idle steps): rows that come back (`cursor_row`, messages, `store.row(i)`) are equal dicts, new ones, so a
+    caller that drops its own list frees their memory.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

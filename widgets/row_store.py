@@ -3,13 +3,16 @@
 Plain Python (no Textual) so it can be tested and benchmarked on its own.
 
 Rows arrive as the API's dicts (camelCase keys) but are not kept as dicts: a dict costs ~290 bytes before its
-values, and 100,000 rows in each of two tables made that ~60 MB. The store keeps one list of values per key
-(keys in first-seen order), so a row is one 8-byte slot per key, plus the number of its "shape" (its keys in
-its own order; rows of one API page share one). `row(i)` builds a new dict equal to the one given: the same keys
-in the same order and the same value objects (nested dicts and lists are the caller's, not copies).
+values, and 100,000 rows in each of two tables made that ~60 MB. The store "packs" rows into one list of values
+per key (keys in first-seen order), so a row is one 8-byte slot per key, plus the number of its "shape" (its
+keys in its own order; the rows of an API page share one). `row(i)` builds a new dict equal to the one given:
+the same keys in the same order and the same value objects (nested dicts and lists are the caller's, not
+copies). A page is packed when it arrives; a big `set_rows` in the idle steps that build the search index,
+so its first frame does not wait (see PACK_AT_ONCE).
 
-Row numbers (positions in insertion order) do the rest, in C int arrays (4 bytes each): `_order` is every row
-in the current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass
+Row numbers (positions in insertion order) do the rest, in C unsigned int arrays (4 bytes each, where a list
+costs 8 plus 28 per int object), or a plain `range` while no sort or filter applies: `_order` is every row in
+the current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass
 of `needle in haystack` over precomputed lowercase strings, and only over the previous matches when the new
 filter extends the old one. Sort keys of the sort column are cached; numbers and ISO UTC dates in one layout
 are their own keys, so sorting by them makes no per-row objects.
@@ -22,8 +25,8 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import compress, repeat
-from operator import is_, is_not
+from itertools import repeat
+from operator import is_
 from typing import Any, Literal
 
 from tui.safe_text import clean
@@ -155,12 +158,6 @@ class _Missing:
 
 _MISSING: Any = _Missing()
 
-# Sort keys of one column are made in one of these ways. Every way but "iso" gives what `default_sort_key`
-# gives for each value, so keys of a page made one way can join keys made another way; "iso" keys (the raw
-# strings) only join "iso" keys of the same length, or missing values.
-_ISO_RAW = "iso"
-_KeyKind = tuple[str, int]
-
 
 def _dig(value: Any, parts: list[str]) -> Any:
     """A nested value below a top-level value, for dotted keys (None when a step is not a dict)."""
@@ -186,15 +183,13 @@ def _search_text(value: Any) -> str:
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
 
 
-def _uniform_utc_length(strings: list[str]) -> int:
+def _uniform_utc_length(strings: list[str | None]) -> int:
     """The common length when every string is an ISO UTC moment in one layout ("2026-11-24T13:05:00.000Z"), else 0.
 
-    Such strings sort as text in time order, so they are their own sort keys: no per-row work. Checked in C:
-    every digit becomes "0" and the whole column must equal the layout repeated.
+    None and "" are skipped. Such strings sort as text in time order, so they are their own sort keys: no
+    per-row work. Checked in C: every digit becomes "0" and the whole column must equal the layout repeated.
     """
-    if not strings:
-        return 0
-    lengths = set(map(len, strings))
+    lengths = set(map(len, filter(None, strings)))
     if len(lengths) != 1:
         return 0
     length = lengths.pop()
@@ -205,49 +200,76 @@ def _uniform_utc_length(strings: list[str]) -> int:
     else:
         return 0
     try:
-        text = "".join(strings).encode("ascii")
+        text = "".join(filter(None, strings)).encode("ascii")
     except UnicodeEncodeError:
         return 0
-    return length if text.translate(_DIGITS_TO_ZERO) == layout.encode("ascii") * len(strings) else 0
+    return length if text.translate(_DIGITS_TO_ZERO) == layout.encode("ascii") * (len(text) // length) else 0
 
 
-def _sort_keys(column: Column, values: list[Any]) -> tuple[_KeyKind, list[Any]]:
-    """Sort keys for a column's values (None stays None), and how they were made; one C-speed pass when possible.
+@dataclass(slots=True)
+class _SortKeys:
+    """The sort keys of one column, a key per row (None for no value), and how they were made."""
 
-    `values` is a fresh list the caller gives away: numbers and uniform ISO UTC strings are their own keys.
+    way: str
+    """"number" and "iso" (ISO UTC strings in one layout, `length` long) are the values themselves; "text" is
+    case-folded, "dates" parsed, "any" `default_sort_key`, "custom" the column's own, "none" all None."""
+    keys: list[Any]
+    has_none: bool
+    length: int = 0
+
+    def extend(self, more: _SortKeys) -> bool:
+        """Add the keys of new rows; False when they were made another way and all keys must be made again.
+
+        Every way but "iso" gives what `default_sort_key` gives for each value, so they mix; raw "iso"
+        strings only mix with "iso" strings of the same length, or with no values.
+        """
+        if more.way not in (self.way, "none") and "iso" in (self.way, more.way):
+            return False
+        if more.way == "iso" and more.length != self.length:
+            return False
+        self.keys.extend(more.keys)
+        self.has_none = self.has_none or more.has_none
+        return True
+
+
+def _sort_keys(column: Column, values: list[Any]) -> _SortKeys:
+    """The sort keys of a column's values, made in one C-speed pass where possible.
+
+    `values` is a fresh list the caller gives away: numbers and ISO UTC strings in one layout are their own keys
+    (no per-row work, no new objects), which is what makes the first sort by a date as fast as the next ones.
     """
     custom = column.sort_key
     if custom is not None:
-        return ("custom", 0), [None if value is None else custom(value) for value in values]
+        keys = [None if value is None else custom(value) for value in values]
+        return _SortKeys("custom", keys, any(map(is_, keys, repeat(None))))
     kinds = set(map(type, values))
     has_none = type(None) in kinds
     kinds.discard(type(None))
     if not kinds:
-        return ("none", 0), values
+        return _SortKeys("none", values, has_none)
     if kinds <= {int, float}:
-        return ("number", 0), values
-    if kinds == {str}:
-        present = [value for value in values if value is not None] if has_none else values
-        if _ISO_DATE.match(present[0]):
-            length = _uniform_utc_length(present)
-            if length:
-                return (_ISO_RAW, length), values
-            return ("dates", 0), [None if value is None else _iso_key(value) for value in values]
-        if has_none:
-            return ("text", 0), [None if value is None else value.casefold() for value in values]
-        return ("text", 0), list(map(str.casefold, values))
-    return ("any", 0), [default_sort_key(value) for value in values]
-
-
-def _keys_join(old: _KeyKind, new: _KeyKind) -> bool:
-    """Whether keys made the `new` way can extend keys made the `old` way (see `_ISO_RAW`)."""
-    if new == old or new[0] == "none":
-        return True
-    return _ISO_RAW not in (old[0], new[0])
+        return _SortKeys("number", values, has_none)
+    if kinds != {str}:
+        return _SortKeys("any", [default_sort_key(value) for value in values], has_none)
+    if _ISO_DATE.match(next(filter(None, values), "")):
+        length = _uniform_utc_length(values)
+        if length:
+            return _SortKeys("iso", values, has_none, length)
+        return _SortKeys("dates", [None if value is None else _iso_key(value) for value in values], has_none)
+    distinct = set(values)
+    distinct.discard(None)
+    if len(distinct) * 4 <= len(values):
+        # Few distinct values (names, tiers, categories): fold each once, and share the folded strings.
+        folded: dict[str | None, str | None] = {value: value.casefold() for value in distinct}
+        folded[None] = None
+        return _SortKeys("text", list(map(folded.__getitem__, values)), has_none)
+    if has_none:
+        return _SortKeys("text", [None if value is None else value.casefold() for value in values], has_none)
+    return _SortKeys("text", list(map(str.casefold, values)), has_none)
 
 
 PACK_AT_ONCE = 5_000
-"""Rows packed into the value lists as soon as they are given (a page). Packing costs about 1 µs a row, so a
+"""Rows packed into the value lists as soon as they are given (a page). Packing costs 1-2 µs a row, so a
 bigger `set_rows` keeps its dicts until the search index is built (in the table's idle steps) or a sort needs
 them: the first frame does not wait for it."""
 
@@ -274,11 +296,12 @@ class RowStore:
         self._partial: set[int] = set()  # slots of keys that some row lacks
         self._shape_ids: dict[tuple[str, ...], int] = {}  # a row's keys, in its order → its shape
         self._shapes: list[tuple[tuple[str, ...], tuple[list[Any], ...]]] = []  # per shape: keys and their lists
-        self._row_shapes = array("i")  # per row, its shape
+        self._row_shapes = array("I")  # per row, its shape
         self._haystacks: list[str] = []
-        self._order = array("i")
-        self._visible = array("i")
-        self._key_cache: dict[str, tuple[_KeyKind, list[Any]]] = {}
+        self._order: range | array[int] = range(0)  # a range while unsorted
+        self._visible: range | array[int] = self._order  # `_order` itself while unfiltered (neither is
+        # changed in place when shared)
+        self._key_cache: dict[str, _SortKeys] = {}
 
     # -- shape --------------------------------------------------------------------------------------------
 
@@ -341,6 +364,30 @@ class RowStore:
         names, lists = self._shapes[self._row_shapes[row_id]]
         return dict(zip(names, [values[row_id] for values in lists], strict=True))
 
+    def find(self, needle: str, keys: Sequence[str], limit: int) -> list[Row]:
+        """Up to `limit` rows, filter or not, whose `id` is the needle or whose `keys` contain it (any case).
+
+        For the command palette's jump-to: one pass over each key's value list, building dicts only for hits.
+        """
+        needle = needle.strip().lower()
+        if not needle:
+            return []
+        columns = [Column(key, key) for key in ("id", *keys)]
+        lists = [self._values(column) for column in columns]
+        hits: list[int] = []
+        for row_id, (identity, *texts) in enumerate(zip(*lists, strict=True)):
+            if str(identity) == needle or any(needle in str(text).lower() for text in texts if text is not None):
+                hits.append(row_id)
+                if len(hits) >= limit:
+                    break
+        pending_from = self._packed
+        for offset, row in enumerate(self._pending):
+            if len(hits) >= limit:
+                break
+            if str(row.get("id")) == needle or any(needle in str(row.get(k) or "").lower() for k in keys):
+                hits.append(pending_from + offset)
+        return [self.row_by_id(row_id) for row_id in hits]
+
     def position_of(self, row_id: int) -> int | None:
         """The visible position of a row identity, or None when the filter hides it."""
         try:
@@ -369,24 +416,23 @@ class RowStore:
         The store keeps no reference to the dicts once they are packed (a page at once, a big set_rows in
         idle steps): rows that come back are equal new dicts.
         """
-        new_rows = [row if type(row) is dict else dict(row) for row in rows]
-        if not new_rows:
-            return
         start = self.total
-        self._pending.extend(new_rows)
+        self._pending.extend(rows)
+        if self.total == start:
+            return
         if len(self._pending) <= PACK_AT_ONCE or self._key_cache:
             self._pack()
-        for key, (kind, keys) in list(self._key_cache.items()):
+        for key, cached in list(self._key_cache.items()):
             column = self.column(key)
-            new_kind, new_keys = _sort_keys(column, self._values(column, start))
-            if _keys_join(kind, new_kind):
-                keys.extend(new_keys)
-            else:  # a page in another date layout: the raw-string keys no longer do
-                del self._key_cache[key]
+            if not cached.extend(_sort_keys(column, self._values(column, start))):
+                del self._key_cache[key]  # a page in another date layout: made again on the next sort
         new_ids = range(start, self.total)
         if self._sort_key is None:
-            self._order.extend(new_ids)
-            self._visible.extend(self._matching(new_ids))
+            self._order = range(self.total)
+            if not self._needle:
+                self._visible = self._order
+            elif isinstance(self._visible, array):  # always, with a filter: its own array
+                self._visible.extend(self._matching(new_ids))
         else:
             # Timsort finds the existing sorted run and merges the new rows into it.
             self._order = self._sorted([*self._order, *new_ids])
@@ -403,15 +449,20 @@ class RowStore:
         else:
             rows = pending[:count]
             del pending[:count]
+        if not all(map(isinstance, rows, repeat(dict))):  # other mappings: `dict.get` reads dicts only
+            rows = [row if isinstance(row, dict) else dict(row) for row in rows]
         self._store_rows(rows)
 
     def _store_rows(self, rows: list[Row]) -> None:
         """Append rows to the per-key value lists: C-speed passes, one per key, and one to find each row's shape."""
         shape_ids = self._shape_ids
-        for keys in dict.fromkeys(map(tuple, rows)):  # the distinct key orders, in first-seen order
-            if keys not in shape_ids:
-                self._new_shape(keys)
-        self._row_shapes.extend(map(shape_ids.__getitem__, map(tuple, rows)))
+        shapes = list(map(shape_ids.get, map(tuple, rows)))
+        if None in shapes:  # keys never seen (the first page) or in another order: number the new shapes
+            for keys in dict.fromkeys(map(tuple, rows)):
+                if keys not in shape_ids:
+                    self._new_shape(keys)
+            shapes = list(map(shape_ids.__getitem__, map(tuple, rows)))
+        self._row_shapes.fromlist(shapes)  # type: ignore[arg-type]  # no None is left
         for name, values in zip(self._names, self._data, strict=True):
             values.extend(map(dict.get, rows, repeat(name), repeat(_MISSING)))
         self._packed += len(rows)
@@ -466,8 +517,11 @@ class RowStore:
         end = total if limit is None else min(total, start + limit)
         if end > start:
             self._pack(end)
-            cells = [self._search_texts(column, self._values(column, start, end))
-                     for column in self._columns if column.searchable]
+            cells = [
+                self._search_texts(column, self._values(column, start, end))
+                for column in self._columns
+                if column.searchable
+            ]
             if cells:
                 # Cells are joined by a newline, which no one can type into a filter: no match across two
                 # cells. (An ASCII separator also keeps ASCII rows at one byte per character.)
@@ -478,10 +532,19 @@ class RowStore:
 
     @staticmethod
     def _search_texts(column: Column, values: list[Any]) -> list[str]:
-        """The display text of one column for many rows, as the filter searches it."""
+        """The display text of one column for many rows, as the filter searches it (`values` is given away)."""
         formatter = column.format
         if formatter is not None:
             return [clean(formatter(value)) for value in values]
+        kinds = set(map(type, values))
+        if kinds <= {str, type(None)}:
+            texts = values if type(None) not in kinds else ["" if value is None else value for value in values]
+            # Text from the API rarely has anything to clean: one look at the whole column says so (`clean`
+            # changes any text that has a control character, and a space joins nothing it would change).
+            joined = " ".join(texts)
+            return texts if clean(joined) == joined else list(map(clean, texts))
+        if kinds == {int}:
+            return list(map(str, values))
         return list(map(_search_text, values))
 
     # -- filter -------------------------------------------------------------------------------------------
@@ -507,17 +570,19 @@ class RowStore:
             self._refilter(self._order)
 
     def _matching(self, ids: Iterable[int]) -> array[int]:
-        """The ids among `ids` whose haystack contains the current filter."""
+        """The ids among `ids` whose haystack contains the current filter (a new array)."""
         needle = self._needle.lower()
         if not needle:
-            return array("i", ids)
+            return array("I", ids)
         self.build_index()
         haystacks = self._haystacks
-        return array("i", [i for i in ids if needle in haystacks[i]])
+        matching = array("I")
+        matching.fromlist([i for i in ids if needle in haystacks[i]])
+        return matching
 
-    def _refilter(self, candidates: array[int]) -> None:
-        """Recompute the visible rows from candidates already in sort order."""
-        self._visible = self._matching(candidates)
+    def _refilter(self, candidates: range | array[int]) -> None:
+        """Recompute the visible rows from candidates already in sort order (all of `_order` without a filter)."""
+        self._visible = self._matching(candidates) if self._needle else self._order
 
     # -- sort ---------------------------------------------------------------------------------------------
 
@@ -542,29 +607,33 @@ class RowStore:
         self._order = self._sorted(range(self.total))
         self._refilter(self._order)
 
-    def _keys(self, key: str) -> list[Any]:
+    def _keys(self, key: str) -> _SortKeys:
         """The sort keys of every row for one column, cached while it is the sort column."""
         cached = self._key_cache.get(key)
         if cached is None:
             # Only the sort column's keys are kept: one pointer per row when values are their own keys
-            # (numbers, ISO UTC dates), a few MB of case-folded text otherwise.
+            # (numbers, ISO UTC dates) or few (names, tiers), a few MB of case-folded text otherwise.
             self._key_cache.clear()
             self._pack()
             column = self.column(key)
             cached = self._key_cache[key] = _sort_keys(column, self._values(column))
-        return cached[1]
+        return cached
 
-    def _sorted(self, ids: Iterable[int]) -> array[int]:
-        """`ids` in the current sort order; rows without a value go last (in arrival order)."""
+    def _sorted(self, ids: Sequence[int]) -> range | array[int]:
+        """Every row id (given as `ids`, in any order) in the current sort order; rows without a value go last,
+        in arrival order. Timsort is fastest when `ids` is mostly sorted already."""
         if self._sort_key is None:
-            return array("i", sorted(ids))
-        keys = self._keys(self._sort_key)
-        present = list(ids)
-        # Rows without a value apart, then a plain sort of the rest: two C-speed passes (`is`, not `==`) beat
-        # a (key is None, key) tuple per row.
-        missing = sorted(compress(present, map(is_, map(keys.__getitem__, present), repeat(None))))
-        if missing:
-            present = list(compress(present, map(is_not, map(keys.__getitem__, present), repeat(None))))
+            return range(self.total)
+        sort_keys = self._keys(self._sort_key)
+        keys = sort_keys.keys
+        missing: list[int] = []
+        if sort_keys.has_none:
+            # Rows without a value apart, then a plain sort of the rest: two quick passes beat a
+            # (key is None, key) tuple per row, and keep the sort on one type (CPython then compares faster).
+            missing = sorted([i for i in ids if keys[i] is None])
+            present = [i for i in ids if keys[i] is not None]
+        else:
+            present = list(ids)
         try:
             present.sort(key=keys.__getitem__, reverse=self._sort_reverse)
         except TypeError:
@@ -576,6 +645,7 @@ class RowStore:
                 return (1, str(value))
 
             present.sort(key=mixed, reverse=self._sort_reverse)
-        order = array("i", present)
-        order.extend(missing)
+        order = array("I")  # unsigned: built several times faster than "i" (no signed range check per item)
+        order.fromlist(present)
+        order.fromlist(missing)
         return order

@@ -84,13 +84,18 @@ async def iter_pages(
     async def one(offset: int) -> tuple[int, Any]:
         return offset, await fetch(offset, step)
 
-    tasks = [asyncio.ensure_future(one(offset)) for offset in offsets]
+    pending = {asyncio.ensure_future(one(offset)) for offset in offsets}
     try:
-        for next_done in asyncio.as_completed(tasks):
-            offset, fetched = await next_done
-            if fetched is not None:
-                yield _to_page(fetched, list_field, offset)
+        while pending:
+            # Finished tasks leave `pending` as they are yielded: a finished page is held (models and raw rows)
+            # only until the caller takes it, not until the whole list is done (that doubled peak memory).
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                offset, fetched = task.result()
+                if fetched is not None:
+                    yield _to_page(fetched, list_field, offset)
+            del done
     finally:
-        for task in tasks:
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
