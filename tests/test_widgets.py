@@ -329,8 +329,9 @@ async def test_sparkline_shows_last_min_max_and_period() -> None:
 
 def test_sparkline_resamples_to_width() -> None:
     assert resample([1, 2, 3, 4], 2) == [1.5, 3.5]
-    assert resample([1, 2], 10) == [1, 2]
-    assert sparkline_text([0, 7], 10) == "▁█"
+    assert resample([1, 2], 10) == [1, 1, 1, 1, 1, 2, 2, 2, 2, 2]  # fewer values stretch across the line
+    assert resample([1, 2, 3], 7) == [1, 1, 2, 2, 3, 3]
+    assert sparkline_text([0, 7], 10) == "▁▁▁▁▁█████"
     assert len(sparkline_text(list(range(365)), 60)) == 60
 
 

@@ -23,12 +23,14 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def resample(values: Sequence[float], cells: int) -> list[float]:
-    """Values squeezed into at most `cells` buckets (mean of each); fewer values are returned as they are."""
+    """Values fitted to `cells` buckets: squeezed (mean of each bucket) when there are more values than cells,
+    or each value repeated a whole number of times when there are fewer, so 30 days still span the line."""
     if cells <= 0:
         return []
     count = len(values)
     if count <= cells:
-        return list(values)
+        repeat = max(1, cells // count) if count else 1
+        return [value for value in values for _ in range(repeat)]
     buckets = []
     for cell in range(cells):
         start = cell * count // cells
