@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Static, TabbedContent
@@ -15,6 +16,8 @@ from screens.organization import OrganizationScreen
 from screens.project import ProjectScreen
 from screens.raw_json import RawJsonScreen
 from screens.user import UserScreen
+from tui.api.cache import DiskCache
+from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.safe_text import clean_multiline
 from tui.sandbox.faults import FaultConfig
@@ -326,3 +329,19 @@ async def test_refresh_reloads_a_paged_list_without_doubling_rows(make_app: Make
         assert users.table.total_count == len(sandbox.world.whitelabel_users)
         ids = [users.table.store.row_by_id(i)["id"] for i in range(users.table.total_count)]
         assert len(ids) == len(set(ids))
+
+
+async def test_a_user_jwt_lists_every_organization_of_the_user(sandbox: Sandbox, tmp_path: Path) -> None:
+    settings = ClientSettings(endpoint=sandbox.url, jwt_token=sandbox.jwt_token)
+    app = EiscopeApp(settings, cache=DiskCache(tmp_path / "cache"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        orgs = pane(app, "orgs-list").table
+        expected = {org["id"] for org in sandbox.world.organizations_for_jwt()}
+        assert {orgs.store.row_by_id(i)["id"] for i in range(orgs.total_count)} == expected
+        assert len(expected) > 1
+        while orgs.cursor_row is not None and orgs.cursor_row["id"] != sandbox.owner_org_id:
+            await pilot.press("j")
+        await walk(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, OrganizationScreen) and screen.is_whitelabel_admin

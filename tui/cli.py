@@ -28,6 +28,11 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
     )
     group.add_argument("--api-key", help="organization API key (or EI_API_KEY, or the profile)", **extra)  # type: ignore[arg-type]
     group.add_argument(
+        "--jwt-token",
+        help="a Studio user JWT instead of a key (or EI_JWT_TOKEN): reaches every organization of the user",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
         "--org",
         type=int,
         help="organization id to open (or EI_ORG_ID, or the profile)",

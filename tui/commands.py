@@ -17,6 +17,7 @@ def _flags(args: argparse.Namespace) -> dict[str, Any]:
         "profile": args.profile,
         "endpoint": args.endpoint,
         "api_key": args.api_key,
+        "jwt_token": args.jwt_token,
         "org": args.org,
         "offline": args.offline,
         "no_cache": args.no_cache,
@@ -47,7 +48,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         demo_env = {k: v for k, v in env.items() if not k.startswith("EI_")}
         demo_env.update({"EI_API_ENDPOINT": sandbox.url, "EI_API_KEY": sandbox.admin_key})
         demo_env["EI_ORG_ID"] = str(sandbox.owner_org_id)
-        args.profile, args.endpoint, args.api_key, args.org = None, None, None, None
+        args.profile, args.endpoint, args.api_key, args.jwt_token, args.org = None, None, None, None, None
         settings = _resolve(args, {**demo_env, "EISCOPE_CONFIG": os.devnull})
     else:
         settings = _resolve(args, env)
