@@ -14,137 +14,25 @@ Row numbers (positions in insertion order) do the rest, in C unsigned int arrays
 costs 8 plus 28 per int object), or a plain `range` while no sort or filter applies: `_order` is every row in
 the current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass
 of `needle in haystack` over precomputed lowercase strings, and only over the previous matches when the new
-filter extends the old one. Sort keys of the sort column are cached; numbers and ISO UTC dates in one layout
-are their own keys, so sorting by them makes no per-row objects.
+filter extends the old one. Sort keys of the sort column are cached (`widgets.sort_keys`).
+
+The pieces live apart: `widgets.column` (Column, default_sort_key), `widgets.sort_keys` (sort keys and the sorted
+order), `widgets.search_text` (what the filter searches). Column, Row and default_sort_key stay importable
+from here.
 """
 
 from __future__ import annotations
 
-import re
 from array import array
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Sequence
 from itertools import repeat
-from operator import is_
-from typing import Any, Literal
+from typing import Any
 
-from tui.safe_text import clean
-from widgets.formatting import format_value
+from widgets.column import Column, Row, default_sort_key
+from widgets.search_text import search_texts
+from widgets.sort_keys import SortKeys, column_sort_keys, sorted_ids
 
-__all__ = ["Column", "RowStore"]
-
-Row = dict[str, Any]
-
-# ISO dates ("2026-11-24", "2026-11-24T13:05:00.000Z") are compared as moments, not as strings.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _getter(key: str) -> Callable[[Row], Any]:
-    """A fast accessor for a plain or dotted key ("entitlementLimits.numberOfUsers")."""
-    if "." not in key:
-        return lambda row: row.get(key)
-    parts = key.split(".")
-
-    def get(row: Row) -> Any:
-        value: Any = row
-        for part in parts:
-            if not isinstance(value, dict):
-                return None
-            value = value.get(part)
-        return value
-
-    return get
-
-
-def _moment_key(moment: datetime) -> str:
-    """A moment as sortable UTC text ("2026-11-24T13:05:00"); naive means UTC."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _iso_key(value: str) -> str:
-    """An ISO date string as sortable UTC text; text that only looks like a date, case-folded.
-
-    The API's usual "2026-11-24T13:05:00.000Z" is already UTC and sorts as text once cut to the second:
-    slicing beats parsing 100,000 of them. Other offsets are parsed and converted.
-    """
-    if len(value) >= 20 and value[-1] == "Z" and value[10] == "T":
-        return value[:19]
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value.casefold()
-    return _moment_key(moment)
-
-
-def default_sort_key(value: Any) -> Any:
-    """A sort key that orders like a person expects; None stays None (sorted last by the store).
-
-    Numbers numerically, bools as 0/1, dates and ISO date strings as UTC text, other text case-folded.
-    """
-    if value is None:
-        return None
-    kind = type(value)
-    if kind is str:
-        return _iso_key(value) if _ISO_DATE.match(value) else value.casefold()
-    if kind is int or kind is float:
-        return value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, datetime):
-        return _moment_key(value)
-    if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00"
-    return str(value).casefold()
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: where its value lives in a row, how it looks, how it sorts.
-
-    `format` turns the raw value into display text (default: `formatting.format_value`, with None shown
-    empty); the result is always passed through `clean`. `sort_key` takes the raw value (default:
-    `default_sort_key`); None keys sort last in both directions. `width` fixes the width in cells (None:
-    sized from the data). `searchable=False` leaves the column out of the filter.
-    """
-
-    key: str
-    label: str
-    width: int | None = None
-    align: Literal["left", "right"] = "left"
-    format: Callable[[Any], str] | None = None
-    sort_key: Callable[[Any], Any] | None = None
-    searchable: bool = True
-    _get: Callable[[Row], Any] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_get", _getter(self.key))
-
-    def value(self, row: Row) -> Any:
-        """The raw value of this column in a row; dotted keys reach into nested dicts."""
-        return self._get(row)
-
-    def text(self, row: Row) -> str:
-        """The cleaned, single-line display text of this column in a row."""
-        value = self._get(row)
-        if self.format is not None:
-            return clean(self.format(value))
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return clean(value)
-        return clean(format_value(value))
-
-    def key_of(self, row: Row) -> Any:
-        """The sort key of this column in a row (None sorts last)."""
-        value = self._get(row)
-        if self.sort_key is not None:
-            return None if value is None else self.sort_key(value)
-        return default_sort_key(value)
+__all__ = ["PACK_AT_ONCE", "Column", "Row", "RowStore", "default_sort_key"]
 
 
 class _Missing:
@@ -166,106 +54,6 @@ def _dig(value: Any, parts: list[str]) -> Any:
             return None
         value = value.get(part)
     return value
-
-
-def _search_text(value: Any) -> str:
-    """A value's display text as a filter sees it (before lowercasing), for columns without a format."""
-    kind = type(value)
-    if kind is str:
-        return clean(value)
-    if kind is int:
-        return str(value)
-    if value is None:
-        return ""
-    return clean(format_value(value))
-
-
-_DIGITS_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
-
-
-def _uniform_utc_length(strings: list[str | None]) -> int:
-    """The common length when every string is an ISO UTC moment in one layout ("2026-11-24T13:05:00.000Z"), else 0.
-
-    None and "" are skipped. Such strings sort as text in time order, so they are their own sort keys: no
-    per-row work. Checked in C: every digit becomes "0" and the whole column must equal the layout repeated.
-    """
-    lengths = set(map(len, filter(None, strings)))
-    if len(lengths) != 1:
-        return 0
-    length = lengths.pop()
-    if length == 20:
-        layout = "0000-00-00T00:00:00Z"
-    elif length >= 22:
-        layout = "0000-00-00T00:00:00." + "0" * (length - 21) + "Z"
-    else:
-        return 0
-    try:
-        text = "".join(filter(None, strings)).encode("ascii")
-    except UnicodeEncodeError:
-        return 0
-    return length if text.translate(_DIGITS_TO_ZERO) == layout.encode("ascii") * (len(text) // length) else 0
-
-
-@dataclass(slots=True)
-class _SortKeys:
-    """The sort keys of one column, a key per row (None for no value), and how they were made."""
-
-    way: str
-    """"number" and "iso" (ISO UTC strings in one layout, `length` long) are the values themselves; "text" is
-    case-folded, "dates" parsed, "any" `default_sort_key`, "custom" the column's own, "none" all None."""
-    keys: list[Any]
-    has_none: bool
-    length: int = 0
-
-    def extend(self, more: _SortKeys) -> bool:
-        """Add the keys of new rows; False when they were made another way and all keys must be made again.
-
-        Every way but "iso" gives what `default_sort_key` gives for each value, so they mix; raw "iso"
-        strings only mix with "iso" strings of the same length, or with no values.
-        """
-        if more.way not in (self.way, "none") and "iso" in (self.way, more.way):
-            return False
-        if more.way == "iso" and more.length != self.length:
-            return False
-        self.keys.extend(more.keys)
-        self.has_none = self.has_none or more.has_none
-        return True
-
-
-def _sort_keys(column: Column, values: list[Any]) -> _SortKeys:
-    """The sort keys of a column's values, made in one C-speed pass where possible.
-
-    `values` is a fresh list the caller gives away: numbers and ISO UTC strings in one layout are their own keys
-    (no per-row work, no new objects), which is what makes the first sort by a date as fast as the next ones.
-    """
-    custom = column.sort_key
-    if custom is not None:
-        keys = [None if value is None else custom(value) for value in values]
-        return _SortKeys("custom", keys, any(map(is_, keys, repeat(None))))
-    kinds = set(map(type, values))
-    has_none = type(None) in kinds
-    kinds.discard(type(None))
-    if not kinds:
-        return _SortKeys("none", values, has_none)
-    if kinds <= {int, float}:
-        return _SortKeys("number", values, has_none)
-    if kinds != {str}:
-        return _SortKeys("any", [default_sort_key(value) for value in values], has_none)
-    if _ISO_DATE.match(next(filter(None, values), "")):
-        length = _uniform_utc_length(values)
-        if length:
-            return _SortKeys("iso", values, has_none, length)
-        return _SortKeys("dates", [None if value is None else _iso_key(value) for value in values], has_none)
-    distinct = set(values)
-    distinct.discard(None)
-    if len(distinct) * 4 <= len(values):
-        # Few distinct values (names, tiers, categories): fold each once, and share the folded strings.
-        folded: dict[str | None, str | None] = {value: value.casefold() for value in distinct}
-        folded[None] = None
-        return _SortKeys("text", list(map(folded.__getitem__, values)), has_none)
-    if has_none:
-        return _SortKeys("text", [None if value is None else value.casefold() for value in values], has_none)
-    return _SortKeys("text", list(map(str.casefold, values)), has_none)
 
 
 PACK_AT_ONCE = 5_000
@@ -301,7 +89,7 @@ class RowStore:
         self._order: range | array[int] = range(0)  # a range while unsorted
         self._visible: range | array[int] = self._order  # `_order` itself while unfiltered (neither is
         # changed in place when shared)
-        self._key_cache: dict[str, _SortKeys] = {}
+        self._key_cache: dict[str, SortKeys] = {}
 
     # -- shape --------------------------------------------------------------------------------------------
 
@@ -424,7 +212,7 @@ class RowStore:
             self._pack()
         for key, cached in list(self._key_cache.items()):
             column = self.column(key)
-            if not cached.extend(_sort_keys(column, self._values(column, start))):
+            if not cached.extend(column_sort_keys(column, self._values(column, start))):
                 del self._key_cache[key]  # a page in another date layout: made again on the next sort
         new_ids = range(start, self.total)
         if self._sort_key is None:
@@ -518,9 +306,7 @@ class RowStore:
         if end > start:
             self._pack(end)
             cells = [
-                self._search_texts(column, self._values(column, start, end))
-                for column in self._columns
-                if column.searchable
+                search_texts(column, self._values(column, start, end)) for column in self._columns if column.searchable
             ]
             if cells:
                 # Cells are joined by a newline, which no one can type into a filter: no match across two
@@ -529,23 +315,6 @@ class RowStore:
             else:
                 self._haystacks.extend([""] * (end - start))
         return len(self._haystacks) == total
-
-    @staticmethod
-    def _search_texts(column: Column, values: list[Any]) -> list[str]:
-        """The display text of one column for many rows, as the filter searches it (`values` is given away)."""
-        formatter = column.format
-        if formatter is not None:
-            return [clean(formatter(value)) for value in values]
-        kinds = set(map(type, values))
-        if kinds <= {str, type(None)}:
-            texts = values if type(None) not in kinds else ["" if value is None else value for value in values]
-            # Text from the API rarely has anything to clean: one look at the whole column says so (`clean`
-            # changes any text that has a control character, and a space joins nothing it would change).
-            joined = " ".join(texts)
-            return texts if clean(joined) == joined else list(map(clean, texts))
-        if kinds == {int}:
-            return list(map(str, values))
-        return list(map(_search_text, values))
 
     # -- filter -------------------------------------------------------------------------------------------
 
@@ -607,7 +376,7 @@ class RowStore:
         self._order = self._sorted(range(self.total))
         self._refilter(self._order)
 
-    def _keys(self, key: str) -> _SortKeys:
+    def _keys(self, key: str) -> SortKeys:
         """The sort keys of every row for one column, cached while it is the sort column."""
         cached = self._key_cache.get(key)
         if cached is None:
@@ -616,36 +385,11 @@ class RowStore:
             self._key_cache.clear()
             self._pack()
             column = self.column(key)
-            cached = self._key_cache[key] = _sort_keys(column, self._values(column))
+            cached = self._key_cache[key] = column_sort_keys(column, self._values(column))
         return cached
 
     def _sorted(self, ids: Sequence[int]) -> range | array[int]:
-        """Every row id (given as `ids`, in any order) in the current sort order; rows without a value go last,
-        in arrival order. Timsort is fastest when `ids` is mostly sorted already."""
+        """Every row id (given as `ids`, in any order) in the current sort order (arrival order unsorted)."""
         if self._sort_key is None:
             return range(self.total)
-        sort_keys = self._keys(self._sort_key)
-        keys = sort_keys.keys
-        missing: list[int] = []
-        if sort_keys.has_none:
-            # Rows without a value apart, then a plain sort of the rest: two quick passes beat a
-            # (key is None, key) tuple per row, and keep the sort on one type (CPython then compares faster).
-            missing = sorted([i for i in ids if keys[i] is None])
-            present = [i for i in ids if keys[i] is not None]
-        else:
-            present = list(ids)
-        try:
-            present.sort(key=keys.__getitem__, reverse=self._sort_reverse)
-        except TypeError:
-            # Mixed types in one column (numbers and strings): group by type, then compare as text.
-            def mixed(i: int) -> tuple[int, Any]:
-                value = keys[i]
-                if isinstance(value, int | float):
-                    return (0, value)
-                return (1, str(value))
-
-            present.sort(key=mixed, reverse=self._sort_reverse)
-        order = array("I")  # unsigned: built several times faster than "i" (no signed range check per item)
-        order.fromlist(present)
-        order.fromlist(missing)
-        return order
+        return sorted_ids(ids, self._keys(self._sort_key), self._sort_reverse)

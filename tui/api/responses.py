@@ -1,0 +1,134 @@
+"""Reading a Studio API response: a checked JSON body, a validated model, or the typed error it stands for.
+
+Status codes become errors here, in one place, so every endpoint reports a 403 or a bad field the same way.
+Text echoed from the API passes through `redact` first: an error body that repeats the key must not carry it on.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+import pydantic_core
+from pydantic import BaseModel, ValidationError
+
+from tui.api.errors import (
+    ApiError,
+    AuthError,
+    BadResponseError,
+    ForbiddenError,
+    NotFoundError,
+    NotWhitelabelAdminError,
+    RateLimitedError,
+    ServerError,
+)
+
+__all__ = ["parse_body", "parse_retry_after", "status_error", "validate_body"]
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+Redact = Callable[[str], str]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: delta-seconds (int, or a float from lenient servers) or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _api_error_text(response: httpx.Response, redact: Redact) -> str | None:
+    """The `error` field of a JSON error body, redacted and cut short; None when there is none."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    text = body.get("error") if isinstance(body, dict) else None
+    return redact(str(text))[:500] if text else None
+
+
+def status_error(response: httpx.Response, path: str, header: str, redact: Redact) -> ApiError:
+    """The typed error for a non-2xx status; `header` is the credential sent (a rejected JWT reads differently)."""
+    status = response.status_code
+    text = _api_error_text(response, redact)
+    suffix = f" (the API said: {text})" if text else ""
+    if status == 401:
+        if header == "x-jwt-token":
+            return AuthError.jwt_rejected(path, text)
+        return AuthError(status=status, path=path, api_error=text)
+    if status == 403:
+        if "/whitelabel" in path:
+            return NotWhitelabelAdminError(status=status, path=path, api_error=text)
+        return ForbiddenError(
+            f"403: this API key may not access {path}.{suffix}", status=status, path=path, api_error=text
+        )
+    if status == 404:
+        return NotFoundError(f"404: {path} was not found.{suffix}", status=status, path=path, api_error=text)
+    if status == 429:
+        return RateLimitedError(status=status, path=path, api_error=text)
+    if status >= 500:
+        return ServerError(
+            f"{status}: the Studio API had a server error on {path}.{suffix}",
+            status=status,
+            path=path,
+            api_error=text,
+        )
+    return ApiError(f"{status}: the Studio API refused {path}.{suffix}", status=status, path=path, api_error=text)
+
+
+def parse_body(response: httpx.Response, path: str, redact: Redact) -> dict[str, Any]:
+    """A 2xx body must be a JSON object with success: true."""
+    try:
+        body = pydantic_core.from_json(response.content)
+    except ValueError:
+        raise BadResponseError(
+            f"the Studio API sent a body that is not JSON for {path}.",
+            path=path,
+            raw=redact(response.text[:2000]),
+        ) from None
+    if not isinstance(body, dict):
+        raise BadResponseError(
+            f"the Studio API sent a JSON {type(body).__name__}, not an object, for {path}.",
+            path=path,
+            raw=body,
+        )
+    if body.get("success") is False:
+        text = redact(str(body.get("error") or "no error text"))[:500]
+        raise BadResponseError(
+            f"the Studio API reported an error: {text}",
+            path=path,
+            raw=body,
+            api_error=text,
+            status=response.status_code,
+            field_path="success",
+        )
+    return body
+
+
+def validate_body(model: type[ModelT], raw: dict[str, Any], path: str) -> ModelT:
+    """The body as `model`, or a BadResponseError naming the first bad field (and how many more there are)."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        field_path = ".".join(str(part) for part in first["loc"])
+        more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+        raise BadResponseError(
+            f"the Studio API response for {path} has a bad field {field_path}: {first['msg']}{more}.",
+            field_path=field_path,
+            raw=raw,
+            path=path,
+        ) from None

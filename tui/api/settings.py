@@ -1,0 +1,54 @@
+"""What the Studio client is told: endpoint, credentials, limits and retry policy.
+
+Kept apart from the client so config and the CLI can build settings without reading the request machinery.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_ENDPOINT", "ClientSettings", "RetryPolicy", "user_agent"]
+
+DEFAULT_ENDPOINT = "https://studio.edgeimpulse.com/v1"
+
+
+def user_agent() -> str:
+    """`eiscope/<version>`, so Edge Impulse can tell our traffic apart."""
+    try:
+        from importlib.metadata import version
+
+        return f"eiscope/{version('eiscope')}"
+    except Exception:
+        return "eiscope/0.1.0"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries for idempotent GETs: connect errors, timeouts, 429, 502, 503, 504 (never 500)."""
+
+    max_attempts: int = 4
+    total_budget_s: float = 20.0
+    base_delay_s: float = 0.25
+    max_delay_s: float = 4.0
+    retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter (AWS architecture blog): uniform(0, min(cap, base * 2^n))."""
+        return random.uniform(0.0, min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1)))
+
+
+@dataclass
+class ClientSettings:
+    """Everything the client needs; secrets are kept out of repr."""
+
+    endpoint: str = DEFAULT_ENDPOINT
+    api_key: str | None = field(default=None, repr=False)
+    jwt_token: str | None = field(default=None, repr=False)
+    max_in_flight: int = 8
+    timeout_s: float = 30.0
+    retries: RetryPolicy = field(default_factory=RetryPolicy)
+    offline: bool = False
+    use_cache: bool = True
+    cache_fallback: bool = True  # export turns this off: a script should not get stale data silently
+    cache_scope: str | None = None  # names the cache namespace instead of the endpoint (the demo's port varies)
