@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from screens import units
 from screens.base import EiscopeScreen
 from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
 from screens.usage import entitlement_gauges
@@ -20,7 +21,7 @@ from tui.api.errors import ApiError
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
-from widgets.formatting import format_bytes, format_duration, parse_datetime
+from widgets.formatting import parse_datetime
 from widgets.notice import ErrorPanel, StatusLine
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -51,9 +52,7 @@ class InnerOrganizationScreen(EiscopeScreen):
             yield Vertical(id="inner-gauges")
             yield Static(Text("Compute time for a date range", style="bold"), classes="section-title")
             with Horizontal(id="usage-range"):
-                yield Input(
-                    placeholder="from YYYY-MM-DD", id="usage-start", restrict=r"[0-9-]*", max_length=10
-                )
+                yield Input(placeholder="from YYYY-MM-DD", id="usage-start", restrict=r"[0-9-]*", max_length=10)
                 yield Input(placeholder="to YYYY-MM-DD", id="usage-end", restrict=r"[0-9-]*", max_length=10)
                 yield Button("Get usage", id="usage-go")
             yield Static(id="usage-result", markup=False)
@@ -103,7 +102,7 @@ class InnerOrganizationScreen(EiscopeScreen):
         gauges = self.query_one("#inner-gauges", Vertical)
         gauges.remove_children()
         limits = self.info.get("entitlementLimits") or self.row.get("entitlementLimits")
-        fallback = {"storage": _number(self.info.get("totalStorage"))}
+        fallback = {"storage": units.number(self.info.get("totalStorage"))}
         gauges.mount_all(entitlement_gauges(limits, daily[-1] if daily else None, fallback))
         if not self.query_one("#usage-start", Input).value:
             self._default_usage_range(daily)
@@ -121,10 +120,10 @@ class InnerOrganizationScreen(EiscopeScreen):
             ("Created", row.get("created")),
             ("Billable", info.get("billable", row.get("billable"))),
             ("Contract since", info.get("computeTimeCurrentContractSince")),
-            ("CPU compute", _seconds(info.get("cpuComputeTime"))),
-            ("GPU compute", _seconds(info.get("gpuComputeTime"))),
-            ("Total compute", _minutes(info.get("totalComputeTime"))),
-            ("Storage", _bytes(info.get("totalStorage"))),
+            ("CPU compute", units.seconds(info.get("cpuComputeTime"))),
+            ("GPU compute", units.seconds(info.get("gpuComputeTime"))),
+            ("Total compute", units.minutes(info.get("totalComputeTime"))),
+            ("Storage", units.size(info.get("totalStorage"))),
             ("Private projects", row.get("privateProjectCount")),
             ("Domain", row.get("domain")),
         ]
@@ -157,9 +156,7 @@ class InnerOrganizationScreen(EiscopeScreen):
     async def _load_usage(self, start: datetime, end: datetime) -> None:
         end_of_day = end + timedelta(days=1) - timedelta(seconds=1)
         try:
-            fetched = await self.client.inner_organization_compute_time(
-                self.org_id, self.inner_id, start, end_of_day
-            )
+            fetched = await self.client.inner_organization_compute_time(self.org_id, self.inner_id, start, end_of_day)
         except ApiError as error:
             self.post_message(UsageLoaded(start, end, None, error))
             return
@@ -175,9 +172,9 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.compute_usage = usage
         result.update(
             Text(
-                f"{period}:  CPU {_seconds(usage.get('cpuComputeTime')) or '—'}  ·  "
-                f"GPU {_seconds(usage.get('gpuComputeTime')) or '—'}  ·  "
-                f"total {_minutes(usage.get('totalComputeTime')) or '—'}"
+                f"{period}:  CPU {units.seconds(usage.get('cpuComputeTime')) or '—'}  ·  "
+                f"GPU {units.seconds(usage.get('gpuComputeTime')) or '—'}  ·  "
+                f"total {units.minutes(usage.get('totalComputeTime')) or '—'}"
             )
         )
 
@@ -199,9 +196,7 @@ class InnerOrganizationScreen(EiscopeScreen):
 class UsageLoaded(Message):
     """The compute time of a date range arrived, or failed to."""
 
-    def __init__(
-        self, start: datetime, end: datetime, usage: dict[str, Any] | None, error: ApiError | None
-    ) -> None:
+    def __init__(self, start: datetime, end: datetime, usage: dict[str, Any] | None, error: ApiError | None) -> None:
         super().__init__()
         self.start = start
         self.end = end
@@ -214,24 +209,3 @@ def _parse_day(text: str) -> datetime | None:
         return datetime.strptime(text.strip(), DATE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _seconds(value: Any) -> str | None:
-    """CPU and GPU compute are in seconds (per the schema)."""
-    number = _number(value)
-    return None if number is None else format_duration(number)
-
-
-def _minutes(value: Any) -> str | None:
-    """Total compute is in minutes (per the schema: CPU + GPU minutes)."""
-    number = _number(value)
-    return None if number is None else format_duration(number * 60)
-
-
-def _bytes(value: Any) -> str | None:
-    number = _number(value)
-    return None if number is None else format_bytes(number)

@@ -68,13 +68,18 @@ class Freshness:
 def describe(fetched: Fetched[Any]) -> Freshness:
     """'live', 'cached 12 min ago · refreshing…', or 'offline: showing cached data from 12 min ago'."""
     if fetched.offline:
-        return Freshness(f"offline: showing cached data from {_age(fetched.age_s)}", stale=True)
+        return Freshness(f"offline: showing cached data from {age_text(fetched.age_s)}", stale=True)
     if fetched.from_cache:
-        return Freshness(f"cached {_age(fetched.age_s)} · refreshing…", stale=True)
+        return Freshness(cached_note(fetched.age_s), stale=True)
     return Freshness("live", stale=False)
 
 
-def _age(age_s: float | None) -> str:
+def cached_note(age_s: float | None) -> str:
+    """What a view says while it shows cached data and the network is being asked."""
+    return f"cached {age_text(age_s)} · refreshing…"
+
+
+def age_text(age_s: float | None) -> str:
     if age_s is None:
         return "an unknown time ago"
     return relative_age(float(age_s))

@@ -18,7 +18,7 @@ from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from screens import columns
 from screens.base import EiscopeScreen
-from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from screens.loading import DataLoaded, LoadFailed, cached_note, describe, load_cached_then_fresh
 from screens.usage import UsagePanel
 from tui.api.client import Source
 from tui.api.errors import ApiError, ForbiddenError
@@ -101,9 +101,7 @@ class OrganizationScreen(EiscopeScreen):
 
     @work(exclusive=True, group="org-info")
     async def _load_info(self) -> None:
-        await load_cached_then_fresh(
-            self, "info", lambda **kw: self.client.organization_info(self.org_id, **kw)
-        )
+        await load_cached_then_fresh(self, "info", lambda **kw: self.client.organization_info(self.org_id, **kw))
 
     @work(exclusive=True, group="org-projects")
     async def _load_projects(self) -> None:
@@ -198,13 +196,9 @@ class OrganizationScreen(EiscopeScreen):
             for pane_id in ("users-list", "datasets-list"):
                 self.query_one(f"#{pane_id}", ListPane).show_error("Not loaded", error.message, error.hint)
         elif message.what == "projects":
-            self.query_one("#projects-list", ListPane).show_error(
-                "Projects not loaded", error.message, error.hint
-            )
+            self.query_one("#projects-list", ListPane).show_error("Projects not loaded", error.message, error.hint)
         elif message.what in PAGED_KINDS:
-            self.query_one(f"#{message.what}-list", ListPane).show_error(
-                "Not loaded", error.message, error.hint
-            )
+            self.query_one(f"#{message.what}-list", ListPane).show_error("Not loaded", error.message, error.hint)
             self._paged_started.discard(message.what)
 
     def on_page_arrived(self, message: PageArrived) -> None:
@@ -213,7 +207,7 @@ class OrganizationScreen(EiscopeScreen):
             pane.set_rows([], expected=message.total)
         pane.append_rows(message.rows, expected=message.total)
         if message.cached:
-            pane.set_note(f"cached {_age_text(message.age_s)} · refreshing…", stale=True)
+            pane.set_note(cached_note(message.age_s), stale=True)
         self.eiscope.index.register(message.tab, self.org_id, pane.table.store.find)
 
     def on_pages_done(self, message: PagesDone) -> None:
@@ -371,9 +365,3 @@ def _trial_text(org: dict[str, Any]) -> str | None:
     if org.get("trialExpiredDate"):
         return f"expired {str(org['trialExpiredDate'])[:10]}"
     return "active"
-
-
-def _age_text(age_s: float | None) -> str:
-    from widgets.formatting import relative_age
-
-    return relative_age(age_s) if age_s is not None else "earlier"

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from screens import units
 from screens.detail import humanize
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
@@ -121,10 +122,10 @@ class UsagePanel(VerticalScroll):
             "Default compute limits",
             [
                 ("CPU requests", compute.get("requestsCpu")),
-                ("Memory requests", _plain(compute.get("requestsMemory"))),
+                ("Memory requests", units.plain(compute.get("requestsMemory"))),
                 ("CPU limit", compute.get("limitsCpu")),
-                ("Memory limit", _plain(compute.get("limitsMemory"))),
-                ("Job time limit", _minutes(performance.get("jobLimitM"))),
+                ("Memory limit", units.plain(compute.get("limitsMemory"))),
+                ("Job time limit", units.minutes(performance.get("jobLimitM"))),
             ],
             classes="usage-card",
         )
@@ -170,15 +171,6 @@ class UsagePanel(VerticalScroll):
         self._days = panels.first().next_range()
         title = Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold")
         self.query_one("#usage-range-title", Static).update(title)
-
-
-def _plain(value: Any) -> str | None:
-    """Compute limits as the API gives them: the schema states no unit, so none is invented here."""
-    return format_count(value) if isinstance(value, int | float) else None
-
-
-def _minutes(value: Any) -> str | None:
-    return format_duration(float(value) * 60) if isinstance(value, int | float) else None
 
 
 def _count_of(value: Any) -> str | None:

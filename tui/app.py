@@ -83,7 +83,9 @@ class EiscopeApp(App[None]):
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
         old = self.client
-        self.settings = ClientSettings(endpoint=self.sandbox.url, api_key=self.sandbox.admin_key)
+        self.settings = ClientSettings(
+            endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
+        )
         self.client = StudioClient(self.settings, self.cache)
         self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False

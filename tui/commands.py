@@ -58,7 +58,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     client_settings = settings.client_settings()
     if sandbox is not None:
         # The demo's port changes each run; its cache namespace must not, or a second visit is never instant.
-        client_settings.cache_scope = f"eiscope-sandbox:{args.scale}:{args.seed}"
+        client_settings.cache_scope = sandbox.cache_scope
     welcome = not settings.api_key and not settings.jwt_token
     app = EiscopeApp(
         client_settings,

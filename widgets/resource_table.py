@@ -122,31 +122,23 @@ class ResourceTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """A message about one row; `control` is the table, so `@on(ResourceTable.RowSelected, "#users")` works."""
+
+        def __init__(self, table: ResourceTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row (also sent when new rows put a first row under the cursor)."""
 
-        def __init__(self, table: ResourceTable, row: Row) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> ResourceTable:
-            """The table, so `@on(ResourceTable.RowHighlighted, "#users")` works."""
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """The user pressed enter on a row (or clicked the row under the cursor)."""
-
-        def __init__(self, table: ResourceTable, row: Row) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-
-        @property
-        def control(self) -> ResourceTable:
-            """The table, so `@on(ResourceTable.RowSelected, "#users")` works."""
-            return self.table
 
     def __init__(
         self,
@@ -484,9 +476,7 @@ class ResourceTable(ScrollView, can_focus=True):
             for fixed_too in (False, True):
                 while excess > 0:
                     shrinkable = [
-                        i
-                        for i, w in enumerate(widths)
-                        if w > floors[i] and (fixed_too or columns[i].width is None)
+                        i for i, w in enumerate(widths) if w > floors[i] and (fixed_too or columns[i].width is None)
                     ]
                     if not shrinkable:
                         break

@@ -39,6 +39,13 @@ def _iso(value: datetime | str) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _list_query(
+    limit: int, offset: int, search: str | None, sort: str | None, filters: str | None, active: int | None
+) -> dict[str, Any]:
+    """The query the three paged white-label lists share (None values are left out when sent)."""
+    return {"limit": limit, "offset": offset, "search": search, "sort": sort, "filters": filters, "active": active}
+
+
 class StudioClient(StudioTransport):
     """Async client of the Studio API (read-only). Use as `async with StudioClient(settings, cache) as c:`."""
 
@@ -102,15 +109,7 @@ class StudioClient(StudioTransport):
         include_deleted: bool | None = None,
         source: Source = Source.NETWORK,
     ) -> Fetched[m.InnerOrganizationsPage] | None:
-        query = {
-            "limit": limit,
-            "offset": offset,
-            "search": search,
-            "sort": sort,
-            "filters": filters,
-            "active": active,
-            "includeDeleted": include_deleted,
-        }
+        query = {**_list_query(limit, offset, search, sort, filters, active), "includeDeleted": include_deleted}
         return await self._get(
             f"/api/organizations/{int(org_id)}/whitelabel/organizations",
             m.InnerOrganizationsPage,
@@ -194,16 +193,7 @@ class StudioClient(StudioTransport):
         source: Source = Source.NETWORK,
     ) -> Fetched[m.WhitelabelUsersPage] | Fetched[m.PartialWhitelabelUsersPage] | None:
         """One page of white-label users; with `fields` the rows are PartialWhitelabelUser (all optional)."""
-        query = {
-            "limit": limit,
-            "offset": offset,
-            "search": search,
-            "sort": sort,
-            "filters": filters,
-            "active": active,
-            "tier": tier,
-            "fields": fields,
-        }
+        query = {**_list_query(limit, offset, search, sort, filters, active), "tier": tier, "fields": fields}
         path = f"/api/organizations/{int(org_id)}/whitelabel/users"
         if fields:
             return await self._get(path, m.PartialWhitelabelUsersPage, query, source=source)
@@ -239,14 +229,7 @@ class StudioClient(StudioTransport):
         active: int | None = None,
         source: Source = Source.NETWORK,
     ) -> Fetched[m.WhitelabelProjectsPage] | None:
-        query = {
-            "limit": limit,
-            "offset": offset,
-            "search": search,
-            "sort": sort,
-            "filters": filters,
-            "active": active,
-        }
+        query = _list_query(limit, offset, search, sort, filters, active)
         return await self._get(
             f"/api/organizations/{int(org_id)}/whitelabel/projects",
             m.WhitelabelProjectsPage,
@@ -282,4 +265,3 @@ class StudioClient(StudioTransport):
 
         async for page in iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK):
             yield page
-

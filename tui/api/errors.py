@@ -22,26 +22,7 @@ __all__ = [
     "RateLimitedError",
     "RequestTimeoutError",
     "ServerError",
-    "describe_age",
-    "offline_notice",
 ]
-
-
-def describe_age(age_s: float) -> str:
-    """Say how old cached data is the way a person would ("12 min ago"), for flash lines and warnings."""
-    age = max(0.0, age_s)
-    if age < 60:
-        return f"{int(age)} s ago"
-    if age < 3600:
-        return f"{int(age // 60)} min ago"
-    if age < 86400:
-        return f"{int(age // 3600)} h ago"
-    return f"{int(age // 86400)} d ago"
-
-
-def offline_notice(age_s: float) -> str:
-    """The one sentence shown when cached data stands in for the network."""
-    return f"showing cached data from {describe_age(age_s)}"
 
 
 class ApiError(Exception):

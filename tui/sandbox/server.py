@@ -475,6 +475,11 @@ class Sandbox:
         return f"http://{shown}:{port}{API_PREFIX}"
 
     @property
+    def cache_scope(self) -> str:
+        """Names a client's cache namespace for this world: the port changes each run, the world does not."""
+        return f"eiscope-sandbox:{self.world.scale}:{self.world.seed}"
+
+    @property
     def admin_key(self) -> str:
         return self.world.admin_key
 
