@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from screens.loading import LoadFailed
+from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
 from widgets.breadcrumbs import Breadcrumbs
+from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 
 if TYPE_CHECKING:
+    from screens.jump import EntityIndex
     from tui.api.client import StudioClient
     from tui.app import EiscopeApp
 
@@ -35,14 +37,20 @@ class EiscopeScreen(Screen[None]):
 
     @property
     def eiscope(self) -> EiscopeApp:
-        from tui.app import EiscopeApp
-
-        assert isinstance(self.app, EiscopeApp)
-        return self.app
+        return cast("EiscopeApp", self.app)
 
     @property
     def client(self) -> StudioClient:
         return self.eiscope.client
+
+    @property
+    def index(self) -> EntityIndex:
+        """What the palette searches: the rows this session has loaded."""
+        return self.eiscope.index
+
+    def open(self, kind: Kind, org_id: int, row: dict[str, Any], **options: Any) -> None:
+        """Ask the app to show an entity; which screen shows it is decided there, once."""
+        self.post_message(Open(kind, org_id, row, **options))
 
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
@@ -66,6 +74,13 @@ class EiscopeScreen(Screen[None]):
 
     # -- shared actions -----------------------------------------------------------------------------------------
 
+    TAB_TITLES: ClassVar[dict[str, str]] = {}
+    """Tab id → its name in the tab bar; SHORT_TAB_TITLES → the name on a narrow terminal (80 columns)."""
+    SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {}
+    NARROW_WIDTH: ClassVar[int] = 110
+    loading_tabs: frozenset[str] = frozenset()
+    """Tabs shown with their number but not ready yet (drawn as 'Inner…')."""
+
     def visible_tabs(self) -> list[str]:
         """The ids of the tabs the number keys reach, in the order shown."""
         tabs = self.query(TabbedContent)
@@ -73,15 +88,21 @@ class EiscopeScreen(Screen[None]):
             return []
         return [pane.id for pane in tabs.first().query(TabPane) if pane.id]
 
+    def tab_titles(self) -> list[tuple[str, str]]:
+        """(tab id, full name) of the tabs the number keys reach, in their order."""
+        return [(tab_id, self.TAB_TITLES.get(tab_id, tab_id)) for tab_id in self.visible_tabs()]
+
     def action_tab(self, number: int) -> None:
         visible = self.visible_tabs()
         if 1 <= number <= len(visible):
-            self.switch_tab(visible[number - 1])
+            tab = visible[number - 1]
+            if tab in self.loading_tabs:
+                self.notify(f"{self.TAB_TITLES.get(tab, tab)} is still loading", timeout=2)
+                return
+            self.switch_tab(tab)
 
     def switch_tab(self, tab: str) -> None:
         """Show a tab and put the focus in it, on its list when it has one."""
-        from widgets.list_pane import ListPane
-
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
         pane = tabs.get_pane(tab)
@@ -94,16 +115,33 @@ class EiscopeScreen(Screen[None]):
                 focusable[0].focus()
 
     def number_tabs(self) -> None:
-        """Put each visible tab's number key in its label: '1 Users', '2 Projects'…"""
+        """Put each visible tab's number key in its label ('1 Users'), short names when the terminal is narrow."""
+        if not self.query(TabbedContent):
+            return
         tabs = self.query_one(TabbedContent)
+        narrow = self.size.width < self.NARROW_WIDTH
         for number, tab_id in enumerate(self.visible_tabs(), start=1):
-            tab = tabs.get_tab(tab_id)
-            title = str(tab.label).split(" ", 1)[-1] if str(tab.label)[:1].isdigit() else str(tab.label)
-            tab.label = f"{number} {title}"
+            title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
+            if tab_id in self.loading_tabs:
+                title += "…"
+            tabs.get_tab(tab_id).label = f"{number} {title}"
+
+    def on_resize(self) -> None:
+        self.number_tabs()
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if self._has_screen_below():
             self.app.pop_screen()
+
+    def _has_screen_below(self) -> bool:
+        """The first screen (over Textual's default one) has nowhere to go back to."""
+        return len(self.app.screen_stack) > 2
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'esc Back' shows only where there is a screen to go back to."""
+        if action == "back":
+            return self._has_screen_below()
+        return True
 
     def action_refresh(self) -> None:
         self.load()
@@ -116,19 +154,15 @@ class EiscopeScreen(Screen[None]):
         return None
 
     def action_raw_json(self) -> None:
-        from screens.raw_json import RawJsonScreen
-
         document = self.raw_document()
         if document is None:
             self.notify("Nothing loaded yet to show as JSON", severity="warning")
             return
         title, data = document
-        self.app.push_screen(RawJsonScreen(title, data))
+        self.post_message(ShowRaw(title, data))
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
+        self.post_message(ShowHelp(self))
 
     def report_failure(self, message: LoadFailed, what: str, *, note: str) -> None:
         """A load failed: over cached data, a toast; with nothing on screen, the error in place and a status note.
@@ -146,6 +180,4 @@ class EiscopeScreen(Screen[None]):
 
     def flash_error(self, what: str, error: ApiError) -> None:
         """A failure that does not replace what is on screen: say it in a toast, k9s' flash line."""
-        self.notify(
-            f"{error.message}\n{error.hint}".strip(), title=f"Could not load {what}", severity="error"
-        )
+        self.notify(f"{error.message}\n{error.hint}".strip(), title=f"Could not load {what}", severity="error")

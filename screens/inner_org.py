@@ -10,14 +10,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from screens import units
 from screens.base import EiscopeScreen
-from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from screens.loading import UnexpectedError, describe, load_cached_then_fresh
+from screens.messages import ComputeTimeLoaded, InnerOrganizationLoaded, LoadFailed
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
+from tui.api.models import DailyMetrics, InnerOrganizationInfo
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
@@ -40,8 +41,8 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.org_id = org_id
         self.inner_id = int(row["id"])
         self.row = row
-        self.info: dict[str, Any] | None = None
-        self.compute_usage: dict[str, Any] | None = None
+        self.info: InnerOrganizationInfo | None = None
+        self.info_raw: dict[str, Any] | None = None
         self.crumb = clean(row.get("name") or f"Organization {self.inner_id}")
 
     def compose_body(self) -> ComposeResult:
@@ -62,6 +63,8 @@ class InnerOrganizationScreen(EiscopeScreen):
                 classes="section-title",
             )
             yield DailyMetricsPanel(id="inner-metrics")
+            yield KeyValueCard("Newest day of metrics", [], id="inner-newest")
+            yield KeyValueCard("Extensions", [], id="inner-extensions")
         yield StatusLine(id="inner-status")
 
     def on_mount(self) -> None:
@@ -82,27 +85,29 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.query_one("#usage-end", Input).value = end.strftime(DATE_FORMAT)
         self._request_usage()
 
-    @work(exclusive=True, group="inner-info")
+    @work(exclusive=True, group="inner-info", exit_on_error=False)
     async def _load_info(self) -> None:
         await load_cached_then_fresh(
-            self, "info", lambda **kw: self.client.inner_organization(self.org_id, self.inner_id, **kw)
+            self, InnerOrganizationLoaded, lambda **kw: self.client.inner_organization(self.org_id, self.inner_id, **kw)
         )
 
-    @on(DataLoaded)
-    def _loaded(self, message: DataLoaded) -> None:
-        if message.what != "info":
-            return
-        self.info = message.fetched.raw
+    @on(InnerOrganizationLoaded)
+    def _loaded(self, message: InnerOrganizationLoaded) -> None:
+        info = self.info = message.value
+        self.info_raw = message.fetched.raw
         freshness = describe(message.fetched)
         self.query_one("#inner-status", StatusLine).show(freshness.text, stale=freshness.stale)
         self.query_one("#inner-error", ErrorPanel).clear()
         self.query_one("#inner-card", KeyValueCard).update_rows(self._card_rows())
-        daily = [r for r in self.info.get("dailyMetrics") or [] if isinstance(r, dict)]
+        daily = [r for r in self.info_raw.get("dailyMetrics") or [] if isinstance(r, dict)]
         self.query_one(DailyMetricsPanel).set_records(daily)
+        newest = max(info.daily_metrics or [], key=lambda record: record.date, default=None)
+        self.query_one("#inner-newest", KeyValueCard).update_rows(_newest_day_rows(newest))
+        self.query_one("#inner-extensions", KeyValueCard).update_rows(self._extension_rows())
         gauges = self.query_one("#inner-gauges", Vertical)
         gauges.remove_children()
-        limits = self.info.get("entitlementLimits") or self.row.get("entitlementLimits")
-        fallback = {"storage": units.number(self.info.get("totalStorage"))}
+        limits = info.entitlement_limits or self.row.get("entitlementLimits")
+        fallback = {"storage": units.number(info.total_storage)}
         gauges.mount_all(entitlement_gauges(limits, daily[-1] if daily else None, fallback))
         if not self.query_one("#usage-start", Input).value:
             self._default_usage_range(daily)
@@ -112,23 +117,46 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.report_failure(message, f"organization {self.inner_id}", note="")
 
     def _card_rows(self) -> list[tuple[str, object]]:
-        info = self.info or {}
+        info = self.info
         row = self.row
         return [
             ("Name", row.get("name")),
             ("ID", self.inner_id),
             ("Created", row.get("created")),
-            ("Billable", info.get("billable", row.get("billable"))),
-            ("Contract since", info.get("computeTimeCurrentContractSince")),
-            ("CPU compute", units.seconds(info.get("cpuComputeTime"))),
-            ("GPU compute", units.seconds(info.get("gpuComputeTime"))),
-            ("Total compute", units.minutes(info.get("totalComputeTime"))),
-            ("Storage", units.size(info.get("totalStorage"))),
+            ("Billable", info.billable if info and info.billable is not None else row.get("billable")),
+            ("Contract since", info.compute_time_current_contract_since if info else None),
+            ("CPU compute", units.seconds(info.cpu_compute_time) if info else None),
+            ("GPU compute", units.seconds(info.gpu_compute_time) if info else None),
+            ("Total compute (CPU+GPU)", units.minutes(info.total_compute_time) if info else None),
+            ("Storage", units.size(info.total_storage) if info else None),
             ("Private projects", row.get("privateProjectCount")),
             ("Domain", row.get("domain")),
         ]
 
+    def _extension_rows(self) -> list[tuple[str, object]]:
+        """Extension blocks and settings: what custom code this customer may run, and from where."""
+        info = self.info
+        if info is None:
+            return []
+        blocks = ", ".join(block.name for block in info.extension_blocks or []) or None
+        settings = info.extension_settings
+        return [
+            ("Extension blocks", blocks),
+            ("Extensions enabled", settings.extensions_enabled if settings else None),
+            ("Members may use them", settings.extensions_allow_members if settings else None),
+            ("Localhost allowed", settings.extensions_allow_localhost if settings else None),
+            ("Allowed domains", settings.extensions_allowed_domains if settings else None),
+            ("All first-party", settings.extensions_allow_all_first_party if settings else None),
+        ]
+
     # -- compute usage for a date range ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Escape in a date input leaves the input, not the screen."""
+        if isinstance(self.focused, Input):
+            self.query_one("#inner-scroll").focus()
+            return
+        super().action_back()
 
     def action_usage_range(self) -> None:
         self.query_one("#usage-start", Input).focus()
@@ -152,29 +180,35 @@ class InnerOrganizationScreen(EiscopeScreen):
         result.update(Text(f"Loading compute time {start:%Y-%m-%d} – {end:%Y-%m-%d}…", style="italic"))
         self._load_usage(start, end)
 
-    @work(exclusive=True, group="inner-usage")
+    @work(exclusive=True, group="inner-usage", exit_on_error=False)
     async def _load_usage(self, start: datetime, end: datetime) -> None:
         end_of_day = end + timedelta(days=1) - timedelta(seconds=1)
         try:
             fetched = await self.client.inner_organization_compute_time(self.org_id, self.inner_id, start, end_of_day)
         except ApiError as error:
-            self.post_message(UsageLoaded(start, end, None, error))
+            self.post_message(ComputeTimeLoaded(start, end, None, error))
             return
-        self.post_message(UsageLoaded(start, end, fetched.raw if fetched is not None else None, None))
+        except Exception as error:
+            self.post_message(ComputeTimeLoaded(start, end, None, UnexpectedError.wrapping(error)))
+            return
+        self.post_message(ComputeTimeLoaded(start, end, fetched.value if fetched is not None else None, None))
 
-    def on_usage_loaded(self, message: UsageLoaded) -> None:
+    @on(ComputeTimeLoaded)
+    def _usage_loaded(self, message: ComputeTimeLoaded) -> None:
         result = self.query_one("#usage-result", Static)
         period = f"{message.start:%Y-%m-%d} – {message.end:%Y-%m-%d}"
         if message.error is not None:
             result.update(Text(f"{period}: {message.error.message}", style="bold"))
             return
-        usage = message.usage or {}
-        self.compute_usage = usage
+        usage = message.usage
+        if usage is None:
+            result.update(Text(f"{period}: nothing cached for this range (offline)", style="italic"))
+            return
         result.update(
             Text(
-                f"{period}:  CPU {units.seconds(usage.get('cpuComputeTime')) or '—'}  ·  "
-                f"GPU {units.seconds(usage.get('gpuComputeTime')) or '—'}  ·  "
-                f"total {units.minutes(usage.get('totalComputeTime')) or '—'}"
+                f"{period}:  CPU {units.seconds(usage.cpu_compute_time) or '—'}  ·  "
+                f"GPU {units.seconds(usage.gpu_compute_time) or '—'}  ·  "
+                f"total (CPU+GPU) {units.minutes(usage.total_compute_time) or '—'}"
             )
         )
 
@@ -185,23 +219,10 @@ class InnerOrganizationScreen(EiscopeScreen):
         )
 
     def raw_document(self) -> tuple[str, Any] | None:
-        if self.info is None:
-            return (f"{self.crumb} (list row)", self.row)
-        document = dict(self.info)
-        if self.compute_usage is not None:
-            document = {**document, "computeTimeForRange": self.compute_usage}
-        return (f"{self.crumb} › organization info", document)
-
-
-class UsageLoaded(Message):
-    """The compute time of a date range arrived, or failed to."""
-
-    def __init__(self, start: datetime, end: datetime, usage: dict[str, Any] | None, error: ApiError | None) -> None:
-        super().__init__()
-        self.start = start
-        self.end = end
-        self.usage = usage
-        self.error = error
+        """What the API sent: the info body, or the list row until it arrives."""
+        if self.info_raw is None:
+            return ("list row", self.row)
+        return ("organization info", self.info_raw)
 
 
 def _parse_day(text: str) -> datetime | None:
@@ -209,3 +230,27 @@ def _parse_day(text: str) -> datetime | None:
         return datetime.strptime(text.strip(), DATE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def _newest_day_rows(record: DailyMetrics | None) -> list[tuple[str, object]]:
+    """The newest daily record in full: the figures the sparklines leave out (staff, storage churn, since when)."""
+    if record is None:
+        return []
+    return [
+        ("Date", f"{record.date:%Y-%m-%d}"),
+        ("Users (staff)", f"{record.total_users} ({record.total_staff_users} staff)"),
+        ("Users added / deleted", f"{record.users_added} / {record.users_deleted}"),
+        ("Staff added / deleted", f"{record.staff_users_added or 0} / {record.staff_users_deleted or 0}"),
+        ("Projects added / deleted", f"{record.projects_added} / {record.projects_deleted}"),
+        ("Compute that day", units.seconds(record.compute_time_seconds)),
+        (
+            "CPU / GPU that day",
+            f"{units.seconds(record.cpu_compute_time_seconds)} / {units.seconds(record.gpu_compute_time_seconds)}",
+        ),
+        (
+            "Storage added / deleted",
+            f"{units.size(record.storage_bytes_added)} / {units.size(record.storage_bytes_deleted)}",
+        ),
+        ("Contract compute (CPU+3×GPU)", units.seconds(record.total_current_contract_compute_time_seconds)),
+        ("Compute counted since", record.compute_time_calculated_since),
+    ]

@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import TabbedContent
 
+from screens.base import EiscopeScreen
+from screens.messages import Kind, Open
 from tui.safe_text import clean
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
 
 MAX_HITS = 40
 
-# kind → (label for the palette, which fields a query looks in)
-KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "organization": ("organization", ("name",)),
-    "inner-orgs": ("inner organization", ("name",)),
-    "users": ("user", ("name", "email", "username")),
-    "wl-users": ("white-label user", ("name", "email", "username")),
-    "projects": ("project", ("name", "owner")),
-    "wl-projects": ("white-label project", ("name", "owner")),
+# which fields a query looks in, per kind (the palette's label is the kind's own value)
+SEARCHED_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.ORGANIZATION: ("name",),
+    Kind.INNER_ORGANIZATION: ("name",),
+    Kind.MEMBER: ("name", "email", "username"),
+    Kind.WHITELABEL_USER: ("name", "email", "username"),
+    Kind.PROJECT: ("name", "owner"),
+    Kind.WHITELABEL_PROJECT: ("name", "owner"),
+    Kind.DATASET: ("dataset",),
 }
 
 
@@ -53,79 +54,77 @@ class EntityIndex:
     It holds finders, not copies: a white-label list of 100,000 users stays in its table only.
     """
 
-    finders: dict[tuple[str, int], Finder] = field(default_factory=dict)
+    finders: dict[tuple[Kind, int], Finder] = field(default_factory=dict)
+    whitelabel_orgs: set[int] = field(default_factory=set)
+    """Organizations known to be white-label admins: their members open with the full white-label record."""
 
-    def register(self, kind: str, org_id: int, finder: Finder) -> None:
+    def register(self, kind: Kind, org_id: int, finder: Finder) -> None:
         self.finders[(kind, org_id)] = finder
 
-    def register_rows(self, kind: str, org_id: int, rows: list[dict[str, Any]]) -> None:
+    def register_rows(self, kind: Kind, org_id: int, rows: list[dict[str, Any]]) -> None:
         self.register(kind, org_id, list_finder(rows))
 
-    def search(self, query: str, limit: int = MAX_HITS) -> Iterator[tuple[str, int, dict[str, Any]]]:
-        """(kind, org id, row) of rows whose id equals the query or whose fields contain it."""
+    def set_whitelabel(self, org_id: int, is_admin: bool) -> None:
+        if is_admin:
+            self.whitelabel_orgs.add(org_id)
+        else:
+            self.whitelabel_orgs.discard(org_id)
+
+    def search(self, query: str, limit: int = MAX_HITS) -> Iterator[Open]:
+        """An `Open` for each row whose id equals the query or whose fields contain it."""
         needle = query.strip().lower()
         if not needle:
             return
         left = limit
         for (kind, org_id), finder in list(self.finders.items()):
-            fields = KINDS.get(kind, ("", ("name",)))[1]
-            for row in finder(needle, fields, left):
-                yield kind, org_id, row
+            for row in finder(needle, SEARCHED_FIELDS[kind], left):
+                yield Open(kind, org_id, row, whitelabel=org_id in self.whitelabel_orgs)
                 left -= 1
                 if left <= 0:
                     return
 
 
-def _describe(kind: str, row: dict[str, Any]) -> str:
-    label = KINDS.get(kind, (kind, ()))[0]
-    name = clean(row.get("name") or row.get("username") or row.get("id"))
+def _describe(kind: Kind, row: dict[str, Any]) -> str:
+    name = clean(row.get("name") or row.get("username") or row.get("dataset") or row.get("id"))
     extra = clean(row.get("email") or "")
-    return f"{name}  ·  {label} {row.get('id')}" + (f"  ·  {extra}" if extra else "")
+    return f"{name}  ·  {kind.value} {row.get('id')}" + (f"  ·  {extra}" if extra else "")
 
 
 class JumpProvider(Provider):
     """Jump to an entity (from what is loaded) or to a tab of the current screen."""
 
-    async def search(self, query: str) -> Hits:
-        from tui.app import EiscopeApp
+    @property
+    def index(self) -> EntityIndex | None:
+        screen = self.screen
+        return screen.index if isinstance(screen, EiscopeScreen) else None
 
-        app = self.app
-        if not isinstance(app, EiscopeApp):
-            return
+    async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for tab_id, title in self._tabs():
             text = f"Switch tab: {title}"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._switch_tab, tab_id), text=text)
-        for kind, org_id, row in app.index.search(query):
-            text = _describe(kind, row)
+        index = self.index
+        if index is None:
+            return
+        for found in index.search(query):
+            text = _describe(found.kind, found.row)
             score = max(matcher.match(text), 0.1)
-            yield Hit(score, matcher.highlight(text), partial(app.open_entity, kind, org_id, row), text=text)
+            yield Hit(score, matcher.highlight(text), partial(self.app.post_message, found), text=text)
 
     async def discover(self) -> Hits:
         for tab_id, title in self._tabs():
             yield DiscoveryHit(f"Switch tab: {title}", partial(self._switch_tab, tab_id))
 
     def _tabs(self) -> list[tuple[str, str]]:
-        from textual.widgets import TabbedContent
-
-        from screens.base import EiscopeScreen
-
-        screen: Screen[Any] = self.screen
+        """(tab id, 'Users (1)') for each tab the number keys reach on the current screen."""
+        screen = self.screen
         if not isinstance(screen, EiscopeScreen) or not screen.query(TabbedContent):
             return []
-        tabs = screen.query_one(TabbedContent)
-        visible = screen.visible_tabs()
-        titles = []
-        for number, tab_id in enumerate(visible, start=1):
-            title = str(tabs.get_tab(tab_id).label)
-            titles.append((tab_id, f"{number} {title}"))
-        return titles
+        return [(tab_id, f"{title} ({number})") for number, (tab_id, title) in enumerate(screen.tab_titles(), 1)]
 
     def _switch_tab(self, tab_id: str) -> None:
-        from screens.base import EiscopeScreen
-
         screen = self.screen
         if isinstance(screen, EiscopeScreen):
             screen.switch_tab(tab_id)

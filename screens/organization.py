@@ -1,27 +1,40 @@
 """The organization page: a header card and tabs for users, projects, datasets, the white label, usage and readme.
 
-Tabs are reached by the number keys in the order shown. The white-label tabs appear once `/whitelabel` answers
-(a 403 means this is not a white-label admin organization, and they stay hidden). The paged white-label lists
-load when their tab is first opened and fill progressively.
+Tabs are reached by the number keys in the order shown, and keep their numbers from the first paint: until
+`/whitelabel` answers, the white-label tabs show as loading ('4 Inner…'); a 403 (not a white-label admin
+organization) hides them. The paged white-label lists load when their tab is first opened and fill progressively;
+each tab's pager is one exclusive worker, and each pass is numbered so a page of a replaced pass is dropped.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from screens import columns
 from screens.base import EiscopeScreen
-from screens.loading import DataLoaded, LoadFailed, cached_note, describe, load_cached_then_fresh
+from screens.loading import UnexpectedError, describe, freshness, load_cached_then_fresh
+from screens.messages import (
+    Kind,
+    LoadFailed,
+    OrganizationLoaded,
+    OrganizationProjectsLoaded,
+    PageArrived,
+    PagesDone,
+    PagesFailed,
+    WhitelabelLoaded,
+    WhitelabelMetricsLoaded,
+)
 from screens.usage import UsagePanel
 from tui.api.client import Source
 from tui.api.errors import ApiError, ForbiddenError
+from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
@@ -30,60 +43,101 @@ from widgets.resource_table import ResourceTable
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects")
 PAGED_KINDS = {
-    "inner-orgs": ("inner_organizations", "organizations"),
-    "wl-users": ("whitelabel_users", "users"),
-    "wl-projects": ("whitelabel_projects", "projects"),
+    "inner-orgs": "inner_organizations",
+    "wl-users": "whitelabel_users",
+    "wl-projects": "whitelabel_projects",
 }
 PAGE_SIZE = 1000
+
+# Which entity a row of each list is, so enter opens the right screen (decided by the app).
+LIST_KINDS: dict[str, Kind] = {
+    "users-list": Kind.MEMBER,
+    "projects-list": Kind.PROJECT,
+    "datasets-list": Kind.DATASET,
+    "inner-orgs-list": Kind.INNER_ORGANIZATION,
+    "wl-users-list": Kind.WHITELABEL_USER,
+    "wl-projects-list": Kind.WHITELABEL_PROJECT,
+}
+# The palette finds rows of the paged lists in their tables.
+PAGED_INDEX_KINDS = {
+    "inner-orgs": Kind.INNER_ORGANIZATION,
+    "wl-users": Kind.WHITELABEL_USER,
+    "wl-projects": Kind.WHITELABEL_PROJECT,
+}
 
 
 class OrganizationScreen(EiscopeScreen):
     """One organization, as its info page shows it, with the white label's lists for an owner org."""
 
+    TAB_TITLES: ClassVar[dict[str, str]] = {
+        "users": "Users",
+        "projects": "Projects",
+        "datasets": "Datasets",
+        "inner-orgs": "Inner orgs",
+        "wl-users": "WL users",
+        "wl-projects": "WL projects",
+        "usage": "Usage",
+        "readme": "Readme",
+        "settings": "Settings",
+    }
+    SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {
+        "datasets": "Data",
+        "inner-orgs": "Inner",
+        "wl-users": "WL usr",
+        "wl-projects": "WL prj",
+        "settings": "Config",
+    }
+
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
         self.org_id = org_id
         self.crumb = clean(name) if name else f"Organization {org_id}"
-        self.info: dict[str, Any] | None = None
+        self.info: OrganizationInfo | None = None
+        self.info_raw: dict[str, Any] | None = None
         self.projects: list[dict[str, Any]] = []
-        self.whitelabel: dict[str, Any] | None = None
-        self.whitelabel_metrics: dict[str, Any] | None = None
+        self.whitelabel: Whitelabel | None = None
+        self.whitelabel_raw: dict[str, Any] | None = None
+        self.whitelabel_metrics: MetricsResponse | None = None
         self.is_whitelabel_admin: bool | None = None
+        self.loading_tabs = frozenset(WHITELABEL_TABS)
         self._paged_started: set[str] = set()
+        self._passes = itertools.count(1)
+        self._current_pass: dict[str, int] = {}
+        self._pass_stale: dict[str, tuple[bool, bool, float | None]] = {}
         self._usage_stale = True
 
     def compose_body(self) -> ComposeResult:
+        title = self.TAB_TITLES
         with Horizontal(id="org-card"):
             yield KeyValueCard("", [("ID", self.org_id)], id="org-card-left")
             yield KeyValueCard("", [], id="org-card-right")
         yield ErrorPanel(id="org-error")
         with TabbedContent(id="org-tabs"):
-            with TabPane("Users", id="users"):
+            with TabPane(title["users"], id="users"):
                 yield ListPane(columns.USERS, "users", id="users-list")
-            with TabPane("Projects", id="projects"):
+            with TabPane(title["projects"], id="projects"):
                 yield ListPane(columns.PROJECTS, "projects", id="projects-list")
-            with TabPane("Datasets", id="datasets"):
+            with TabPane(title["datasets"], id="datasets"):
                 yield ListPane(columns.DATASETS, "datasets", id="datasets-list")
-            with TabPane("Inner orgs", id="inner-orgs"):
+            with TabPane(title["inner-orgs"], id="inner-orgs"):
                 yield ListPane(columns.INNER_ORGANIZATIONS, "inner organizations", id="inner-orgs-list")
-            with TabPane("WL users", id="wl-users"):
+            with TabPane(title["wl-users"], id="wl-users"):
                 yield ListPane(columns.WHITELABEL_USERS, "white-label users", id="wl-users-list")
-            with TabPane("WL projects", id="wl-projects"):
+            with TabPane(title["wl-projects"], id="wl-projects"):
                 yield ListPane(columns.WHITELABEL_PROJECTS, "white-label projects", id="wl-projects-list")
-            with TabPane("Usage", id="usage"):
+            with TabPane(title["usage"], id="usage"):
                 yield UsagePanel(id="usage-panel")
-            with TabPane("Readme", id="readme"), VerticalScroll(id="readme-scroll"):
+            with TabPane(title["readme"], id="readme"), VerticalScroll(id="readme-scroll"):
                 yield Markdown("_Loading the readme…_", open_links=False, id="readme-body")
-            with TabPane("Settings", id="settings"), Vertical(id="settings-lists"):
-                yield Static(Text("Experiments", style="bold"), classes="section-title")
-                yield ListPane(columns.EXPERIMENTS, "experiments", id="experiments-list")
-                yield Static(Text("CLI lists", style="bold"), classes="section-title")
-                yield ListPane(columns.CLI_OPTIONS, "options", id="cli-list")
+            with TabPane(title["settings"], id="settings"), VerticalScroll(id="settings-scroll"):
+                yield KeyValueCard("Branding and trial", [], id="org-branding")
+                with Vertical(id="settings-lists"):
+                    yield Static(Text("Experiments", style="bold"), classes="section-title")
+                    yield ListPane(columns.EXPERIMENTS, "experiments", id="experiments-list")
+                    yield Static(Text("CLI lists", style="bold"), classes="section-title")
+                    yield ListPane(columns.CLI_OPTIONS, "options", id="cli-list")
 
     def on_mount(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        for tab in WHITELABEL_TABS:
-            tabs.hide_tab(tab)
         self.number_tabs()
         self.query_one("#users-list", ListPane).focus_table()
         self.load()
@@ -91,157 +145,251 @@ class OrganizationScreen(EiscopeScreen):
     # -- loading ---------------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        self._load_info()
-        self._load_projects()
-        self._probe_whitelabel()
+        self.run_worker(self._load_info(), group="org-info", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
+        self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
+        active = self.query_one(TabbedContent).active
         for tab in list(self._paged_started):
             self._paged_started.discard(tab)
-            if self.query_one(TabbedContent).active == tab:
+            if tab == active:
                 self._start_paged(tab)
+            else:
+                self._stop_paged(tab)
 
-    @work(exclusive=True, group="org-info")
     async def _load_info(self) -> None:
-        await load_cached_then_fresh(self, "info", lambda **kw: self.client.organization_info(self.org_id, **kw))
-
-    @work(exclusive=True, group="org-projects")
-    async def _load_projects(self) -> None:
         await load_cached_then_fresh(
-            self, "projects", lambda **kw: self.client.organization_projects(self.org_id, **kw)
+            self, OrganizationLoaded, lambda **kw: self.client.organization_info(self.org_id, **kw)
         )
 
-    @work(exclusive=True, group="org-whitelabel")
+    async def _load_projects(self) -> None:
+        await load_cached_then_fresh(
+            self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(self.org_id, **kw)
+        )
+
     async def _probe_whitelabel(self) -> None:
         if await load_cached_then_fresh(
-            self, "whitelabel", lambda **kw: self.client.whitelabel_info(self.org_id, **kw)
+            self, WhitelabelLoaded, lambda **kw: self.client.whitelabel_info(self.org_id, **kw)
         ):
             await load_cached_then_fresh(
-                self, "wl-metrics", lambda **kw: self.client.whitelabel_metrics(self.org_id, **kw)
+                self, WhitelabelMetricsLoaded, lambda **kw: self.client.whitelabel_metrics(self.org_id, **kw)
             )
 
     def _start_paged(self, tab: str) -> None:
-        if tab in self._paged_started or not self.is_whitelabel_admin:
+        """Page a white-label list into its tab: one worker per tab, a new one cancels the one before."""
+        if tab in self._paged_started or self.is_whitelabel_admin is False:
             return
         self._paged_started.add(tab)
-        self._load_pages(tab)
+        pass_id = next(self._passes)
+        self._current_pass[tab] = pass_id
+        self.run_worker(self._load_pages(tab, pass_id), group=f"pages-{tab}", exclusive=True, exit_on_error=False)
 
-    @work(group="org-pages")
-    async def _load_pages(self, tab: str) -> None:
+    def _stop_paged(self, tab: str) -> None:
+        self._paged_started.discard(tab)
+        self._current_pass.pop(tab, None)
+        self.workers.cancel_group(self, f"pages-{tab}")
+
+    async def _load_pages(self, tab: str, pass_id: int) -> None:
         """Cached pages first (at once), then the network's; the first page of each pass replaces what is shown,
         so a refresh or a fresh pass over cached rows never doubles a row."""
-        kind, _key = PAGED_KINDS[tab]
+        kind = PAGED_KINDS[tab]
         cached = 0
-        async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
-            self.post_message(
-                PageArrived(tab, page.raw_items, page.total, cached=True, age_s=page.age_s, replace=not cached)
-            )
-            cached += len(page.raw_items) or 1
         try:
+            async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
+                self.post_message(
+                    PageArrived(
+                        tab,
+                        page.raw_items,
+                        page.total,
+                        cached=True,
+                        age_s=page.age_s,
+                        replace=not cached,
+                        pass_id=pass_id,
+                    )
+                )
+                cached += len(page.raw_items) or 1
             fresh = 0
+            stale, offline, oldest = False, False, None
             async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE):
-                self.post_message(PageArrived(tab, page.raw_items, page.total, cached=False, replace=not fresh))
+                self.post_message(
+                    PageArrived(
+                        tab,
+                        page.raw_items,
+                        page.total,
+                        cached=page.from_cache,
+                        offline=page.offline,
+                        age_s=page.age_s,
+                        replace=not fresh,
+                        pass_id=pass_id,
+                    )
+                )
                 fresh += len(page.raw_items) or 1
-            self.post_message(PagesDone(tab, fresh))
+                if page.from_cache or page.offline:
+                    stale, offline = True, offline or page.offline
+                    oldest = max(oldest or 0.0, page.age_s or 0.0)
+            self.post_message(PagesDone(tab, fresh, stale=stale, offline=offline, age_s=oldest, pass_id=pass_id))
         except ApiError as error:
-            self.post_message(LoadFailed(tab, error, had_cache=bool(cached)))
+            self.post_message(PagesFailed(tab, error, had_cache=bool(cached), pass_id=pass_id))
+        except Exception as error:
+            self.log.error(f"paging {tab} failed: {error!r}")
+            self.post_message(
+                PagesFailed(tab, UnexpectedError.wrapping(error), had_cache=bool(cached), pass_id=pass_id)
+            )
 
     # -- results ---------------------------------------------------------------------------------------------------
 
-    @on(DataLoaded)
-    def _loaded(self, message: DataLoaded) -> None:
-        fetched = message.fetched
-        freshness = describe(fetched)
-        if message.what == "info":
-            self.info = fetched.raw
-            self._show_info(fetched.raw)
-            for pane_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
-                self.query_one(f"#{pane_id}", ListPane).set_note(freshness.text, stale=freshness.stale)
-            self.query_one("#org-error", ErrorPanel).clear()
-        elif message.what == "projects":
-            self.projects = list(fetched.raw.get("projects", []))
-            pane = self.query_one("#projects-list", ListPane)
-            pane.set_rows(self.projects)
-            pane.set_note(freshness.text, stale=freshness.stale)
-            self.eiscope.index.register_rows("projects", self.org_id, self.projects)
-        elif message.what == "whitelabel":
-            self.whitelabel = fetched.raw.get("whitelabel")
-            if not self.is_whitelabel_admin:
-                self.is_whitelabel_admin = True
-                tabs = self.query_one(TabbedContent)
-                for tab in WHITELABEL_TABS:
-                    tabs.show_tab(tab)
-                self.number_tabs()
-                self._start_paged("inner-orgs")
-            self._show_usage()
-        elif message.what == "wl-metrics":
-            self.whitelabel_metrics = fetched.raw.get("metrics")
-            self._show_usage()
+    @on(OrganizationLoaded)
+    def _info_loaded(self, message: OrganizationLoaded) -> None:
+        self.info = message.value
+        self.info_raw = message.fetched.raw
+        self._show_info(message.value, message.fetched.raw)
+        note = describe(message.fetched)
+        for pane_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
+            self.query_one(f"#{pane_id}", ListPane).set_note(note.text, stale=note.stale)
+        self.query_one("#org-error", ErrorPanel).clear()
+
+    @on(OrganizationProjectsLoaded)
+    def _projects_loaded(self, message: OrganizationProjectsLoaded) -> None:
+        self.projects = [p for p in message.fetched.raw.get("projects") or [] if isinstance(p, dict)]
+        pane = self.query_one("#projects-list", ListPane)
+        pane.set_rows(self.projects)
+        note = describe(message.fetched)
+        pane.set_note(note.text, stale=note.stale)
+        self.index.register_rows(Kind.PROJECT, self.org_id, self.projects)
+
+    @on(WhitelabelLoaded)
+    def _whitelabel_loaded(self, message: WhitelabelLoaded) -> None:
+        self.whitelabel = message.value.whitelabel
+        self.whitelabel_raw = message.fetched.raw
+        self._set_whitelabel_admin(True)
+        self._show_usage()
+
+    @on(WhitelabelMetricsLoaded)
+    def _metrics_loaded(self, message: WhitelabelMetricsLoaded) -> None:
+        self.whitelabel_metrics = message.value
+        self._show_usage()
+
+    def _set_whitelabel_admin(self, is_admin: bool) -> None:
+        """Show the white-label tabs (an owner) or hide them (a 403, even after a cached answer showed them)."""
+        if self.is_whitelabel_admin is is_admin:
+            return
+        self.is_whitelabel_admin = is_admin
+        self.index.set_whitelabel(self.org_id, is_admin)
+        self.loading_tabs = frozenset()
+        tabs = self.query_one(TabbedContent)
+        for tab in WHITELABEL_TABS:
+            if is_admin:
+                tabs.show_tab(tab)
+            else:
+                self._stop_paged(tab)
+                tabs.hide_tab(tab)
+        if not is_admin and tabs.active in WHITELABEL_TABS:
+            self.switch_tab("users")
+        self.number_tabs()
+        if is_admin:
+            self._start_paged("inner-orgs")
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         error = message.error
-        if message.what == "whitelabel" and isinstance(error, ForbiddenError):
-            self.is_whitelabel_admin = False
+        if message.what is WhitelabelLoaded and isinstance(error, ForbiddenError):
+            self.whitelabel = None
+            self._set_whitelabel_admin(False)
             self._show_usage()
             return
-        if message.what in ("whitelabel", "wl-metrics"):
-            self.flash_error("the white label", error)
+        if message.what is WhitelabelLoaded and self.is_whitelabel_admin is None:
+            # Not known either way (the network failed, nothing cached): the tabs stop saying 'loading' and
+            # show the error when opened, rather than vanish and renumber the others.
+            self.loading_tabs = frozenset()
+            self.number_tabs()
+        if message.had_cache or message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded):
+            self.flash_error(message.what.part, error)
             return
-        if message.had_cache:
-            self.flash_error(message.what, error)
-            return
-        if message.what == "info":
+        if message.what is OrganizationLoaded:
             self.query_one("#org-error", ErrorPanel).show_error(
                 f"Could not load organization {self.org_id}", error.message, error.hint
             )
             for pane_id in ("users-list", "datasets-list"):
                 self.query_one(f"#{pane_id}", ListPane).show_error("Not loaded", error.message, error.hint)
-        elif message.what == "projects":
+        elif message.what is OrganizationProjectsLoaded:
             self.query_one("#projects-list", ListPane).show_error("Projects not loaded", error.message, error.hint)
-        elif message.what in PAGED_KINDS:
-            self.query_one(f"#{message.what}-list", ListPane).show_error("Not loaded", error.message, error.hint)
-            self._paged_started.discard(message.what)
 
-    def on_page_arrived(self, message: PageArrived) -> None:
+    def _current(self, tab: str, pass_id: int) -> bool:
+        """A message of a pass that a refresh (or a 403) replaced is dropped."""
+        return self._current_pass.get(tab) == pass_id
+
+    @on(PageArrived)
+    def _page_arrived(self, message: PageArrived) -> None:
+        if not self._current(message.tab, message.pass_id):
+            return
         pane = self.query_one(f"#{message.tab}-list", ListPane)
         if message.replace:
             pane.set_rows([], expected=message.total)
         pane.append_rows(message.rows, expected=message.total)
-        if message.cached:
-            pane.set_note(cached_note(message.age_s), stale=True)
-        self.eiscope.index.register(message.tab, self.org_id, pane.table.store.find)
+        if message.cached or message.offline:
+            note = freshness(from_cache=True, offline=message.offline, age_s=message.age_s)
+            pane.set_note(note.text, stale=True)
+        self.index.register(PAGED_INDEX_KINDS[message.tab], self.org_id, pane.table.store.find)
 
-    def on_pages_done(self, message: PagesDone) -> None:
+    @on(PagesDone)
+    def _pages_done(self, message: PagesDone) -> None:
+        if not self._current(message.tab, message.pass_id):
+            return
+        note = freshness(from_cache=message.stale, offline=message.offline, age_s=message.age_s, refreshing=False)
+        self.query_one(f"#{message.tab}-list", ListPane).set_note(note.text, stale=note.stale)
+
+    @on(PagesFailed)
+    def _pages_failed(self, message: PagesFailed) -> None:
+        if not self._current(message.tab, message.pass_id):
+            return
+        self._paged_started.discard(message.tab)
         pane = self.query_one(f"#{message.tab}-list", ListPane)
-        pane.set_note("live")
+        if message.had_cache:
+            self.flash_error(f"the {pane.noun}", message.error)
+            pane.set_note(f"not refreshed: {message.error.message}", stale=True)
+            return
+        pane.show_error("Not loaded", message.error.message, message.error.hint)
 
-    def _show_info(self, raw: dict[str, Any]) -> None:
-        org = raw.get("organization", {})
-        name = clean(org.get("name") or f"Organization {self.org_id}")
-        self.set_crumb(name)
+    def _show_info(self, info: OrganizationInfo, raw: dict[str, Any]) -> None:
+        org = info.organization
+        self.set_crumb(clean(org.name or f"Organization {self.org_id}"))
         self.query_one("#org-card-left", KeyValueCard).update_rows(
             [
-                ("Name", org.get("name")),
-                ("ID", org.get("id")),
-                ("Created", org.get("created")),
-                ("Contract start", org.get("contractStartDate")),
+                ("Name", org.name),
+                ("ID", org.id),
+                ("Created", org.created),
+                ("Contract start", org.contract_start_date),
             ]
         )
         self.query_one("#org-card-right", KeyValueCard).update_rows(
             [
-                ("White label", org.get("whitelabelName") or org.get("whitelabelId")),
-                ("Trial", _trial_text(org)),
-                ("Developer profile", org.get("isDeveloperProfile")),
-                ("Logo", org.get("logo")),
+                ("White label", org.whitelabel_name or org.whitelabel_id),
+                ("Trial", _trial_text(info)),
+                ("Developer profile", org.is_developer_profile),
+                ("Logo", org.logo),
             ]
         )
-        users = list(org.get("users", []))
+        self.query_one("#org-branding", KeyValueCard).update_rows(
+            [
+                ("Logo", org.logo),
+                ("Header image", org.header_img),
+                ("Header image mask", org.show_header_img_mask),
+                ("Trial ID", org.trial_id),
+                ("Trial expired", org.trial_expired_date),
+                ("Trial upgraded", org.trial_upgraded_date),
+            ]
+        )
+        body = raw.get("organization") or {}
+        users = [u for u in body.get("users") or [] if isinstance(u, dict)]
         self.query_one("#users-list", ListPane).set_rows(users)
-        self.query_one("#datasets-list", ListPane).set_rows(list(raw.get("datasets", [])))
-        self.eiscope.index.register_rows("users", self.org_id, users)
-        readme = raw.get("readme") or {}
-        markdown = clean_multiline(readme.get("markdown") or "_This organization has no readme._")
+        self.query_one("#datasets-list", ListPane).set_rows(
+            [d for d in raw.get("datasets") or [] if isinstance(d, dict)]
+        )
+        self.index.register_rows(Kind.MEMBER, self.org_id, users)
+        markdown = clean_multiline(info.readme.markdown if info.readme else "") or "_This organization has no readme._"
         self.query_one("#readme-body", Markdown).update(markdown)
-        self.query_one("#experiments-list", ListPane).set_rows(list(raw.get("experiments", [])))
+        self.query_one("#experiments-list", ListPane).set_rows(
+            [e for e in raw.get("experiments") or [] if isinstance(e, dict)]
+        )
         cli = raw.get("cliLists") or {}
         options = [
             {"list": list_name, **option}
@@ -261,50 +409,36 @@ class OrganizationScreen(EiscopeScreen):
             return
         self._usage_stale = False
         panel = self.query_one(UsagePanel)
-        panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin)
-
-    def on_resize(self) -> None:
-        """On a short terminal (80x24 over SSH) the card keeps two lines and the lists get the room."""
-        self.query_one("#org-card").set_class(self.size.height < 32, "-compact")
+        panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin, self.projects)
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
     def visible_tabs(self) -> list[str]:
         tabs = self.query_one(TabbedContent)
-        hidden = set(WHITELABEL_TABS) if not self.is_whitelabel_admin else set()
+        hidden = set(WHITELABEL_TABS) if self.is_whitelabel_admin is False else set()
         return [pane.id for pane in tabs.query(TabPane) if pane.id and pane.id not in hidden]
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id or ""
-        if tab in PAGED_KINDS:
+        if tab in PAGED_KINDS and self.is_whitelabel_admin:
             self._start_paged(tab)
         elif tab == "usage" and self._usage_stale:
             self._show_usage()
 
     @on(ResourceTable.RowSelected)
     def _row_selected(self, event: ResourceTable.RowSelected) -> None:
-        from screens.dataset import DatasetScreen
-        from screens.inner_org import InnerOrganizationScreen
-        from screens.project import ProjectScreen
-        from screens.user import UserScreen
-
-        row = event.row
         pane = event.control.parent
-        pane_id = pane.id if pane is not None else ""
-        wl = bool(self.is_whitelabel_admin)
-        if pane_id == "users-list":
-            self.app.push_screen(UserScreen(self.org_id, row, whitelabel=wl, org_projects=self.projects))
-        elif pane_id == "wl-users-list":
-            self.app.push_screen(UserScreen(self.org_id, row, whitelabel=True, org_projects=self.projects))
-        elif pane_id == "projects-list":
-            self.app.push_screen(ProjectScreen(self.org_id, row, whitelabel=wl))
-        elif pane_id == "wl-projects-list":
-            self.app.push_screen(ProjectScreen(self.org_id, row, whitelabel=True, fetch=True))
-        elif pane_id == "datasets-list":
-            self.app.push_screen(DatasetScreen(self.org_id, row))
-        elif pane_id == "inner-orgs-list":
-            self.app.push_screen(InnerOrganizationScreen(self.org_id, row))
+        kind = LIST_KINDS.get(pane.id or "") if pane is not None else None
+        if kind is None:
+            return
+        self.open(
+            kind,
+            self.org_id,
+            event.row,
+            whitelabel=bool(self.is_whitelabel_admin),
+            context={"org_projects": self.projects},
+        )
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)
@@ -313,55 +447,23 @@ class OrganizationScreen(EiscopeScreen):
         if lists:
             row = lists.first().table.cursor_row
             if row is not None:
-                return (f"{self.crumb} › {lists.first().noun} › row", row)
+                return (f"{lists.first().noun} › row", row)
         if tabs.active == "projects":
-            return (f"{self.crumb} › projects", {"projects": self.projects})
-        if tabs.active == "usage" and self.whitelabel is not None:
-            return (
-                f"{self.crumb} › white label",
-                {"whitelabel": self.whitelabel, "metrics": self.whitelabel_metrics},
-            )
-        if self.info is None:
+            return ("projects", {"projects": self.projects})
+        if tabs.active == "usage" and self.whitelabel_raw is not None:
+            metrics = self.whitelabel_metrics.metrics if self.whitelabel_metrics else None
+            return ("white label", {**self.whitelabel_raw, "metrics": metrics})
+        if self.info_raw is None:
             return None
-        return (f"{self.crumb} › organization info", self.info)
+        return ("organization info", self.info_raw)
 
 
-class PageArrived(Message):
-    """A page of a white-label list arrived (from the cache or the network)."""
-
-    def __init__(
-        self,
-        tab: str,
-        rows: list[dict[str, Any]],
-        total: int,
-        *,
-        cached: bool,
-        age_s: float | None = None,
-        replace: bool = False,
-    ) -> None:
-        super().__init__()
-        self.tab = tab
-        self.rows = rows
-        self.total = total
-        self.cached = cached
-        self.age_s = age_s
-        self.replace = replace
-
-
-class PagesDone(Message):
-    """Every page of a white-label list arrived from the network."""
-
-    def __init__(self, tab: str, count: int) -> None:
-        super().__init__()
-        self.tab = tab
-        self.count = count
-
-
-def _trial_text(org: dict[str, Any]) -> str | None:
-    if org.get("trialId") is None:
+def _trial_text(info: OrganizationInfo) -> str | None:
+    org = info.organization
+    if org.trial_id is None:
         return None
-    if org.get("trialUpgradedDate"):
-        return f"upgraded {str(org['trialUpgradedDate'])[:10]}"
-    if org.get("trialExpiredDate"):
-        return f"expired {str(org['trialExpiredDate'])[:10]}"
+    if org.trial_upgraded_date:
+        return f"upgraded {org.trial_upgraded_date:%Y-%m-%d}"
+    if org.trial_expired_date:
+        return f"expired {org.trial_expired_date:%Y-%m-%d}"
     return "active"

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 
 from screens import columns
 from screens.base import EiscopeScreen
-from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from screens.loading import describe, load_cached_then_fresh
+from screens.messages import Kind, LoadFailed, OrganizationsLoaded
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
 
@@ -34,19 +35,19 @@ class OrganizationsScreen(EiscopeScreen):
     def load(self) -> None:
         self._load()
 
-    @work(exclusive=True, group="organizations")
+    @work(exclusive=True, group="organizations", exit_on_error=False)
     async def _load(self) -> None:
-        await load_cached_then_fresh(self, "organizations", lambda **kw: self.client.organizations(**kw))
+        await load_cached_then_fresh(self, OrganizationsLoaded, lambda **kw: self.client.organizations(**kw))
 
-    @on(DataLoaded)
-    def _loaded(self, message: DataLoaded) -> None:
+    @on(OrganizationsLoaded)
+    def _loaded(self, message: OrganizationsLoaded) -> None:
         self.body = message.fetched.raw
         self.organizations = list(message.fetched.raw.get("organizations", []))
         pane = self.query_one(ListPane)
         pane.set_rows(self.organizations)
         freshness = describe(message.fetched)
         pane.set_note(freshness.text, stale=freshness.stale)
-        self.eiscope.index.register_rows("organization", 0, self.organizations)
+        self.index.register_rows(Kind.ORGANIZATION, 0, self.organizations)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -59,9 +60,7 @@ class OrganizationsScreen(EiscopeScreen):
 
     @on(ResourceTable.RowSelected)
     def _open(self, event: ResourceTable.RowSelected) -> None:
-        from screens.organization import OrganizationScreen
-
-        self.app.push_screen(OrganizationScreen(int(event.row["id"]), event.row.get("name")))
+        self.open(Kind.ORGANIZATION, int(event.row["id"]), event.row)
 
     def raw_document(self) -> tuple[str, Any] | None:
         return None if self.body is None else ("Organizations", self.body)

@@ -11,7 +11,8 @@ from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.detail import DetailScreen, card_rows
-from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from screens.loading import describe, load_cached_then_fresh
+from screens.messages import Kind, LoadFailed, WhitelabelProjectLoaded
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
@@ -80,14 +81,16 @@ class ProjectScreen(DetailScreen):
         self.query_one("#project-status", StatusLine).show("loading…")
         self._load_project()
 
-    @work(exclusive=True, group="project")
+    @work(exclusive=True, group="project", exit_on_error=False)
     async def _load_project(self) -> None:
         await load_cached_then_fresh(
-            self, "project", lambda **kw: self.client.whitelabel_project(self.org_id, self.project_id, **kw)
+            self,
+            WhitelabelProjectLoaded,
+            lambda **kw: self.client.whitelabel_project(self.org_id, self.project_id, **kw),
         )
 
-    @on(DataLoaded)
-    def _loaded(self, message: DataLoaded) -> None:
+    @on(WhitelabelProjectLoaded)
+    def _loaded(self, message: WhitelabelProjectLoaded) -> None:
         project = message.fetched.raw.get("project") or {}
         self.document = project
         freshness = describe(message.fetched)
@@ -108,6 +111,5 @@ class ProjectScreen(DetailScreen):
 
     @on(ResourceTable.RowSelected, "#collaborators-list ResourceTable")
     def _open_collaborator(self, event: ResourceTable.RowSelected) -> None:
-        from screens.user import UserScreen
-
-        self.app.push_screen(UserScreen(self.org_id, event.row, whitelabel=self.whitelabel))
+        kind = Kind.WHITELABEL_USER if self.whitelabel else Kind.MEMBER
+        self.open(kind, self.org_id, event.row, whitelabel=self.whitelabel)

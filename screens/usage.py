@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from screens import units
 from screens.detail import humanize
+from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.formatting import format_bytes, format_count, format_duration
@@ -19,13 +20,18 @@ from widgets.gauge import UsageGauge
 
 
 def entitlement_gauges(
-    limits: dict[str, Any] | None, latest: dict[str, Any] | None, fallback: dict[str, float | None]
+    limits: EntitlementLimits | dict[str, Any] | None,
+    latest: dict[str, Any] | None,
+    fallback: dict[str, float | None],
 ) -> list[UsageGauge]:
     """Used / limit for users, projects, storage, compute and GPU compute.
 
     `latest` is the newest daily metrics record (the API's own usage figures); `fallback` stands in for the
-    figures a plain organization has no metrics for (its member and project counts).
+    figures a plain organization has no metrics for (its member and project counts). The compute gauge counts
+    CPU + 3 × GPU, as the contract's limit does; its label says so.
     """
+    if isinstance(limits, EntitlementLimits):
+        limits = limits.model_dump(by_alias=True)
     limits = limits or {}
     latest = latest or {}
 
@@ -38,7 +44,7 @@ def entitlement_gauges(
         UsageGauge("Projects", used("totalProjects", "projects"), limits.get("numberOfProjects"), format_count),
         UsageGauge("Storage", used("totalStorageSizeBytes", "storage"), limits.get("totalStorage"), format_bytes),
         UsageGauge(
-            "Compute",
+            "Compute (CPU+3×GPU)",
             used("totalCurrentContractComputeTimeSeconds", "compute"),
             limits.get("computeTimePerYear"),
             format_duration,
@@ -55,51 +61,48 @@ def entitlement_gauges(
 class UsagePanel(VerticalScroll):
     """Given the organization info and (for a white label) its metrics, shows what is used of what is allowed."""
 
-    BINDINGS = [Binding("t", "next_range", "Range 30/90/365")]
+    BINDINGS = [Binding("t", "next_range", "Range 30/90/365", id="usage.range")]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=True)
-        self._info: dict[str, Any] | None = None
-        self._whitelabel: dict[str, Any] | None = None
-        self._metrics: dict[str, Any] | None = None
+        self._info: OrganizationInfo | None = None
+        self._whitelabel: Whitelabel | None = None
+        self._metrics: MetricsResponse | None = None
         self._is_whitelabel: bool | None = None
+        self._projects: list[dict[str, Any]] | None = None
         self._days = 30
 
     def show(
         self,
-        info: dict[str, Any] | None,
-        whitelabel: dict[str, Any] | None,
-        metrics: dict[str, Any] | None,
+        info: OrganizationInfo | None,
+        whitelabel: Whitelabel | None,
+        metrics: MetricsResponse | None,
         is_whitelabel: bool | None,
+        projects: list[dict[str, Any]] | None = None,
     ) -> None:
-        self._info, self._whitelabel, self._metrics, self._is_whitelabel = (
-            info,
-            whitelabel,
-            metrics,
-            is_whitelabel,
-        )
+        self._info, self._whitelabel, self._metrics, self._is_whitelabel = info, whitelabel, metrics, is_whitelabel
+        self._projects = projects
         if self.is_mounted:
             self.refresh(recompose=True)
 
     def _daily(self) -> list[dict[str, Any]]:
-        daily = (self._metrics or {}).get("dailyMetrics")
+        daily = (self._metrics.metrics if self._metrics else {}).get("dailyMetrics")
         return [r for r in daily if isinstance(r, dict)] if isinstance(daily, list) else []
 
     def compose(self) -> ComposeResult:
         if self._info is None:
             yield Static(Text("Loading usage…", style="italic"))
             return
-        org = self._info.get("organization") or {}
+        info = self._info
         daily = self._daily()
         fallback: dict[str, float | None] = {
-            "users": float(len(org.get("users") or [])),
-            "projects": None,
-            "storage": float(sum(d.get("totalFileSize") or 0 for d in self._info.get("datasets") or [])),
+            "users": float(len(info.organization.users)),
+            "projects": float(len(self._projects)) if self._projects else None,
+            "storage": float(sum(d.total_file_size for d in info.datasets)),
         }
         yield Static(Text("Entitlement limits", style="bold"), classes="section-title")
-        limits = self._info.get("entitlementLimits")
-        if limits:
-            yield from entitlement_gauges(limits, daily[-1] if daily else None, fallback)
+        if info.entitlement_limits:
+            yield from entitlement_gauges(info.entitlement_limits, daily[-1] if daily else None, fallback)
         else:
             yield Static(Text("No entitlement limits set for this organization."))
         if daily:
@@ -116,16 +119,15 @@ class UsagePanel(VerticalScroll):
                 Text("Daily metrics are shown for white-label admin organizations.", style="italic"),
                 classes="section-title",
             )
-        compute = self._info.get("defaultComputeLimits") or {}
-        performance = self._info.get("performance") or {}
+        compute = info.default_compute_limits
         yield KeyValueCard(
             "Default compute limits",
             [
-                ("CPU requests", compute.get("requestsCpu")),
-                ("Memory requests", units.plain(compute.get("requestsMemory"))),
-                ("CPU limit", compute.get("limitsCpu")),
-                ("Memory limit", units.plain(compute.get("limitsMemory"))),
-                ("Job time limit", units.minutes(performance.get("jobLimitM"))),
+                ("CPU requests", f"{units.plain(compute.requests_cpu)} cores"),
+                ("Memory requests", f"{units.plain(compute.requests_memory)} MB"),
+                ("CPU limit", f"{units.plain(compute.limits_cpu)} cores"),
+                ("Memory limit", f"{units.plain(compute.limits_memory)} MB"),
+                ("Job time limit", units.minutes(info.performance.job_limit_m)),
             ],
             classes="usage-card",
         )
@@ -134,20 +136,22 @@ class UsagePanel(VerticalScroll):
             yield KeyValueCard(
                 "White label",
                 [
-                    ("Name", wl.get("name")),
-                    ("ID", wl.get("id")),
-                    ("Domain", wl.get("domain")),
-                    ("Organizations limit", wl.get("organizationsLimit")),
-                    ("Sign-up allowed", wl.get("allowSignup")),
-                    ("Free projects", wl.get("allowFreeProjects")),
-                    ("Identity providers", wl.get("identityProviders")),
-                    ("Deployment targets", _count_of(wl.get("deploymentTargets"))),
-                    ("Learning blocks", _count_of(wl.get("learningBlocks"))),
+                    ("Name", wl.name),
+                    ("ID", wl.id),
+                    ("Domain", wl.domain),
+                    ("Organizations limit", wl.organizations_limit),
+                    ("Sign-up allowed", wl.allow_signup),
+                    ("Free projects", wl.allow_free_projects),
+                    ("Identity providers", wl.identity_providers),
+                    ("Deployment targets", _count_of(wl.deployment_targets)),
+                    ("Learning blocks", _count_of(wl.learning_blocks)),
                 ],
                 classes="usage-card",
             )
             scalars = [
-                (humanize(str(k)), v) for k, v in (self._metrics or {}).items() if not isinstance(v, list | dict)
+                _metric_row(str(k), v)
+                for k, v in (self._metrics.metrics if self._metrics else {}).items()
+                if not isinstance(v, list | dict)
             ]
             if scalars:
                 yield KeyValueCard("White-label metrics", scalars, classes="usage-card")
@@ -175,3 +179,17 @@ class UsagePanel(VerticalScroll):
 
 def _count_of(value: Any) -> str | None:
     return f"{len(value)} enabled" if isinstance(value, list) else None
+
+
+def _metric_row(key: str, value: Any) -> tuple[str, object]:
+    """A scalar of the white label's metrics in its unit: 'computeTimeSecondsCurrentContract' is shown as
+    'Compute time current contract  3,524.8 h', 'totalStorageBytes' as 'Total storage  328.5 GB'."""
+    words = humanize(key).split()
+    unit = next((w.lower() for w in words if w.lower() in ("seconds", "bytes")), None)
+    label = " ".join(w for w in words if w.lower() not in ("seconds", "bytes"))
+    label = label[:1].upper() + label[1:]
+    if unit == "seconds":
+        return label, units.seconds(value) or value
+    if unit == "bytes":
+        return label, units.size(value) or value
+    return label, value

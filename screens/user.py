@@ -11,7 +11,8 @@ from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.detail import DetailScreen, card_rows
-from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from screens.loading import describe, load_cached_then_fresh
+from screens.messages import Kind, LoadFailed, WhitelabelUserLoaded, WhitelabelUserMetricsLoaded
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
@@ -91,27 +92,28 @@ class UserScreen(DetailScreen):
         self.query_one("#user-status", StatusLine).show("loading…")
         self._load_user()
 
-    @work(exclusive=True, group="user")
+    @work(exclusive=True, group="user", exit_on_error=False)
     async def _load_user(self) -> None:
         loaded = await load_cached_then_fresh(
-            self, "user", lambda **kw: self.client.whitelabel_user(self.org_id, self.user_id, **kw)
+            self, WhitelabelUserLoaded, lambda **kw: self.client.whitelabel_user(self.org_id, self.user_id, **kw)
         )
         if loaded:
             await load_cached_then_fresh(
                 self,
-                "metrics",
+                WhitelabelUserMetricsLoaded,
                 lambda **kw: self.client.whitelabel_user_metrics(self.org_id, self.user_id, **kw),
             )
 
-    @on(DataLoaded)
-    def _loaded(self, message: DataLoaded) -> None:
+    @on(WhitelabelUserMetricsLoaded)
+    def _metrics_loaded(self, message: WhitelabelUserMetricsLoaded) -> None:
+        self.metrics = message.value.metrics
+        card = self.query_one("#user-metrics-card", KeyValueCard)
+        card.update_rows(card_rows(self.metrics))
+        card.display = True
+
+    @on(WhitelabelUserLoaded)
+    def _loaded(self, message: WhitelabelUserLoaded) -> None:
         raw = message.fetched.raw
-        if message.what == "metrics":
-            self.metrics = raw.get("metrics") or {}
-            card = self.query_one("#user-metrics-card", KeyValueCard)
-            card.update_rows(card_rows(self.metrics))
-            card.display = True
-            return
         user = raw.get("user") or {}
         self.document = user
         freshness = describe(message.fetched)
@@ -124,7 +126,7 @@ class UserScreen(DetailScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        if message.what == "metrics":
+        if message.what is WhitelabelUserMetricsLoaded:
             self.flash_error("the user's metrics", message.error)
             return
         self.report_failure(message, f"user {self.user_id}", note="showing the list row only")
@@ -142,13 +144,10 @@ class UserScreen(DetailScreen):
 
     @on(ResourceTable.RowSelected)
     def _open(self, event: ResourceTable.RowSelected) -> None:
-        from screens.inner_org import InnerOrganizationScreen
-        from screens.project import ProjectScreen
-
         pane = event.control.parent
         if pane is not None and pane.id == "user-projects-list":
-            self.app.push_screen(ProjectScreen(self.org_id, event.row, whitelabel=self.whitelabel))
+            self.open(Kind.PROJECT, self.org_id, event.row, whitelabel=self.whitelabel)
         elif (
             pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id
         ):
-            self.app.push_screen(InnerOrganizationScreen(self.org_id, event.row))
+            self.open(Kind.INNER_ORGANIZATION, self.org_id, event.row, whitelabel=True)

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
+from screens.dataset import DatasetScreen
+from screens.help import HelpScreen
+from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
+from screens.messages import Kind, Open, ShowHelp, ShowRaw
+from screens.organization import OrganizationScreen
+from screens.organizations import OrganizationsScreen
+from screens.project import ProjectScreen
+from screens.raw_json import RawJsonScreen
+from screens.user import UserScreen
+from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings, StudioClient
-from tui.sandbox.server import Sandbox
+
+if TYPE_CHECKING:
+    from tui.sandbox.server import Sandbox
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
@@ -60,10 +74,6 @@ class EiscopeApp(App[None]):
 
     def open_home(self) -> None:
         """The first screen: welcome without a key, the organization with one, else the organizations list."""
-        from screens.organization import OrganizationScreen
-        from screens.organizations import OrganizationsScreen
-        from screens.welcome import WelcomeScreen
-
         if self.welcome:
             self.push_screen(WelcomeScreen(self.config_path))
         elif self.org_id is not None:
@@ -78,7 +88,8 @@ class EiscopeApp(App[None]):
 
     def start_demo(self) -> None:
         """From the welcome screen: start the sandbox in-process and browse it."""
-        from screens.organization import OrganizationScreen
+        # Imported here, not at the top: a browse that is not the demo never pays for the sandbox (start-up).
+        from tui.sandbox.server import Sandbox
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
@@ -92,23 +103,36 @@ class EiscopeApp(App[None]):
         self.org_id = self.sandbox.owner_org_id
         self.switch_screen(OrganizationScreen(self.org_id))
 
-    def open_entity(self, kind: str, org_id: int, row: dict[str, Any]) -> None:
-        """Open what the palette found: the same screens a list's enter opens."""
-        from screens.inner_org import InnerOrganizationScreen
-        from screens.organization import OrganizationScreen
-        from screens.project import ProjectScreen
-        from screens.user import UserScreen
+    # -- the one place that decides which screen shows what --------------------------------------------------------
 
-        if kind == "organization":
-            self.push_screen(OrganizationScreen(int(row["id"]), row.get("name")))
-        elif kind == "inner-orgs":
-            self.push_screen(InnerOrganizationScreen(org_id, row))
-        elif kind in ("users", "wl-users"):
-            self.push_screen(UserScreen(org_id, row, whitelabel=self._is_whitelabel(org_id)))
-        elif kind == "projects":
-            self.push_screen(ProjectScreen(org_id, row, whitelabel=self._is_whitelabel(org_id)))
-        elif kind == "wl-projects":
-            self.push_screen(ProjectScreen(org_id, row, whitelabel=True, fetch=True))
+    @on(Open)
+    def open_entity(self, message: Open) -> None:
+        """Push the screen that shows this kind of entity; screens and the palette post `Open`."""
+        self.push_screen(self.screen_for(message))
 
-    def _is_whitelabel(self, org_id: int) -> bool:
-        return any(kind.startswith(("wl-", "inner-")) and key == org_id for kind, key in self.index.finders)
+    def screen_for(self, message: Open) -> Screen[Any]:
+        org_id, row, whitelabel = message.org_id, message.row, message.whitelabel
+        match message.kind:
+            case Kind.ORGANIZATION:
+                return OrganizationScreen(int(row["id"]), row.get("name"))
+            case Kind.INNER_ORGANIZATION:
+                return InnerOrganizationScreen(org_id, row)
+            case Kind.MEMBER:
+                projects = message.context.get("org_projects")
+                return UserScreen(org_id, row, whitelabel=whitelabel, org_projects=projects)
+            case Kind.WHITELABEL_USER:
+                return UserScreen(org_id, row, whitelabel=True, org_projects=message.context.get("org_projects"))
+            case Kind.PROJECT:
+                return ProjectScreen(org_id, row, whitelabel=whitelabel)
+            case Kind.WHITELABEL_PROJECT:
+                return ProjectScreen(org_id, row, whitelabel=True, fetch=True)
+            case Kind.DATASET:
+                return DatasetScreen(org_id, row)
+
+    @on(ShowRaw)
+    def show_raw(self, message: ShowRaw) -> None:
+        self.push_screen(RawJsonScreen(message.title, message.document))
+
+    @on(ShowHelp)
+    def show_help(self, message: ShowHelp) -> None:
+        self.push_screen(HelpScreen(message.screen))
