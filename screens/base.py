@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
 from widgets.breadcrumbs import Breadcrumbs
+from widgets.key_footer import KeyFooter
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 
@@ -55,7 +56,7 @@ class EiscopeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -127,6 +128,7 @@ class EiscopeScreen(Screen[None]):
             tabs.get_tab(tab_id).label = f"{number} {title}"
 
     def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
         self.number_tabs()
 
     def action_back(self) -> None:
