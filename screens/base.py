@@ -26,12 +26,11 @@ class EiscopeScreen(Screen[None]):
     """A browsing screen: it names itself for the trail and can show its data as raw JSON."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("backspace", "back", "Back", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("y", "raw_json", "Raw JSON"),
-        Binding("question_mark", "help", "Help"),
-        *[Binding(str(n), f"tab({n})", f"Tab {n}", show=False) for n in range(1, 10)],
+        Binding("escape,backspace", "back", "Back", id="back"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("y", "raw_json", "Raw JSON", id="raw-json"),
+        Binding("question_mark", "help", "Help", id="help"),
+        *[Binding(str(n), f"tab({n})", f"Tab {n}", show=False, id=f"tab-{n}") for n in range(1, 10)],
     ]
 
     crumb: str = ""

@@ -16,15 +16,36 @@ def _count_list(value: Any) -> str:
     return format_count(len(value)) if isinstance(value, list) else ""
 
 
+def plural(count: float, noun: str) -> str:
+    """'1 user', '2 users', '1,024 projects': a count and its noun, agreed."""
+    return f"{format_count(count)} {noun if count == 1 else noun + 's'}"
+
+
+def category_label(value: Any) -> str:
+    """A project category as a person reads it, the same everywhere: 'object-detection' → 'Object detection'."""
+    if not isinstance(value, str) or not value:
+        return ""
+    text = value.replace("-", " ").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _limits_order(value: Any) -> tuple[float, ...]:
+    """Sort by the limits themselves: users, then projects, storage, compute (a missing limit sorts first)."""
+    if not isinstance(value, dict):
+        return ()
+    keys = ("numberOfUsers", "numberOfProjects", "totalStorage", "computeTimePerYear")
+    return tuple(float(v) if isinstance(v, int | float) else -1.0 for v in (value.get(k) for k in keys))
+
+
 def _limits(value: Any) -> str:
     """Entitlement limits in a cell: '50 users · 200 projects · 1 TB · 500 h'."""
     if not isinstance(value, dict):
         return ""
     parts = []
     if value.get("numberOfUsers") is not None:
-        parts.append(f"{format_count(value['numberOfUsers'])} users")
+        parts.append(plural(value["numberOfUsers"], "user"))
     if value.get("numberOfProjects") is not None:
-        parts.append(f"{format_count(value['numberOfProjects'])} projects")
+        parts.append(plural(value["numberOfProjects"], "project"))
     if value.get("totalStorage") is not None:
         parts.append(format_bytes(value["totalStorage"]))
     if value.get("computeTimePerYear") is not None:
@@ -65,7 +86,7 @@ USERS = (
 
 PROJECTS = (
     Column("name", "Name"),
-    Column("category", "Category"),
+    Column("category", "Category", format=category_label),
     Column("tier", "Tier"),
     Column("owner", "Owner"),
     Column("lastModified", "Modified", format=format_date, searchable=False),
@@ -94,7 +115,7 @@ INNER_ORGANIZATIONS = (
     Column("created", "Created", format=format_date, searchable=False),
     Column("privateProjectCount", "Private proj.", align="right", format=_count, searchable=False),
     Column("billable", "Billable", format=_yes_no, searchable=False),
-    Column("entitlementLimits", "Entitlement limits", format=_limits, searchable=False, sort_key=lambda v: 0),
+    Column("entitlementLimits", "Entitlement limits", format=_limits, searchable=False, sort_key=_limits_order),
 )
 
 WHITELABEL_USERS = (
@@ -111,7 +132,7 @@ WHITELABEL_USERS = (
 WHITELABEL_PROJECTS = (
     Column("name", "Name"),
     Column("owner", "Owner"),
-    Column("category", "Category"),
+    Column("category", "Category", format=category_label),
     Column("tier", "Tier"),
     Column("lastAccessed", "Last access", format=format_date, searchable=False),
     Column("created", "Created", format=format_date, searchable=False),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from screens.base import EiscopeScreen
+from screens.columns import category_label
 
 # Fields shown as their own tables or sections, not as lines of the card.
 NESTED = (list, dict)
@@ -24,18 +25,53 @@ def card_rows(data: dict[str, Any], first: Iterable[str] = (), skip: Iterable[st
         if key in skipped:
             continue
         value = data[key]
-        if isinstance(value, NESTED) and not _is_short_list(value):
+        if key in VALUE_FORMATS:
+            value = VALUE_FORMATS[key](value)
+        elif isinstance(value, NESTED) and not _is_short_list(value):
             continue
         rows.append((humanize(key), value))
     return rows
+
+
+def _staff_text(value: Any) -> str | None:
+    """staffInfo {isStaff, hasSudoRights, companyName} on one line: 'staff · sudo · Edge Impulse'."""
+    if not isinstance(value, dict):
+        return None
+    parts = ["staff" if value.get("isStaff") else "not staff"]
+    if value.get("hasSudoRights"):
+        parts.append("sudo")
+    if value.get("companyName"):
+        parts.append(str(value["companyName"]))
+    return " · ".join(parts)
+
+
+VALUE_FORMATS: dict[str, Callable[[Any], object]] = {
+    "category": lambda value: category_label(value) or None,
+    "staffInfo": _staff_text,
+}
+"""Fields shown in a form of their own on every card (the same category words as the lists)."""
 
 
 def _is_short_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str | int | float) for v in value) and len(value) <= 12
 
 
+LABELS = {
+    "indPauseProcessingSamples": "Sample processing paused",
+    "mfaConfigured": "MFA configured",
+    "isEnterpriseProject": "Enterprise project",
+    "isPublic": "Public",
+    "ownerIsDeveloperProfile": "Owner is a developer profile",
+    "lastOrganizationProjectAccessed": "Last project opened",
+    "from_evaluation": "From evaluation",
+}
+"""Field names whose word-by-word reading says nothing ('Ind pause processing samples')."""
+
+
 def humanize(key: str) -> str:
     """'lastAccessToOrganization' → 'Last access to organization'; 'totalItemCountChecklistOK' keeps 'OK'."""
+    if key in LABELS:
+        return LABELS[key]
     words = _WORD_BREAK.sub(" ", key.replace("_", " ")).split()
     text = " ".join(
         _ACRONYMS.get(word.lower(), word if word.isupper() and len(word) > 1 else word.lower()) for word in words

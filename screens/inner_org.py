@@ -32,8 +32,8 @@ class InnerOrganizationScreen(EiscopeScreen):
     """What a white-label admin checks about one customer organization: what it uses, against what it may."""
 
     BINDINGS = [
-        Binding("t", "next_range", "Range 30/90/365"),
-        Binding("u", "usage_range", "Compute for dates"),
+        Binding("t", "next_range", "Range 30/90/365", id="range"),
+        Binding("u", "usage_range", "Compute for dates", id="compute-range"),
     ]
 
     def __init__(self, org_id: int, row: dict[str, Any]) -> None:

@@ -61,7 +61,7 @@ def entitlement_gauges(
 class UsagePanel(VerticalScroll):
     """Given the organization info and (for a white label) its metrics, shows what is used of what is allowed."""
 
-    BINDINGS = [Binding("t", "next_range", "Range 30/90/365", id="usage.range")]
+    BINDINGS = [Binding("t", "next_range", "Range 30/90/365", id="range")]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, can_focus=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
@@ -36,6 +37,8 @@ USER_FIRST = (
     "lastSeen",
     "lastAccessToOrganization",
     "projectCount",
+    "lastOrganizationProjectAccessed",
+    "staffInfo",
     "jobTitle",
     "companyName",
 )
@@ -43,6 +46,8 @@ USER_FIRST = (
 
 class UserScreen(DetailScreen):
     """Opened from a list row; a white-label admin's view fetches the full user record."""
+
+    BINDINGS = [Binding("o", "open_last_project", "Last project", id="open-last-project")]
 
     def __init__(
         self,
@@ -151,3 +156,21 @@ class UserScreen(DetailScreen):
             pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id
         ):
             self.open(Kind.INNER_ORGANIZATION, self.org_id, event.row, whitelabel=True)
+
+    def _last_project(self) -> dict[str, Any] | None:
+        """The project the member opened last in this organization, as a row of the org's projects."""
+        project_id = self.row.get("lastOrganizationProjectAccessed")
+        if not isinstance(project_id, int):
+            return None
+        known = next((p for p in self.org_projects if p.get("id") == project_id), None)
+        return known or {"id": project_id, "name": f"Project {project_id}"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_last_project":
+            return self._last_project() is not None
+        return super().check_action(action, parameters)
+
+    def action_open_last_project(self) -> None:
+        project = self._last_project()
+        if project is not None:
+            self.open(Kind.PROJECT, self.org_id, project, whitelabel=self.whitelabel)

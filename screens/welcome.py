@@ -37,7 +37,7 @@ class WelcomeScreen(EiscopeScreen):
 
     crumb = "Welcome"
 
-    BINDINGS = [Binding("d", "demo", "Demo mode"), Binding("q", "app.quit", "Quit")]
+    BINDINGS = [Binding("d", "demo", "Demo mode", id="demo"), Binding("q", "app.quit", "Quit", id="quit")]
 
     def __init__(self, config_path: str) -> None:
         super().__init__()

@@ -226,12 +226,34 @@ async def test_help_lists_the_keys_of_the_current_screen(make_app: MakeApp) -> N
         await pilot.press("question_mark")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
-        keys = dict(help_screen.screen_keys)
+        groups = dict(help_screen.groups)
+        headings = list(groups)
+        assert headings[0].startswith("This screen")  # this screen's keys come first
+        keys = dict(groups[headings[0]])
         assert keys["t"] == "Range 30/90/365"
         assert keys["u"] == "Compute for dates"
-        assert keys["y"] == "Raw JSON" and keys["esc"] == "Back" and keys["?"] == "Help"
+        assert keys["y"] == "Raw JSON" and keys["esc / ⌫"] == "Back" and keys["?"] == "Help"
+        assert "Tabs" not in groups  # the inner organization has no tabs: no 1-9 listed
+        every_key = [key for rows in groups.values() for key, _what in rows]
+        assert not any("ctrl+pageup" in key or "super" in key for key in every_key)  # no generic Textual keys
         await pilot.press("escape")
         assert isinstance(app.screen, InnerOrganizationScreen)
+
+
+async def test_help_names_the_tabs_and_scrolls_with_j(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        groups = dict(help_screen.groups)
+        assert groups["Tabs"][:4] == [("1", "Users"), ("2", "Projects"), ("3", "Datasets"), ("4", "Inner orgs")]
+        box = help_screen.query_one("#help-box")
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y > 2
 
 
 async def test_palette_jumps_to_a_project_by_name(make_app: MakeApp, sandbox: Sandbox) -> None:

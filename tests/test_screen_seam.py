@@ -100,7 +100,7 @@ async def test_whitelabel_tabs_go_when_the_fresh_answer_is_403(
     async with warm.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await walk(pilot, "4")
-    sandbox.fail_next(f"/api/organizations/{sandbox.owner_org_id}/whitelabel", [403])
+    sandbox.fail_next(f"/api/organizations/{sandbox.owner_org_id}/whitelabel", [403] * 20)  # admin revoked
     app = make_app(cache_dir=cache)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -39,8 +39,8 @@ class EiscopeApp(App[None]):
     CSS_PATH = STYLES
     COMMANDS = App.COMMANDS | {JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
     ]
 
     def __init__(
