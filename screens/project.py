@@ -91,23 +91,24 @@ class ProjectScreen(DetailScreen):
 
     @on(WhitelabelProjectLoaded)
     def _loaded(self, message: WhitelabelProjectLoaded) -> None:
-        project = message.fetched.raw.get("project") or {}
-        self.document = project
+        self.document = message.fetched.raw.get("project") or {}  # `y` shows what the API sent
         freshness = describe(message.fetched)
         self.query_one("#project-status", StatusLine).show(freshness.text, stale=freshness.stale)
-        self._show({**self.row, **project})
+        self._show({**self.row, **message.value.project.model_dump(by_alias=True)}, self.document)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         self.report_failure(message, f"project {self.project_id}", note="showing the list row only")
 
-    def _show(self, project: dict[str, Any]) -> None:
+    def _show(self, project: dict[str, Any], raw: dict[str, Any] | None = None) -> None:
+        """The card from the record's fields; the collaborators' rows as the API sent them (they are copied)."""
         self.query_one("#project-card", KeyValueCard).update_rows(card_rows(project, PROJECT_FIRST))
         metadata = project.get("metadata") or {}
         card = self.query_one("#project-metadata", KeyValueCard)
         card.update_rows(card_rows(metadata) if isinstance(metadata, dict) else [])
         card.display = bool(metadata)
-        self.query_one("#collaborators-list", ListPane).set_rows(list(project.get("collaborators") or []))
+        rows = (raw if raw is not None else project).get("collaborators") or []
+        self.query_one("#collaborators-list", ListPane).set_rows([row for row in rows if isinstance(row, dict)])
 
     @on(ResourceTable.RowSelected, "#collaborators-list ResourceTable")
     def _open_collaborator(self, event: ResourceTable.RowSelected) -> None:

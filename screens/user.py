@@ -118,12 +118,12 @@ class UserScreen(DetailScreen):
 
     @on(WhitelabelUserLoaded)
     def _loaded(self, message: WhitelabelUserLoaded) -> None:
-        raw = message.fetched.raw
-        user = raw.get("user") or {}
-        self.document = user
+        fields = message.value.user.model_dump(by_alias=True)
+        user = message.fetched.raw.get("user") or {}
+        self.document = user  # `y` shows what the API sent
         freshness = describe(message.fetched)
         self.query_one("#user-status", StatusLine).show(freshness.text, stale=freshness.stale)
-        self.query_one("#user-card", KeyValueCard).update_rows(card_rows({**self.row, **user}, USER_FIRST))
+        self.query_one("#user-card", KeyValueCard).update_rows(card_rows({**self.row, **fields}, USER_FIRST))
         self._show_projects(list(user.get("projects") or []))
         self.query_one("#user-orgs-list", ListPane).set_rows(list(user.get("organizations") or []))
         self.query_one("#user-trials-list", ListPane).set_rows(list(user.get("trials") or []))
