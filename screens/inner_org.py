@@ -18,10 +18,10 @@ from screens.base import EiscopeScreen
 from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
+from tui.formatting import parse_datetime
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
-from widgets.formatting import parse_datetime
 from widgets.notice import ErrorPanel, StatusLine
 
 DATE_FORMAT = "%Y-%m-%d"

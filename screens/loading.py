@@ -16,7 +16,7 @@ from textual.message_pump import MessagePump
 
 from tui.api.client import Fetched, Source
 from tui.api.errors import ApiError
-from widgets.formatting import relative_age
+from tui.formatting import relative_age
 
 
 class DataLoaded(Message):

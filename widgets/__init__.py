@@ -1,6 +1,6 @@
 """Reusable widgets: given data, never calling the API; every API string shown through `tui.safe_text`.
 
-The exports load lazily so that `widgets.row_store` and `widgets.formatting` (plain Python) can be imported
+The exports load lazily so that `widgets.row_store` and `tui.formatting` (plain Python) can be imported
 by headless code (export, benchmarks) without pulling in Textual.
 """
 

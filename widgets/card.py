@@ -11,8 +11,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.formatting import EMPTY, format_datetime, format_value, parse_datetime
 from tui.safe_text import clean
-from widgets.formatting import EMPTY, format_datetime, format_value, parse_datetime
 
 __all__ = ["KeyValueCard", "card_value"]
 

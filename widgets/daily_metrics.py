@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from widgets.formatting import format_bytes, format_count, format_duration, parse_datetime
+from tui.formatting import format_bytes, format_count, format_duration, parse_datetime
 from widgets.sparkline import MetricSparkline
 
 RANGES = (30, 90, 365)

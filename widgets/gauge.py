@@ -13,8 +13,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.formatting import format_count
 from tui.safe_text import clean
-from widgets.formatting import format_count
 
 __all__ = ["ALARM_AT", "WARN_AT", "UsageGauge"]
 
