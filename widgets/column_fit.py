@@ -7,7 +7,8 @@ its label and a sample of its cells; `fit_widths` fits them all to the room ther
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 
@@ -44,13 +45,13 @@ GAP = " "
 MARGIN = " "
 """Before the first cell."""
 
-_DATE_WIDTHS = {format_date: len("Nov 24 2026"), format_datetime: len("2026-11-24 13:05 UTC")}
+_DATE_WIDTHS: dict[Callable[[Any], str], int] = {format_date: len("Nov 24 2026"), format_datetime: len("2026-11-24 13:05 UTC")}
 """Columns shown with a date formatter: the width of a whole date. A cut date says nothing ("Nov 11 202")."""
 
 
 def date_width(column: Column) -> int | None:
     """The width of a whole date when the column shows dates, else None."""
-    return _DATE_WIDTHS.get(column.format) if column.format is not None else None  # type: ignore[call-overload]
+    return _DATE_WIDTHS.get(column.format) if column.format is not None else None
 
 
 def natural_width(column: Column, cells: Iterable[str]) -> int:
