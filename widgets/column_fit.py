@@ -45,7 +45,10 @@ GAP = " "
 MARGIN = " "
 """Before the first cell."""
 
-_DATE_WIDTHS: dict[Callable[[Any], str], int] = {format_date: len("Nov 24 2026"), format_datetime: len("2026-11-24 13:05 UTC")}
+_DATE_WIDTHS: dict[Callable[[Any], str], int] = {
+    format_date: len("Nov 24 2026"),
+    format_datetime: len("2026-11-24 13:05 UTC"),
+}
 """Columns shown with a date formatter: the width of a whole date. A cut date says nothing ("Nov 11 202")."""
 
 
