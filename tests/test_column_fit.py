@@ -37,7 +37,7 @@ def test_a_last_number_column_stays_by_its_neighbours() -> None:
 
 
 def test_too_wide_shrinks_the_widest_but_keeps_name_floor_and_dates() -> None:
-    natural = [36, 40, 11, 11]
+    natural = [36, 40, 11, 13]  # "Last access" + room for the sort arrow
     widths = fit_widths([NAME, EMAIL, CREATED, LAST_ACCESS], natural, 60)
     assert widths[2:] == [11, 11]  # dates keep the year
     assert widths[0] >= FIRST_COLUMN_FLOOR

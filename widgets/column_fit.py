@@ -80,7 +80,10 @@ def _floor(index: int, width: int, column: Column) -> int:
     """The narrowest a column may be squeezed to (never more than its natural width)."""
     if index == 0:
         return min(width, FIRST_COLUMN_FLOOR)
-    if width <= SHORT_COLUMN or date_width(column) is not None:
+    whole_date = date_width(column)
+    if whole_date is not None:  # a whole date and the label; the sort arrow's room may go
+        return min(width, max(whole_date, cell_len(column.label)))
+    if width <= SHORT_COLUMN:
         return width
     return min(width, max(MIN_SHRUNK_WIDTH, cell_len(column.label), math.ceil(width * KEEP_SHARE)))
 
