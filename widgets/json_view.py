@@ -65,8 +65,8 @@ class JsonView(ScrollView, can_focus=True):
         Binding("end,G", "scroll_end", "Bottom", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
-        Binding("n", "next_match", "Next match", id="json.next_match"),
-        Binding("N", "previous_match", "Previous match", id="json.previous_match"),
+        Binding("n", "next_match", "Next", id="json.next_match"),
+        Binding("N", "previous_match", "Previous", id="json.previous_match"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -171,6 +171,12 @@ class JsonView(ScrollView, can_focus=True):
             self._changed()
         return len(self._matches)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`n` and `N` are offered (and shown in the footer) only while the search has matches."""
+        if action in ("next_match", "previous_match"):
+            return bool(self._matches)
+        return True
+
     def action_next_match(self) -> None:
         """Go to the next match (after the last, the first)."""
         if self._matches:
@@ -200,6 +206,7 @@ class JsonView(ScrollView, can_focus=True):
         """The highlighted matches changed: draw again and say where the search stands."""
         self._cache.clear()
         self.refresh()
+        self.refresh_bindings()
         self.post_message(self.MatchMoved(self, self.current_match, len(self._matches)))
 
     # -- drawing ------------------------------------------------------------------------------------------
