@@ -57,8 +57,14 @@ def test_empty_columns_fit_to_nothing() -> None:
 
 
 ROWS = [
-    {"name": f"Person {i}", "email": f"person{i}@example-company.com", "lastAccess": "2025-11-11T10:00:00.000Z",
-     "created": "2025-11-11T10:00:00.000Z", "id": 12345 + i, "note": "x" * 30}
+    {
+        "name": f"Person {i}",
+        "email": f"person{i}@example-company.com",
+        "lastAccess": "2025-11-11T10:00:00.000Z",
+        "created": "2025-11-11T10:00:00.000Z",
+        "id": 12345 + i,
+        "note": "x" * 30,
+    }
     for i in range(5)
 ]
 

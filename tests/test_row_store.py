@@ -285,7 +285,9 @@ def test_filter_sees_text_that_needs_cleaning_among_clean_rows() -> None:
 
 
 def test_find_matches_ids_and_fields_whatever_the_filter() -> None:
-    rows = [{"id": i, "name": f"User {i}", "email": f"u{i}@corp{i % 3}.example"} for i in range(1, 50)]
+    rows: list[dict[str, Any]] = [
+        {"id": i, "name": f"User {i}", "email": f"u{i}@corp{i % 3}.example"} for i in range(1, 50)
+    ]
     store = RowStore([Column("name", "Name")], rows[:40])
     store.extend(rows[40:])  # a page that may not be packed yet
     store.set_filter("no such user")
