@@ -32,7 +32,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from widgets.formatting import format_count, format_date, format_value
+from tui.formatting import format_count, format_date, format_value
 from widgets.resource_table import ResourceTable
 from widgets.row_store import Column
 

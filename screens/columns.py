@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from widgets.formatting import format_bytes, format_count, format_date, format_duration, format_value
+from tui.formatting import format_bytes, format_count, format_date, format_duration, format_value
 from widgets.row_store import Column
 
 

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 from screens.detail import DetailScreen, card_rows
+from tui.formatting import format_bytes, format_count
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
-from widgets.formatting import format_bytes, format_count
 
 
 class DatasetScreen(DetailScreen):

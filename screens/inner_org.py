@@ -19,10 +19,10 @@ from screens.messages import ComputeTimeLoaded, InnerOrganizationLoaded, LoadFai
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
 from tui.api.models import DailyMetrics, InnerOrganizationInfo
+from tui.formatting import parse_datetime
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
-from widgets.formatting import parse_datetime
 from widgets.notice import ErrorPanel, StatusLine
 
 DATE_FORMAT = "%Y-%m-%d"

@@ -18,7 +18,7 @@ from textual.message_pump import MessagePump
 from screens.messages import Loaded, LoadFailed
 from tui.api.client import Fetched, Source
 from tui.api.errors import ApiError
-from widgets.formatting import relative_age
+from tui.formatting import relative_age
 
 log = logging.getLogger("eiscope")
 

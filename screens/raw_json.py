@@ -1,66 +1,71 @@
-"""The raw JSON of whatever is on screen (`y`), searchable with `/`, `n` and `N`."""
+"""The raw JSON of whatever is on screen (`y`): a virtual view (widgets.json_view), searchable with `/`, `n`, `N`."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.events import Key
 from textual.widgets import Input, Static
 
 from screens.base import EiscopeScreen
 from tui.safe_text import clean
+from widgets.breadcrumbs import SEPARATOR
+from widgets.json_view import JsonView, to_json_text
 
-# json.dumps(ensure_ascii=False) escapes C0 but leaves C1 and bidi controls raw: show those escaped too.
-_UNSAFE = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+__all__ = ["RawJsonScreen", "short_crumb", "to_json_text"]
 
 
-def to_json_text(data: Any) -> str:
-    """Pretty JSON in the API's own field names, with every control character visible as an escape."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False, default=str)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def short_crumb(title: str, trail: list[str]) -> str:
+    """The raw view's crumb without what the trail already shows: "Acme › users › row" under "Acme" is
+    "users › row (JSON)"; a title the trail shows whole is just "JSON"."""
+    parts = [part for part in clean(title).split(SEPARATOR) if part]
+    shown = set(trail)
+    while parts and parts[0] in shown:
+        parts.pop(0)
+    return f"{SEPARATOR.join(parts)} (JSON)" if parts else "JSON"
 
 
 class RawJsonScreen(EiscopeScreen):
-    """A read-only JSON document; the search highlights every match and jumps between them."""
+    """A read-only JSON document; `/` searches as you type, enter goes back to the document, `n`/`N` move."""
 
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("n", "next_match", "Next"),
-        Binding("N", "previous_match", "Previous"),
-        Binding("c", "copy", "Copy JSON"),
+        Binding("slash", "search", "Search", id="raw_json.search"),
+        Binding("c", "copy", "Copy JSON", id="raw_json.copy"),
     ]
 
     def __init__(self, title: str, data: Any) -> None:
         super().__init__()
         self.data = data
-        self.crumb = f"{clean(title)} (JSON)"
-        self.text = to_json_text(data)
-        self.lines = self.text.splitlines()
-        self.matches: list[int] = []
-        self.current = -1
+        self.title_text = clean(title)
+        self.crumb = f"{self.title_text} (JSON)"
+        self.view = JsonView(data, id="json-view")
+
+    @property
+    def lines(self) -> list[str]:
+        """The document's lines as shown."""
+        return self.view.lines
+
+    @property
+    def matches(self) -> list[int]:
+        """The line of each search match, in order."""
+        return self.view.match_lines
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="search the JSON…  (enter: next, esc: close)", id="json-search")
-        with VerticalScroll(id="json-scroll"):
-            yield Static(self._render_text(""), id="json-body", markup=False)
+        yield Input(placeholder="search the JSON…  (enter: then n/N move; esc: close)", id="json-search")
+        yield self.view
         yield Static(id="json-status", markup=False)
 
     def on_mount(self) -> None:
+        below = [getattr(screen, "crumb", "") for screen in self.app.screen_stack if screen is not self]
+        self.set_crumb(short_crumb(self.title_text, [crumb for crumb in below if crumb]))
         self.query_one("#json-search").display = False
-        self.query_one("#json-scroll").focus()
+        self.view.focus()
         self._status()
-
-    def _render_text(self, needle: str) -> Text:
-        text = Text(self.text, no_wrap=True)
-        if needle:
-            text.highlight_words([needle], style="reverse", case_sensitive=False)
-        return text
 
     def action_search(self) -> None:
         field = self.query_one("#json-search", Input)
@@ -69,47 +74,33 @@ class RawJsonScreen(EiscopeScreen):
 
     @on(Input.Changed, "#json-search")
     def _search_changed(self, event: Input.Changed) -> None:
-        needle = event.value.lower()
-        self.matches = [i for i, line in enumerate(self.lines) if needle and needle in line.lower()]
-        self.current = -1
-        self.query_one("#json-body", Static).update(self._render_text(event.value))
-        if self.matches:
-            self._jump(0)
-        self._status()
+        self.view.search(event.value)
 
     @on(Input.Submitted, "#json-search")
     def _search_submitted(self) -> None:
-        self.action_next_match()
+        """Back to the document, so that `n` and `N` move between matches instead of typing."""
+        self.view.focus()
 
-    def on_key(self, event: Any) -> None:
+    @on(JsonView.MatchMoved)
+    def _match_moved(self) -> None:
+        self._status()
+
+    def on_key(self, event: Key) -> None:
         field = self.query_one("#json-search", Input)
         if event.key == "escape" and field.has_focus:
             event.stop()
             field.display = False
-            self.query_one("#json-scroll").focus()
-
-    def action_next_match(self) -> None:
-        if self.matches:
-            self._jump((self.current + 1) % len(self.matches))
-
-    def action_previous_match(self) -> None:
-        if self.matches:
-            self._jump((self.current - 1) % len(self.matches))
-
-    def _jump(self, index: int) -> None:
-        self.current = index
-        scroll = self.query_one("#json-scroll", VerticalScroll)
-        scroll.scroll_to(y=max(0, self.matches[index] - 3), animate=False)
-        self._status()
+            self.view.focus()
 
     def _status(self) -> None:
-        needle = self.query_one("#json-search", Input).value
+        view = self.view
+        needle = clean(view.needle)
         if not needle:
-            status = f"{len(self.lines):,} lines · / to search · c to copy"
-        elif not self.matches:
-            status = f"no line matches '{clean(needle)}'"
+            status = f"{len(view.lines):,} lines · / to search · c to copy"
+        elif not view.match_count:
+            status = f"no match for '{needle}'"
         else:
-            status = f"match {self.current + 1} of {len(self.matches)} lines · n/N to move"
+            status = f"{view.current_match}/{view.match_count} '{needle}' · n/N to move"
         self.query_one("#json-status", Static).update(Text(status))
 
     def action_copy(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from widgets.formatting import format_bytes, format_count, format_duration
+from tui.formatting import format_bytes, format_count, format_duration
 
 
 def number(value: Any) -> float | None:

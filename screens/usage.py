@@ -13,9 +13,9 @@ from textual.widgets import Static
 from screens import units
 from screens.detail import humanize
 from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
+from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
-from widgets.formatting import format_bytes, format_count, format_duration
 from widgets.gauge import UsageGauge
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from widgets.formatting import format_count
+from tui.formatting import format_count
+from widgets.row_pack import RowPack
 from widgets.row_store import PACK_AT_ONCE, Column, RowStore
 
 COLUMNS = [
@@ -176,7 +177,7 @@ def test_hostile_text_is_cleaned_in_display_and_search() -> None:
 
 def test_row_store_and_formatting_import_without_textual() -> None:
     code = (
-        "import sys, widgets.row_store, widgets.formatting, tui.safe_text\n"
+        "import sys, widgets.row_store, tui.formatting, tui.safe_text\n"
         "print(','.join(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     )
     root = Path(__file__).resolve().parent.parent
@@ -284,7 +285,9 @@ def test_filter_sees_text_that_needs_cleaning_among_clean_rows() -> None:
 
 
 def test_find_matches_ids_and_fields_whatever_the_filter() -> None:
-    rows = [{"id": i, "name": f"User {i}", "email": f"u{i}@corp{i % 3}.example"} for i in range(1, 50)]
+    rows: list[dict[str, Any]] = [
+        {"id": i, "name": f"User {i}", "email": f"u{i}@corp{i % 3}.example"} for i in range(1, 50)
+    ]
     store = RowStore([Column("name", "Name")], rows[:40])
     store.extend(rows[40:])  # a page that may not be packed yet
     store.set_filter("no such user")
@@ -293,3 +296,41 @@ def test_find_matches_ids_and_fields_whatever_the_filter() -> None:
     assert store.find("CORP2", ("name", "email"), limit=3) == [r for r in rows if "corp2" in r["email"]][:3]
     assert store.find("45", (), limit=5) == [rows[44]]  # by id alone
     assert store.find("  ", ("name",), limit=5) == []
+
+
+def test_refresh_keeps_a_filtered_list_filtered_not_empty() -> None:
+    """Issue 9 #1: `r` on a filtered list showed "No users match" though the same rows came back."""
+    rows = [{"name": "Red Team"}, {"name": "Blue Team"}]
+    store = RowStore([Column("name", "Name")], rows)
+    store.set_filter("red")
+    assert len(store) == 1
+    store.set_rows(rows)
+    assert [store.row(i)["name"] for i in range(len(store))] == ["Red Team"]
+    store.clear()
+    store.extend(rows[:1])
+    store.extend(rows[1:])
+    assert len(store) == 1
+    store.set_filter("")
+    assert len(store) == 2
+
+
+def test_refresh_keeps_a_filtered_sorted_list() -> None:
+    rows = [user(2, "Red Two"), user(1, "Red One"), user(3, "Blue")]
+    store = store_of(*rows)
+    store.sort_by("name")
+    store.set_filter("red")
+    store.set_rows(rows)
+    assert names(store) == ["Red One", "Red Two"]
+
+
+def test_row_pack_gives_rows_back_by_id_and_values_by_key() -> None:
+    pack = RowPack()
+    ids = pack.append([{"id": 1, "a": {"b": 2}}, {"a": None, "id": 2}], pack=False)
+    assert ids == range(0, 2)
+    assert pack.packed == 0 and len(pack) == 2
+    pack.pack()
+    assert pack.packed == 2
+    assert pack.row(1) == {"a": None, "id": 2} and list(pack.row(1)) == ["a", "id"]
+    assert pack.values("a.b") == [2, None]
+    assert pack.values("missing") == [None, None]
+    assert pack.row(-1)["id"] == 2

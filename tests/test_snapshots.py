@@ -22,10 +22,14 @@ SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24"
 # name → keys pressed after the first load (each followed by waiting for the workers)
 WALKS: dict[str, tuple[str, ...]] = {
     "org_users": (),
+    "org_projects": ("2",),
+    "org_datasets": ("3",),
     "org_inner_orgs": ("4",),
     "org_whitelabel_users": ("5",),
+    "org_whitelabel_projects": ("6",),
     "org_usage": ("7",),
     "org_readme": ("8",),
+    "org_settings": ("9",),
     "inner_org": ("4", "enter"),
     "user": ("enter",),
     "project": ("2", "enter"),

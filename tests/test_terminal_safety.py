@@ -82,7 +82,7 @@ def test_hostile_names_write_only_text_to_a_real_terminal(terminal: Terminal) ->
     shown = terminal.wait_for("Username")  # the user's detail card
     assert "Mallory" in shown and "Byte" in shown
     terminal.keys("y")
-    shown = terminal.wait_for("(JSON)")
+    shown = terminal.wait_for("lines · / to search")  # the raw view's status line
     assert "\\u001b" in shown  # the raw view shows the escape as an escape, not as a control character
     assert terminal.tmux("list-buffers") == ""  # no OSC 52 clipboard write got through
     assert terminal.tmux("display-message", "-p", "-t", "safety", "#{pane_title}").strip() == TITLE

@@ -8,9 +8,10 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 
+from tui.formatting import format_bytes, format_count, format_duration, relative_age
 from widgets import Breadcrumbs, Column, KeyValueCard, MetricSparkline, ResourceTable, UsageGauge
 from widgets.breadcrumbs import fit_trail
-from widgets.formatting import format_bytes, format_count, format_duration, relative_age
+from widgets.list_pane import ListPane
 from widgets.sparkline import resample, sparkline_text
 
 COLUMNS = [
@@ -272,6 +273,28 @@ async def test_rows_given_before_mount_show_and_highlight() -> None:
         assert table.row_count == 10
         assert "User 019" in screen_lines(table)[1]
         assert [row["id"] for row in app.highlighted] == [19]
+
+
+class PaneApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ListPane([Column("name", "Name"), Column("email", "Email")], "users")
+
+
+async def test_refresh_of_a_filtered_list_still_shows_the_match() -> None:
+    """Issue 9 #1: `/kai`, enter, `r` said "No users match 'kai'" and "0 of 5 users"."""
+    rows = [{"name": f"User {i}", "email": f"u{i}@x.test"} for i in range(4)] + [{"name": "Kai", "email": "k@x"}]
+    app = PaneApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        pane = app.query_one(ListPane)
+        pane.set_rows(rows)
+        pane.focus_table()
+        await pilot.press("slash", "k", "a", "i", "enter")
+        assert pane.table.row_count == 1
+        pane.set_rows(rows)  # the refresh
+        await pilot.pause()
+        assert pane.table.row_count == 1
+        assert "Kai" in screen_lines(pane.table)[1]
+        assert "1 of 5 users" in str(pane.query_one(".list-status").render())
 
 
 class GaugeApp(App[None]):

@@ -1,6 +1,6 @@
 """Reusable widgets: given data, never calling the API; every API string shown through `tui.safe_text`.
 
-The exports load lazily so that `widgets.row_store` and `widgets.formatting` (plain Python) can be imported
+The exports load lazily so that `widgets.row_store` and `widgets.row_pack` (plain Python) can be imported
 by headless code (export, benchmarks) without pulling in Textual.
 """
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from widgets.breadcrumbs import Breadcrumbs
     from widgets.card import KeyValueCard
     from widgets.gauge import UsageGauge
+    from widgets.json_view import JsonView
     from widgets.resource_table import ResourceTable
     from widgets.row_store import Column, RowStore
     from widgets.sparkline import MetricSparkline
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "Breadcrumbs": "widgets.breadcrumbs",
     "Column": "widgets.row_store",
+    "JsonView": "widgets.json_view",
     "KeyValueCard": "widgets.card",
     "MetricSparkline": "widgets.sparkline",
     "ResourceTable": "widgets.resource_table",
@@ -30,6 +32,7 @@ _EXPORTS = {
 __all__ = [
     "Breadcrumbs",
     "Column",
+    "JsonView",
     "KeyValueCard",
     "MetricSparkline",
     "ResourceTable",

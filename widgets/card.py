@@ -11,8 +11,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.formatting import EMPTY, format_datetime, format_value, parse_datetime
 from tui.safe_text import clean
-from widgets.formatting import EMPTY, format_datetime, format_value, parse_datetime
 
 __all__ = ["KeyValueCard", "card_value"]
 
@@ -92,7 +92,8 @@ class KeyValueCard(Widget):
         self.refresh(layout=True)
 
     def render(self) -> Text:
-        """Title, then keys padded to the widest key, then values (a long value wraps)."""
+        """Title, then keys padded to the widest key, then values: one line each, a long value cut with "…"
+        to the width there is (a Logo URL must not push the card off screen, nor vanish)."""
         key_style = self.get_component_rich_style("key-value-card--key")
         value_style = self.get_component_rich_style("key-value-card--value")
         key_width = max((cell_len(key) for key, _ in self._rows), default=0)
@@ -104,4 +105,8 @@ class KeyValueCard(Widget):
             line.append(key + " " * (key_width - cell_len(key) + 2), key_style)
             line.append(value, value_style)
             lines.append(line)
-        return Text("\n", end="").join(lines)
+        width = self.size.width
+        if width > 0:
+            for line in lines:
+                line.truncate(width, overflow="ellipsis")
+        return Text("\n", end="", no_wrap=True, overflow="ellipsis").join(lines)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from tui.formatting import format_value
 from tui.safe_text import clean
-from widgets.formatting import format_value
 
 __all__ = ["ISO_DATE", "Column", "Row", "default_sort_key", "iso_key"]
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from widgets.formatting import format_bytes, format_count, format_duration, parse_datetime
+from tui.formatting import format_bytes, format_count, format_duration, parse_datetime
 from widgets.sparkline import MetricSparkline
 
 RANGES = (30, 90, 365)
@@ -80,15 +80,11 @@ class DailyMetricsPanel(Vertical):
 
     def next_range(self) -> int:
         """Cycle 30 → 90 → 365 → 30 days; returns the new range."""
-        self.set_range(
-            RANGES[(RANGES.index(self.days) + 1) % len(RANGES)] if self.days in RANGES else RANGES[0]
-        )
+        self.set_range(RANGES[(RANGES.index(self.days) + 1) % len(RANGES)] if self.days in RANGES else RANGES[0])
         return self.days
 
     def _redraw(self) -> None:
         window = self._records[-self.days :]
         self.query_one(".metrics-empty", Static).display = not window
         for series in SERIES:
-            self.query_one(f"#spark-{series.key}", MetricSparkline).set_points(
-                series_points(window, series.key)
-            )
+            self.query_one(f"#spark-{series.key}", MetricSparkline).set_points(series_points(window, series.key))

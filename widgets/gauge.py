@@ -1,11 +1,16 @@
 """UsageGauge: "used / limit (pct%)" with a bar, for entitlement usage next to its limit.
 
 Classes `-warn` (≥ 80 %) and `-alarm` (≥ 100 %) let the stylesheet colour it; the text also says
-"near limit" / "over limit" so the state reads without colour (NO_COLOR, monochrome terminals).
+"near limit" / "at limit" / "over limit" so the state reads without colour (NO_COLOR, monochrome terminals).
+
+Gauges side by side in one container share one bar width: the text after the bar gets the width of the
+longest text among them, so a 1592 % bar is not drawn shorter than a 5 % one because its text is longer.
+A limit that means nothing (missing, zero, negative, not finite) gets no bar: the text says so.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -13,10 +18,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.formatting import format_count, format_percent
 from tui.safe_text import clean
-from widgets.formatting import format_count
 
-__all__ = ["ALARM_AT", "WARN_AT", "UsageGauge"]
+__all__ = ["ALARM_AT", "NO_LIMIT", "UNSET_LIMIT", "WARN_AT", "UsageGauge"]
 
 WARN_AT = 0.8
 ALARM_AT = 1.0
@@ -24,6 +29,15 @@ BAR_MAX = 30
 BAR_MIN = 5
 FILLED = "█"
 EMPTY_CELL = "░"
+NO_LIMIT = "no limit"
+"""What a gauge says when the API gives no limit."""
+UNSET_LIMIT = "limit not set"
+"""What a gauge says when the limit cannot be one (zero, negative, not finite): "12 / -1" says nothing."""
+
+
+def _meaningful(limit: float | None) -> bool:
+    """A limit a usage can be measured against: a positive finite number."""
+    return limit is not None and not isinstance(limit, bool) and math.isfinite(limit) and limit > 0
 
 
 class UsageGauge(Widget):
@@ -80,17 +94,30 @@ class UsageGauge(Widget):
 
     @property
     def fraction(self) -> float | None:
-        """used / limit, unclamped; None when either is missing or the limit is not positive."""
-        if self._used is None or self._limit is None or self._limit <= 0:
+        """used / limit, unclamped; None when the usage is unknown or the limit means nothing."""
+        if self._used is None or not math.isfinite(self._used) or not _meaningful(self._limit):
             return None
+        assert self._limit is not None
         return self._used / self._limit
 
     def set_usage(self, used: float | None, limit: float | None) -> None:
-        """Show new numbers."""
+        """Show new numbers (the other gauges of the panel repaint too: their shared bar width may change)."""
         self._used = used
         self._limit = limit
         self._update_classes()
-        self.refresh()
+        for gauge in self._panel():
+            gauge.refresh()
+
+    def _panel(self) -> list[UsageGauge]:
+        """This gauge and the gauges beside it in the same container."""
+        parent = self.parent
+        if parent is None:
+            return [self]
+        return [child for child in parent.children if isinstance(child, UsageGauge)] or [self]
+
+    def _text_width(self) -> int:
+        """The width of the text column: the longest text among the gauges of the panel."""
+        return max(cell_len(clean(gauge.value_text())) for gauge in self._panel())
 
     def _update_classes(self) -> None:
         """-warn at 80 % and above, -alarm at 100 % and above."""
@@ -100,38 +127,45 @@ class UsageGauge(Widget):
         self.set_class(fraction is not None and fraction >= WARN_AT and not alarm, "-warn")
 
     def value_text(self) -> str:
-        """The numbers: "812 / 1,000 (81%) near limit", "12 (no limit)", "unknown"."""
+        """The numbers: "812 / 1,000 (81%) near limit", "3 / 3 (100%) at limit", "12 (no limit)",
+        "12 (limit not set)", "unknown"."""
         fmt = self._formatter
-        if self._used is None:
-            return "unknown" if self._limit is None else f"unknown / {fmt(self._limit)}"
-        if self._limit is None:
-            return f"{fmt(self._used)} (no limit)"
+        used, limit = self._used, self._limit
+        if used is None:
+            return f"unknown / {fmt(limit)}" if limit is not None and _meaningful(limit) else "unknown"
+        if limit is None:
+            return f"{fmt(used)} ({NO_LIMIT})"
         fraction = self.fraction
         if fraction is None:
-            return f"{fmt(self._used)} / {fmt(self._limit)}"
-        text = f"{fmt(self._used)} / {fmt(self._limit)} ({fraction * 100:.0f}%)"
-        if fraction >= ALARM_AT:
+            return f"{fmt(used)} ({UNSET_LIMIT})" if not _meaningful(limit) else fmt(used)
+        text = f"{fmt(used)} / {fmt(limit)} ({format_percent(fraction)})"
+        if fraction > ALARM_AT:
             text += " over limit"
+        elif fraction == ALARM_AT:
+            text += " at limit"
         elif fraction >= WARN_AT:
             text += " near limit"
         return text
 
     def render(self) -> Text:
-        """Label, bar (when there is a limit) and the numbers, fitted to the width."""
+        """Label, bar (when there is a limit) and the numbers; the bar as wide as its neighbours' bars."""
         width = self.size.width
         label = self._label + " " * max(0, self._label_width - cell_len(self._label)) + "  "
         value = clean(self.value_text())
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(label, self.get_component_rich_style("usage-gauge--label"))
-        fraction = self.fraction
-        room = width - cell_len(label) - cell_len(value) - 2
-        if fraction is not None and room >= BAR_MIN:
+        room = width - cell_len(label) - self._text_width() - 2
+        if room >= BAR_MIN:
             cells = min(BAR_MAX, room)
-            filled = round(min(1.0, max(0.0, fraction)) * cells)
-            if fraction > 0 and filled == 0:
-                filled = 1
-            text.append(FILLED * filled, self.get_component_rich_style("usage-gauge--bar"))
-            text.append(EMPTY_CELL * (cells - filled), self.get_component_rich_style("usage-gauge--empty"))
-            text.append("  ")
+            fraction = self.fraction
+            if fraction is None:
+                text.append(" " * (cells + 2))  # no bar, but the numbers stay in the panel's text column
+            else:
+                filled = round(min(1.0, max(0.0, fraction)) * cells)
+                if fraction > 0 and filled == 0:
+                    filled = 1
+                text.append(FILLED * filled, self.get_component_rich_style("usage-gauge--bar"))
+                text.append(EMPTY_CELL * (cells - filled), self.get_component_rich_style("usage-gauge--empty"))
+                text.append("  ")
         text.append(value, self.get_component_rich_style("usage-gauge--value"))
         return text

@@ -3,7 +3,9 @@
 Textual's DataTable builds every row up front (about 1.8 s for 10,000 rows, and again on each filter
 keystroke). This table keeps the rows in a `RowStore` and renders only the lines on screen (`render_line`):
 each visible row becomes one Segment of pre-padded text, so a repaint costs the same at 10 rows or 100,000.
-The header stays on line 0; the body scrolls under it.
+The header stays on line 0; the body scrolls under it, and the first column (the name) stays put when the
+table scrolls sideways, as a spreadsheet's does. Rendered lines are kept in a small LRU cache (as Textual's
+Log and DataTable keep theirs), cleared when the data, order, filter, widths, cursor or sideways scroll change.
 
 Every cell goes through `tui.safe_text.clean` (inside `Column.text`) and is emitted as plain Segments, never
 parsed as markup, so `[@click=app.quit]` in an organization name is just text.
@@ -11,7 +13,6 @@ parsed as markup, so `[@click=app.quit]` in an organization name is just text.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -20,34 +21,25 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.safe_text import clean
+from widgets.column_fit import GAP, MARGIN, fit_widths, full_width, natural_width
 from widgets.row_store import Column, Row, RowStore
 
 __all__ = ["Column", "ResourceTable"]
 
-MAX_AUTO_WIDTH = 40
-"""Widest a column gets from its data alone, so one long name does not push the others off screen."""
-MIN_SHRUNK_WIDTH = 8
-"""Narrowest a column gets when the table squeezes columns to fit the screen (or its label, if wider)."""
-KEEP_SHARE = 0.6
-"""A column keeps at least this share of its natural width: columns that would not fit scroll off to the right
-(in the order given, so the most useful columns come first) rather than all becoming unreadable."""
-SHORT_COLUMN = 12
-"""Columns this narrow (dates, counts, ids, tiers) are never shrunk: a cut date says nothing."""
-FIRST_COLUMN_FLOOR = 20
-"""The first column (the name) keeps at least this much; the table scrolls sideways before it shrinks further."""
 WIDTH_SAMPLE = 200
 """How many rows are measured to size the columns."""
 INDEX_STEP = 1000
 """Rows of search text built per idle step after the first paint (about 5 ms each)."""
+LINE_CACHE_SIZE = 256
+"""Rendered lines kept (a few screens' worth: scrolling back and forth repaints from the cache)."""
 ELLIPSIS = "…"
-GAP = " "
-MARGIN = " "
 
 
 def fit(text: str, width: int, align: str = "left") -> str:
@@ -162,6 +154,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._line_width = 0
         self._index_scheduled = False
+        # (virtual line, scroll x, width, style) → the line as drawn; cleared whenever what it shows changes.
+        self._line_cache: LRUCache[tuple[int, int, int, Style], Strip] = LRUCache(LINE_CACHE_SIZE)
         self._measure_columns()
 
     # -- public API ---------------------------------------------------------------------------------------
@@ -229,6 +223,7 @@ class ResourceTable(ScrollView, can_focus=True):
     @empty_text.setter
     def empty_text(self, text: str | None) -> None:
         self._empty_text = text
+        self._line_cache.clear()
         if not len(self._store) and self.is_mounted:
             self.refresh()
 
@@ -305,6 +300,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if not self.is_mounted:
             return
         if index != previous:
+            self._line_cache.clear()
             self._refresh_row(previous)
             self._refresh_row(index)
         self._scroll_cursor_into_view()
@@ -351,7 +347,7 @@ class ResourceTable(ScrollView, can_focus=True):
             return
         event.stop()
         if offset.y == 0:
-            key = self._column_at(offset.x + self.scroll_offset.x)
+            key = self._column_at(self._content_x(offset.x))
             if key is not None:
                 same = key == self._store.sort_key
                 self.sort_by(key, reverse=same and not self._store.sort_reverse)
@@ -370,7 +366,13 @@ class ResourceTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """Theme or focus changed: component styles are looked up again on the next paint."""
         super().notify_style_update()
+        self._line_cache.clear()
         self.refresh()
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        """Sideways scroll: every line is drawn again (the first column stays, the rest moves)."""
+        self._line_cache.clear()
+        super().watch_scroll_x(old_value, new_value)
 
     # -- rendering ----------------------------------------------------------------------------------------
 
@@ -381,25 +383,59 @@ class ResourceTable(ScrollView, can_focus=True):
             self._relayout()
         scroll_x, scroll_y = self.scroll_offset
         base = self.rich_style
+        virtual_y = 0 if y == 0 else scroll_y + y
         if y == 0:
-            line, style = self._header_text(), base + self.get_component_rich_style("resource-table--header")
+            style = base + self.get_component_rich_style("resource-table--header")
+        elif virtual_y - 1 == self._cursor:
+            style = base + self.get_component_rich_style("resource-table--cursor")
+            if self.app.no_color:
+                style += Style(reverse=True)
         else:
-            index = scroll_y + y - 1
+            style = base
+        key = (virtual_y, scroll_x, width, style)
+        cached = self._line_cache.get(key)
+        if cached is not None:
+            return cached
+        if y == 0:
+            line = self._header_text()
+        else:
+            index = virtual_y - 1
             store = self._store
             if index < len(store):
                 line = self._row_text(store.row(index))
-                style = base
-                if index == self._cursor:
-                    style = base + self.get_component_rich_style("resource-table--cursor")
-                    if self.app.no_color:
-                        style += Style(reverse=True)
             elif index == 0:
                 line = MARGIN + clean(self.empty_text)
                 style = base + self.get_component_rich_style("resource-table--empty")
             else:
                 return Strip.blank(width, base)
-        strip = Strip([Segment(line, style)], cell_len(line) if not line.isascii() else len(line))
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        strip = self._crop(Strip([Segment(line, style)], cell_len(line) if not line.isascii() else len(line)), style)
+        self._line_cache[key] = strip
+        return strip
+
+    def _frozen_width(self) -> int:
+        """Cells that stay put when scrolled sideways: the margin, the first column and its gap (none when
+        they would take the whole width)."""
+        if len(self._widths) < 2:
+            return 0
+        frozen = len(MARGIN) + self._widths[0] + len(GAP)
+        return frozen if frozen < self.scrollable_content_region.width // 2 + len(GAP) else 0
+
+    def _crop(self, strip: Strip, style: Style) -> Strip:
+        """The visible part of a whole line: the frozen first column, then the rest from the scroll offset."""
+        width = self.scrollable_content_region.width
+        scroll_x = self.scroll_offset.x
+        frozen = self._frozen_width()
+        if not scroll_x or not frozen:
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        left = strip.crop_extend(0, frozen, style)
+        right = strip.crop_extend(frozen + scroll_x, scroll_x + width, style)
+        return Strip.join([left, right])
+
+    def _content_x(self, x: int) -> int:
+        """The x in the whole line under a screen x (the frozen first column does not scroll)."""
+        frozen = self._frozen_width()
+        scroll_x = self.scroll_offset.x
+        return x if x < frozen else x + scroll_x
 
     def _row_text(self, row: Row) -> str:
         """A row as one string of padded cells."""
@@ -429,62 +465,20 @@ class ResourceTable(ScrollView, can_focus=True):
     # -- layout -------------------------------------------------------------------------------------------
 
     def _measure_columns(self) -> None:
-        """Natural widths from the header and the first rows, capped at MAX_AUTO_WIDTH."""
+        """Natural widths from the header and the first rows (see `widgets.column_fit`)."""
         store = self._store
         sample = [store.row_by_id(i) for i in range(min(WIDTH_SAMPLE, store.total))]
-        natural = []
-        for column in store.columns:
-            if column.width is not None:
-                natural.append(column.width)
-                continue
-            widest = cell_len(clean(column.label)) + 2  # room for the sort arrow
-            for row in sample:
-                text = column.text(row)
-                size = len(text) if text.isascii() else cell_len(text)
-                if size > widest:
-                    widest = size
-            natural.append(min(widest, MAX_AUTO_WIDTH))
-        self._natural = natural
+        self._natural = [natural_width(column, (column.text(row) for row in sample)) for column in store.columns]
         self._sampled = len(sample)
         self._layout_width = -1
 
     def _relayout(self) -> None:
-        """Fit the natural widths to the screen: widen the last column, or shrink the widest ones."""
+        """Fit the natural widths to the screen (`widgets.column_fit.fit_widths`)."""
         available = self.scrollable_content_region.width
         self._layout_width = available
-        widths = list(self._natural)
-        columns = self._store.columns
-        if widths:
-            room = available - len(MARGIN) - len(GAP) * (len(widths) - 1)
-            excess = sum(widths) - room
-            if excess < 0 and columns[-1].width is None and columns[-1].align == "left":
-                widths[-1] += -excess  # a last text column takes the rest; a number stays by its neighbours
-            # Too wide: shrink the widest sized-from-data column a cell at a time, then fixed-width ones
-            # too (an 80-column terminal beats a fixed width), but never below a readable floor (the first
-            # column, usually the name, keeps more); what still does not fit scrolls sideways.
-            floors = [
-                min(
-                    width,
-                    FIRST_COLUMN_FLOOR
-                    if i == 0
-                    else width
-                    if width <= SHORT_COLUMN
-                    else max(MIN_SHRUNK_WIDTH, cell_len(column.label), math.ceil(width * KEEP_SHARE)),
-                )
-                for i, (width, column) in enumerate(zip(widths, columns, strict=False))
-            ]
-            for fixed_too in (False, True):
-                while excess > 0:
-                    shrinkable = [
-                        i for i, w in enumerate(widths) if w > floors[i] and (fixed_too or columns[i].width is None)
-                    ]
-                    if not shrinkable:
-                        break
-                    widest = max(shrinkable, key=lambda i: widths[i] - floors[i])
-                    widths[widest] -= 1
-                    excess -= 1
-        self._widths = widths
-        self._line_width = len(MARGIN) + sum(widths) + len(GAP) * max(0, len(widths) - 1)
+        self._widths = fit_widths(self._store.columns, self._natural, available)
+        self._line_width = full_width(self._widths)
+        self._line_cache.clear()
         self._update_virtual_size()
         self.refresh()
 
@@ -539,6 +533,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _data_changed(self, keep_cursor: bool) -> None:
         """After rows, filter or sort changed: put the cursor back on its row, resize, repaint."""
+        self._line_cache.clear()
         store = self._store
         if keep_cursor and self._highlighted_id is not None and len(store):
             position = self._cursor

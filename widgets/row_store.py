@@ -1,59 +1,32 @@
-"""The rows behind a ResourceTable: filter as you type and sort, fast at 100,000 rows.
+"""RowStore: the view over the rows of a ResourceTable: order, filter as you type, sort; fast at 100,000 rows.
 
-Plain Python (no Textual) so it can be tested and benchmarked on its own.
+Plain Python (no Textual) so it can be tested and benchmarked on its own. The rows themselves live in a
+`widgets.row_pack.RowPack` (compact, by id); this module decides which of them are shown, in which order.
+A page is packed when it arrives; a big `set_rows` in the idle steps that build the search index, so its
+first frame does not wait (see PACK_AT_ONCE).
 
-Rows arrive as the API's dicts (camelCase keys) but are not kept as dicts: a dict costs ~290 bytes before its
-values, and 100,000 rows in each of two tables made that ~60 MB. The store "packs" rows into one list of values
-per key (keys in first-seen order), so a row is one 8-byte slot per key, plus the number of its "shape" (its
-keys in its own order; the rows of an API page share one). `row(i)` builds a new dict equal to the one given:
-the same keys in the same order and the same value objects (nested dicts and lists are the caller's, not
-copies). A page is packed when it arrives; a big `set_rows` in the idle steps that build the search index,
-so its first frame does not wait (see PACK_AT_ONCE).
-
-Row numbers (positions in insertion order) do the rest, in C unsigned int arrays (4 bytes each, where a list
-costs 8 plus 28 per int object), or a plain `range` while no sort or filter applies: `_order` is every row in
-the current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass
-of `needle in haystack` over precomputed lowercase strings, and only over the previous matches when the new
+Row ids (positions in arrival order) do the rest, in C unsigned int arrays (4 bytes each, where a list costs
+8 plus 28 per int object), or a plain `range` while no sort or filter applies: `_order` is every row in the
+current sort order, `_visible` the rows of `_order` that match the filter. A filter keystroke is one pass of
+`needle in haystack` over precomputed lowercase strings, and only over the previous matches when the new
 filter extends the old one. Sort keys of the sort column are cached (`widgets.sort_keys`).
 
-The pieces live apart: `widgets.column` (Column, default_sort_key), `widgets.sort_keys` (sort keys and the sorted
-order), `widgets.search_text` (what the filter searches). Column, Row and default_sort_key stay importable
-from here.
+The pieces live apart: `widgets.row_pack` (the rows), `widgets.column` (Column, default_sort_key),
+`widgets.sort_keys` (sort keys and the sorted order), `widgets.search_text` (what the filter searches).
+Column, Row and default_sort_key stay importable from here.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
-from itertools import repeat
-from typing import Any
 
 from widgets.column import Column, Row, default_sort_key
+from widgets.row_pack import RowPack
 from widgets.search_text import search_texts
 from widgets.sort_keys import SortKeys, column_sort_keys, sorted_ids
 
 __all__ = ["PACK_AT_ONCE", "Column", "Row", "RowStore", "default_sort_key"]
-
-
-class _Missing:
-    """The value slot of a key a row does not have (None is a value and must come back as None)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING: Any = _Missing()
-
-
-def _dig(value: Any, parts: list[str]) -> Any:
-    """A nested value below a top-level value, for dotted keys (None when a step is not a dict)."""
-    for part in parts:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 PACK_AT_ONCE = 5_000
@@ -76,19 +49,12 @@ class RowStore:
 
     def _reset(self) -> None:
         """No rows at all (the columns, filter and sort are not touched)."""
-        self._packed = 0  # rows in the value lists; the ones after them wait in `_pending`, as given
-        self._pending: list[Row] = []
-        self._names: list[str] = []  # every key seen, in first-seen order
-        self._slots: dict[str, int] = {}  # key → its position in `_names` and `_data`
-        self._data: list[list[Any]] = []  # per key, one value per row (`_MISSING` where a row lacks the key)
-        self._partial: set[int] = set()  # slots of keys that some row lacks
-        self._shape_ids: dict[tuple[str, ...], int] = {}  # a row's keys, in its order → its shape
-        self._shapes: list[tuple[tuple[str, ...], tuple[list[Any], ...]]] = []  # per shape: keys and their lists
-        self._row_shapes = array("I")  # per row, its shape
+        self._pack = RowPack()
         self._haystacks: list[str] = []
         self._order: range | array[int] = range(0)  # a range while unsorted
-        self._visible: range | array[int] = self._order  # `_order` itself while unfiltered (neither is
-        # changed in place when shared)
+        # `_order` itself while unfiltered; with a filter always an array of its own (the matches), which
+        # `extend` grows in place (neither is changed in place when shared).
+        self._visible: range | array[int] = array("I") if self._needle else self._order
         self._key_cache: dict[str, SortKeys] = {}
 
     # -- shape --------------------------------------------------------------------------------------------
@@ -125,7 +91,7 @@ class RowStore:
     @property
     def total(self) -> int:
         """How many rows there are, filter or not."""
-        return self._packed + len(self._pending)
+        return len(self._pack)
 
     def row(self, index: int) -> Row:
         """The row at a visible position (IndexError outside 0..len-1): a new dict equal to the one given."""
@@ -141,16 +107,7 @@ class RowStore:
 
         A row not packed yet (see PACK_AT_ONCE) is the dict that was given.
         """
-        packed = self._packed
-        if not 0 <= row_id < packed:
-            if row_id < 0:
-                row_id += self.total
-                if row_id < 0:
-                    raise IndexError("row id out of range")
-            if row_id >= packed:
-                return self._pending[row_id - packed]
-        names, lists = self._shapes[self._row_shapes[row_id]]
-        return dict(zip(names, [values[row_id] for values in lists], strict=True))
+        return self._pack.row(row_id)
 
     def find(self, needle: str, keys: Sequence[str], limit: int) -> list[Row]:
         """Up to `limit` rows, filter or not, whose `id` is the needle or whose `keys` contain it (any case).
@@ -161,15 +118,15 @@ class RowStore:
         if not needle:
             return []
         columns = [Column(key, key) for key in ("id", *keys)]
-        lists = [self._values(column) for column in columns]
+        lists = [self._pack.values(column.key) for column in columns]
         hits: list[int] = []
         for row_id, (identity, *texts) in enumerate(zip(*lists, strict=True)):
             if str(identity) == needle or any(needle in str(text).lower() for text in texts if text is not None):
                 hits.append(row_id)
                 if len(hits) >= limit:
                     break
-        pending_from = self._packed
-        for offset, row in enumerate(self._pending):
+        pending_from = self._pack.packed
+        for offset, row in enumerate(self._pack.pending):
             if len(hits) >= limit:
                 break
             if str(row.get("id")) == needle or any(needle in str(row.get(k) or "").lower() for k in keys):
@@ -204,88 +161,28 @@ class RowStore:
         The store keeps no reference to the dicts once they are packed (a page at once, a big set_rows in
         idle steps): rows that come back are equal new dicts.
         """
-        start = self.total
-        self._pending.extend(rows)
-        if self.total == start:
+        pack = self._pack
+        new_ids = pack.append(rows, pack=False)
+        if not new_ids:
             return
-        if len(self._pending) <= PACK_AT_ONCE or self._key_cache:
-            self._pack()
+        if len(pack.pending) <= PACK_AT_ONCE or self._key_cache:
+            pack.pack()
         for key, cached in list(self._key_cache.items()):
             column = self.column(key)
-            if not cached.extend(column_sort_keys(column, self._values(column, start))):
+            if not cached.extend(column_sort_keys(column, pack.values(key, new_ids.start))):
                 del self._key_cache[key]  # a page in another date layout: made again on the next sort
-        new_ids = range(start, self.total)
         if self._sort_key is None:
             self._order = range(self.total)
             if not self._needle:
                 self._visible = self._order
-            elif isinstance(self._visible, array):  # always, with a filter: its own array
+            else:
+                if not isinstance(self._visible, array):  # never shared with `_order` while filtered
+                    self._visible = self._matching(range(new_ids.start))
                 self._visible.extend(self._matching(new_ids))
         else:
             # Timsort finds the existing sorted run and merges the new rows into it.
             self._order = self._sorted([*self._order, *new_ids])
             self._refilter(self._order)
-
-    def _pack(self, until: int | None = None) -> None:
-        """Move given rows into the value lists, all of them or until `until` rows are packed."""
-        pending = self._pending
-        count = len(pending) if until is None else min(len(pending), until - self._packed)
-        if count <= 0:
-            return
-        if count == len(pending):
-            rows, self._pending = pending, []
-        else:
-            rows = pending[:count]
-            del pending[:count]
-        if not all(map(isinstance, rows, repeat(dict))):  # other mappings: `dict.get` reads dicts only
-            rows = [row if isinstance(row, dict) else dict(row) for row in rows]
-        self._store_rows(rows)
-
-    def _store_rows(self, rows: list[Row]) -> None:
-        """Append rows to the per-key value lists: C-speed passes, one per key, and one to find each row's shape."""
-        shape_ids = self._shape_ids
-        shapes = list(map(shape_ids.get, map(tuple, rows)))
-        if None in shapes:  # keys never seen (the first page) or in another order: number the new shapes
-            for keys in dict.fromkeys(map(tuple, rows)):
-                if keys not in shape_ids:
-                    self._new_shape(keys)
-            shapes = list(map(shape_ids.__getitem__, map(tuple, rows)))
-        self._row_shapes.fromlist(shapes)  # type: ignore[arg-type]  # no None is left
-        for name, values in zip(self._names, self._data, strict=True):
-            values.extend(map(dict.get, rows, repeat(name), repeat(_MISSING)))
-        self._packed += len(rows)
-
-    def _new_shape(self, keys: tuple[str, ...]) -> int:
-        """Number a shape not seen before: rows with these keys in this order (new keys get value lists)."""
-        slots = self._slots
-        for name in keys:
-            if name not in slots:
-                slot = slots[name] = len(self._names)
-                self._names.append(name)
-                self._data.append([_MISSING] * self._packed)
-                if self._shapes:  # rows of the shapes seen so far lack this key
-                    self._partial.add(slot)
-        present = set(keys)
-        self._partial.update(slot for name, slot in slots.items() if name not in present)
-        number = len(self._shapes)
-        self._shapes.append((keys, tuple(self._data[slots[name]] for name in keys)))
-        self._shape_ids[keys] = number
-        return number
-
-    def _values(self, column: Column, start: int = 0, end: int | None = None) -> list[Any]:
-        """The raw values of a column for packed rows start..end, None where missing (a new list)."""
-        stop = self._packed if end is None else end
-        top, dotted, rest = column.key.partition(".")
-        slot = self._slots.get(top)
-        if slot is None:
-            return [None] * (stop - start)
-        values = self._data[slot][start:stop]
-        if slot in self._partial:
-            values = [None if value is _MISSING else value for value in values]
-        if dotted:
-            parts = rest.split(".")
-            values = [_dig(value, parts) for value in values]
-        return values
 
     # -- search index -------------------------------------------------------------------------------------
 
@@ -304,9 +201,11 @@ class RowStore:
         total = self.total
         end = total if limit is None else min(total, start + limit)
         if end > start:
-            self._pack(end)
+            self._pack.pack(end)
             cells = [
-                search_texts(column, self._values(column, start, end)) for column in self._columns if column.searchable
+                search_texts(column, self._pack.values(column.key, start, end))
+                for column in self._columns
+                if column.searchable
             ]
             if cells:
                 # Cells are joined by a newline, which no one can type into a filter: no match across two
@@ -383,9 +282,9 @@ class RowStore:
             # Only the sort column's keys are kept: one pointer per row when values are their own keys
             # (numbers, ISO UTC dates) or few (names, tiers), a few MB of case-folded text otherwise.
             self._key_cache.clear()
-            self._pack()
+            self._pack.pack()
             column = self.column(key)
-            cached = self._key_cache[key] = column_sort_keys(column, self._values(column))
+            cached = self._key_cache[key] = column_sort_keys(column, self._pack.values(key))
         return cached
 
     def _sorted(self, ids: Sequence[int]) -> range | array[int]:

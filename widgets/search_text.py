@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.formatting import format_value
 from tui.safe_text import clean
 from widgets.column import Column
-from widgets.formatting import format_value
 
 __all__ = ["search_texts"]
 

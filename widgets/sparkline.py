@@ -14,8 +14,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.formatting import format_number, format_period
 from tui.safe_text import clean
-from widgets.formatting import format_number, format_period
 
 __all__ = ["MetricSparkline", "resample", "sparkline_text"]
 

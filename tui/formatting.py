@@ -1,7 +1,10 @@
-"""Number, size, duration and date formatting shared by the widgets and the screens.
+"""Number, size, duration and date formatting: the one place that decides how a person reads a number.
 
-Plain functions with no Textual import, so the row store, the export and the tests can use them. They never
-raise on odd input from the API: a value they cannot read is shown with `str()` (and cleaned by the caller).
+A leaf module (pure Python, imports nothing of ours, no Textual) so the widgets, the screens, the headless
+export and the tests all format alike. Conventions: bytes in SI units (1 kB = 1000 B) everywhere; a missing
+value is "—". They never raise on odd input from the API: a value they cannot read is shown with `str()`
+(cleaned by the caller), and an absurd one (1e300 seconds) compactly in scientific notation, never as a
+screenful of digits: the raw value stays in the raw JSON.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import UTC, date, datetime
 
 __all__ = [
     "EMPTY",
+    "HUGE",
     "format_bytes",
     "format_count",
     "format_date",
@@ -30,6 +34,15 @@ EMPTY = "—"
 
 _BYTE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
 
+HUGE = 1e15
+"""From this magnitude on, a number is shown in scientific notation ("2.78e+296 h"): no real count, size
+or duration gets there, and the digits of 1e300 would fill four lines."""
+
+
+def _compact(value: float) -> str | None:
+    """Scientific notation for an absurd magnitude ("1e+300"), None for a number to show plainly."""
+    return f"{value:.3g}" if abs(value) >= HUGE else None
+
 
 def _is_number(value: object) -> bool:
     """True for ints and finite floats, not for bools (which are their own thing in the UI)."""
@@ -45,6 +58,8 @@ def format_bytes(value: float | None) -> str:
     if value is None or not _is_number(value):
         return EMPTY
     size = float(value)
+    if abs(size) >= HUGE * 1000**3:  # beyond a thousand exabytes
+        return f"{size:.3g} B"
     sign = "-" if size < 0 else ""
     size = abs(size)
     for unit in _BYTE_UNITS:
@@ -66,20 +81,24 @@ def format_duration(seconds: float | None) -> str:
         return f"{value:.0f} s" if value == int(value) else f"{value:.1f} s"
     if magnitude < 3600:
         return f"{value / 60:.1f} min"
-    return f"{value / 3600:,.1f} h"
+    hours = value / 3600
+    return f"{_compact(hours) or format(hours, ',.1f')} h"
 
 
 def format_count(value: float | None) -> str:
     """A count with thousands separators: 12345 → "12,345"."""
     if value is None or not _is_number(value):
         return EMPTY
-    return f"{value:,.0f}"
+    return _compact(value) or f"{value:,.0f}"
 
 
 def format_number(value: float | None, digits: int = 1) -> str:
     """A number with separators, whole numbers without decimals: 1234.5 → "1,234.5", 12.0 → "12"."""
     if value is None or not _is_number(value):
         return EMPTY
+    compact = _compact(value)
+    if compact is not None:
+        return compact
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.{digits}f}"
@@ -89,7 +108,7 @@ def format_percent(fraction: float | None) -> str:
     """A ratio as a percentage: 0.873 → "87%" (not clamped: 1.5 → "150%")."""
     if fraction is None or not _is_number(fraction):
         return EMPTY
-    return f"{fraction * 100:.0f}%"
+    return f"{_compact(fraction * 100) or format(fraction * 100, '.0f')}%"
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -192,4 +211,6 @@ def format_value(value: object) -> str:
         return format_number(value, digits=2) if math.isfinite(value) else str(value)
     if isinstance(value, list | tuple):
         return ", ".join(format_value(item) for item in value)
+    if isinstance(value, int) and abs(value) >= 10**21:  # ids are numbers too, but none this long
+        return f"{value:.3g}"
     return str(value)
