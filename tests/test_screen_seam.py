@@ -243,3 +243,31 @@ async def test_inner_org_raw_json_is_what_the_api_sent(make_app: MakeApp, sandbo
         assert document is not None
         assert "computeTimeForRange" not in document[1]
         assert document[1]["dailyMetrics"] == sandbox.world.inner_organization_info(screen.inner_id)["dailyMetrics"]
+
+
+async def test_escape_clears_an_active_filter_from_the_table_then_goes_back(make_app: MakeApp) -> None:
+    """The README's promise: escape clears the filter (even with the table focused), and only then goes back."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await walk(pilot, "4", "enter")
+        inner = app.screen
+        assert isinstance(inner, InnerOrganizationScreen)
+        await walk(pilot, "escape")
+        users = pane(app, "users-list")
+        await walk(pilot, "1", "slash", "k", "a", "i", "enter")
+        assert users.table.has_focus
+        assert users.filter_text == "kai"
+        assert users.table.row_count < users.table.total_count
+        await walk(pilot, "escape")
+        assert users.filter_text == ""
+        assert users.table.row_count == users.table.total_count
+        assert isinstance(app.screen, OrganizationScreen)
+
+
+async def test_counts_agree_with_their_nouns(make_app: MakeApp, sandbox: Sandbox) -> None:
+    app = make_app(org_id=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("#orgs-list StatusLine", StatusLine).render())
+        assert status.startswith("1 organization ·"), status

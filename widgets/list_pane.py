@@ -28,10 +28,11 @@ class ListPane(Vertical):
     """
 
     BINDINGS = [
-        Binding("slash", "open_filter", "Filter"),
-        Binding("s", "sort_next", "Sort"),
-        Binding("S", "sort_reverse", "Reverse"),
-        Binding("c", "copy_row", "Copy row"),
+        Binding("slash", "open_filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+        Binding("s", "sort_next", "Sort", id="sort"),
+        Binding("S", "sort_reverse", "Reverse", id="sort-reverse"),
+        Binding("c", "copy_row", "Copy row", id="copy-row"),
     ]
 
     def __init__(
@@ -94,12 +95,19 @@ class ListPane(Vertical):
     def refresh_status(self, *, stale: bool = False) -> None:
         table = self.table
         shown, total = table.row_count, table.total_count
-        parts = [f"{shown:,} of {total:,} {self.noun}" if self.filter_text else f"{total:,} {self.noun}"]
+        noun = self.noun_for(shown if self.filter_text else total)
+        parts = [f"{shown:,} of {total:,} {noun}" if self.filter_text else f"{total:,} {noun}"]
         if self._expected is not None and total < self._expected:
             parts.append(f"loading {total:,} of {self._expected:,}")
         if self._note:
             parts.append(self._note)
         self.query_one(StatusLine).show(" · ".join(parts), stale=stale)
+
+    def noun_for(self, count: int) -> str:
+        """'1 organization', '2 organizations': the noun is given in the plural."""
+        if count == 1 and self.noun.endswith("s"):
+            return self.noun[:-1]
+        return self.noun
 
     def _update_empty_text(self) -> None:
         needle = self.filter_text
@@ -129,6 +137,18 @@ class ListPane(Vertical):
             field.value = ""
             field.remove_class("-open")
             self.table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a filter when there is one; otherwise it goes on to the screen (back)."""
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        return True
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one(Input)
+        field.value = ""
+        field.remove_class("-open")
+        self.table.focus()
 
     def action_sort_next(self) -> None:
         self.table.cycle_sort()
