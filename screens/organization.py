@@ -9,6 +9,7 @@ each tab's pager is one exclusive worker, and each pass is numbered so a page of
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -48,6 +49,45 @@ PAGED_KINDS = {
     "wl-projects": "whitelabel_projects",
 }
 PAGE_SIZE = 1000
+# The lists whose rows come with the organization's own bodies, and the tab each lives in.
+TAB_OF_LIST = {
+    "users-list": "users",
+    "projects-list": "projects",
+    "datasets-list": "datasets",
+    "experiments-list": "settings",
+    "cli-list": "settings",
+}
+
+
+@dataclass
+class ListState:
+    """What a list should show, kept by the screen so a tab composed later shows what arrived before it."""
+
+    rows: list[dict[str, Any]] | None = None
+    note: tuple[str, bool] | None = None
+    error: tuple[str, str, str] | None = None
+
+    def update(
+        self,
+        *,
+        rows: list[dict[str, Any]] | None,
+        note: tuple[str, bool] | None,
+        error: tuple[str, str, str] | None,
+    ) -> None:
+        if rows is not None:
+            self.rows, self.error = rows, None
+        if note is not None:
+            self.note = note
+        if error is not None:
+            self.error = error
+
+    def apply(self, pane: ListPane, *, rows: bool = True, note: bool = True, error: bool = True) -> None:
+        if rows and self.rows is not None:
+            pane.set_rows(self.rows)
+        if note and self.note is not None:
+            pane.set_note(self.note[0], stale=self.note[1])
+        if error and self.error is not None:
+            pane.show_error(*self.error)
 
 # Which entity a row of each list is, so enter opens the right screen (decided by the app).
 LIST_KINDS: dict[str, Kind] = {
@@ -105,37 +145,95 @@ class OrganizationScreen(EiscopeScreen):
         self._current_pass: dict[str, int] = {}
         self._pass_stale: dict[str, tuple[bool, bool, float | None]] = {}
         self._usage_stale = True
+        self._composed: set[str] = {"users"}
+        self._lists: dict[str, ListState] = {}
 
     def compose_body(self) -> ComposeResult:
-        title = self.TAB_TITLES
         with Horizontal(id="org-card"):
             yield KeyValueCard("", [("ID", self.org_id)], id="org-card-left")
             yield KeyValueCard("", [], id="org-card-right")
         yield ErrorPanel(id="org-error")
         with TabbedContent(id="org-tabs"):
-            with TabPane(title["users"], id="users"):
+            for tab, title in self.TAB_TITLES.items():
+                with TabPane(title, id=tab):
+                    if tab == "users":  # the first tab's content is on the first paint; the others wait
+                        yield from self._tab_content(tab)
+
+    def _tab_content(self, tab: str) -> ComposeResult:
+        """What a tab holds, composed when the tab is first shown (start-up pays for one tab, not nine)."""
+        match tab:
+            case "users":
                 yield ListPane(columns.USERS, "users", id="users-list")
-            with TabPane(title["projects"], id="projects"):
+            case "projects":
                 yield ListPane(columns.PROJECTS, "projects", id="projects-list")
-            with TabPane(title["datasets"], id="datasets"):
+            case "datasets":
                 yield ListPane(columns.DATASETS, "datasets", id="datasets-list")
-            with TabPane(title["inner-orgs"], id="inner-orgs"):
+            case "inner-orgs":
                 yield ListPane(columns.INNER_ORGANIZATIONS, "inner organizations", id="inner-orgs-list")
-            with TabPane(title["wl-users"], id="wl-users"):
+            case "wl-users":
                 yield ListPane(columns.WHITELABEL_USERS, "white-label users", id="wl-users-list")
-            with TabPane(title["wl-projects"], id="wl-projects"):
+            case "wl-projects":
                 yield ListPane(columns.WHITELABEL_PROJECTS, "white-label projects", id="wl-projects-list")
-            with TabPane(title["usage"], id="usage"):
+            case "usage":
                 yield UsagePanel(id="usage-panel")
-            with TabPane(title["readme"], id="readme"), VerticalScroll(id="readme-scroll"):
-                yield Markdown("_Loading the readme…_", open_links=False, id="readme-body")
-            with TabPane(title["settings"], id="settings"), VerticalScroll(id="settings-scroll"):
-                yield KeyValueCard("Branding and trial", [], id="org-branding")
-                with Vertical(id="settings-lists"):
-                    yield Static(Text("Experiments", style="bold"), classes="section-title")
-                    yield ListPane(columns.EXPERIMENTS, "experiments", id="experiments-list")
-                    yield Static(Text("CLI lists", style="bold"), classes="section-title")
-                    yield ListPane(columns.CLI_OPTIONS, "options", id="cli-list")
+            case "readme":
+                yield VerticalScroll(
+                    Markdown("_Loading the readme…_", open_links=False, id="readme-body"), id="readme-scroll"
+                )
+            case "settings":
+                yield VerticalScroll(
+                    KeyValueCard("Branding and trial", [], id="org-branding"),
+                    Vertical(
+                        Static(Text("Experiments", style="bold"), classes="section-title"),
+                        ListPane(columns.EXPERIMENTS, "experiments", id="experiments-list"),
+                        Static(Text("CLI lists", style="bold"), classes="section-title"),
+                        ListPane(columns.CLI_OPTIONS, "options", id="cli-list"),
+                        id="settings-lists",
+                    ),
+                    id="settings-scroll",
+                )
+
+    async def _compose_tab(self, tab: str) -> None:
+        """Mount a tab's content the first time it is shown, then hand it what has already arrived."""
+        if tab in self._composed:
+            return
+        self._composed.add(tab)
+        pane = self.query_one(TabbedContent).get_pane(tab)
+        with self.app.batch_update():
+            await pane.mount_all(list(self._tab_content(tab)))
+        self._fill(tab)
+
+    def _fill(self, tab: str) -> None:
+        """Give a freshly composed tab the state the screen holds (rows, notes, errors, the readme)."""
+        for list_id, state in self._lists.items():
+            if TAB_OF_LIST.get(list_id) == tab:
+                state.apply(self.query_one(f"#{list_id}", ListPane))
+        if tab == "readme" and self.info is not None:
+            self._show_readme(self.info)
+        if tab == "settings" and self.info is not None:
+            self._show_branding(self.info)
+        if tab == "usage":
+            self._show_usage()
+        lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
+        if lists and self.query_one(TabbedContent).active == tab:
+            lists.first().focus_table()
+
+    def _set_list(
+        self,
+        list_id: str,
+        *,
+        rows: list[dict[str, Any]] | None = None,
+        note: tuple[str, bool] | None = None,
+        error: tuple[str, str, str] | None = None,
+    ) -> None:
+        """Keep a list's state on the screen, and show it now if the list's tab is composed."""
+        state = self._lists.setdefault(list_id, ListState())
+        state.update(rows=rows, note=note, error=error)
+        found = self.query(f"#{list_id}")
+        if found:
+            widget = found.first()
+            assert isinstance(widget, ListPane)
+            state.apply(widget, rows=rows is not None, note=note is not None, error=error is not None)
 
     def on_mount(self) -> None:
         self.number_tabs()
@@ -176,7 +274,7 @@ class OrganizationScreen(EiscopeScreen):
 
     def _start_paged(self, tab: str) -> None:
         """Page a white-label list into its tab: one worker per tab, a new one cancels the one before."""
-        if tab in self._paged_started or self.is_whitelabel_admin is False:
+        if tab in self._paged_started or self.is_whitelabel_admin is False or tab not in self._composed:
             return
         self._paged_started.add(tab)
         pass_id = next(self._passes)
@@ -243,17 +341,15 @@ class OrganizationScreen(EiscopeScreen):
         self.info_raw = message.fetched.raw
         self._show_info(message.value, message.fetched.raw)
         note = describe(message.fetched)
-        for pane_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
-            self.query_one(f"#{pane_id}", ListPane).set_note(note.text, stale=note.stale)
+        for list_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
+            self._set_list(list_id, note=(note.text, note.stale))
         self.query_one("#org-error", ErrorPanel).clear()
 
     @on(OrganizationProjectsLoaded)
     def _projects_loaded(self, message: OrganizationProjectsLoaded) -> None:
         self.projects = [p for p in message.fetched.raw.get("projects") or [] if isinstance(p, dict)]
-        pane = self.query_one("#projects-list", ListPane)
-        pane.set_rows(self.projects)
         note = describe(message.fetched)
-        pane.set_note(note.text, stale=note.stale)
+        self._set_list("projects-list", rows=self.projects, note=(note.text, note.stale))
         self.index.register_rows(Kind.PROJECT, self.org_id, self.projects)
 
     @on(WhitelabelLoaded)
@@ -285,8 +381,8 @@ class OrganizationScreen(EiscopeScreen):
         if not is_admin and tabs.active in WHITELABEL_TABS:
             self.switch_tab("users")
         self.number_tabs()
-        if is_admin:
-            self._start_paged("inner-orgs")
+        if is_admin and tabs.active in PAGED_KINDS:
+            self._start_paged(tabs.active)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -308,10 +404,10 @@ class OrganizationScreen(EiscopeScreen):
             self.query_one("#org-error", ErrorPanel).show_error(
                 f"Could not load organization {self.org_id}", error.message, error.hint
             )
-            for pane_id in ("users-list", "datasets-list"):
-                self.query_one(f"#{pane_id}", ListPane).show_error("Not loaded", error.message, error.hint)
+            for list_id in ("users-list", "datasets-list"):
+                self._set_list(list_id, error=("Not loaded", error.message, error.hint))
         elif message.what is OrganizationProjectsLoaded:
-            self.query_one("#projects-list", ListPane).show_error("Projects not loaded", error.message, error.hint)
+            self._set_list("projects-list", error=("Projects not loaded", error.message, error.hint))
 
     def _current(self, tab: str, pass_id: int) -> bool:
         """A message of a pass that a refresh (or a 403) replaced is dropped."""
@@ -368,7 +464,37 @@ class OrganizationScreen(EiscopeScreen):
                 ("Logo", org.logo),
             ]
         )
-        self.query_one("#org-branding", KeyValueCard).update_rows(
+        body = raw.get("organization") or {}
+        users = [u for u in body.get("users") or [] if isinstance(u, dict)]
+        self._set_list("users-list", rows=users)
+        self._set_list("datasets-list", rows=[d for d in raw.get("datasets") or [] if isinstance(d, dict)])
+        self.index.register_rows(Kind.MEMBER, self.org_id, users)
+        self._show_readme(info)
+        self._show_branding(info)
+        self._set_list("experiments-list", rows=[e for e in raw.get("experiments") or [] if isinstance(e, dict)])
+        cli = raw.get("cliLists") or {}
+        options = [
+            {"list": list_name, **option}
+            for list_name, items in cli.items()
+            if isinstance(items, list)
+            for option in items
+            if isinstance(option, dict)
+        ]
+        self._set_list("cli-list", rows=options)
+        self._show_usage()
+
+    def _show_readme(self, info: OrganizationInfo) -> None:
+        found = self.query("#readme-body")
+        if found:
+            markdown = clean_multiline(info.readme.markdown if info.readme else "")
+            found.first(Markdown).update(markdown or "_This organization has no readme._")
+
+    def _show_branding(self, info: OrganizationInfo) -> None:
+        found = self.query("#org-branding")
+        if not found:
+            return
+        org = info.organization
+        found.first(KeyValueCard).update_rows(
             [
                 ("Logo", org.logo),
                 ("Header image", org.header_img),
@@ -378,33 +504,11 @@ class OrganizationScreen(EiscopeScreen):
                 ("Trial upgraded", org.trial_upgraded_date),
             ]
         )
-        body = raw.get("organization") or {}
-        users = [u for u in body.get("users") or [] if isinstance(u, dict)]
-        self.query_one("#users-list", ListPane).set_rows(users)
-        self.query_one("#datasets-list", ListPane).set_rows(
-            [d for d in raw.get("datasets") or [] if isinstance(d, dict)]
-        )
-        self.index.register_rows(Kind.MEMBER, self.org_id, users)
-        markdown = clean_multiline(info.readme.markdown if info.readme else "") or "_This organization has no readme._"
-        self.query_one("#readme-body", Markdown).update(markdown)
-        self.query_one("#experiments-list", ListPane).set_rows(
-            [e for e in raw.get("experiments") or [] if isinstance(e, dict)]
-        )
-        cli = raw.get("cliLists") or {}
-        options = [
-            {"list": list_name, **option}
-            for list_name, items in cli.items()
-            if isinstance(items, list)
-            for option in items
-            if isinstance(option, dict)
-        ]
-        self.query_one("#cli-list", ListPane).set_rows(options)
-        self._show_usage()
 
     def _show_usage(self) -> None:
         """Rebuild the Usage tab, but only while it is shown: it is some thirty widgets, and data arrives in
         three parts; a hidden tab is brought up to date when it is opened."""
-        if self.query_one(TabbedContent).active != "usage":
+        if self.query_one(TabbedContent).active != "usage" or "usage" not in self._composed:
             self._usage_stale = True
             return
         self._usage_stale = False
@@ -419,8 +523,9 @@ class OrganizationScreen(EiscopeScreen):
         return [pane.id for pane in tabs.query(TabPane) if pane.id and pane.id not in hidden]
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id or ""
+        await self._compose_tab(tab)
         if tab in PAGED_KINDS and self.is_whitelabel_admin:
             self._start_paged(tab)
         elif tab == "usage" and self._usage_stale:

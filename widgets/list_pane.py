@@ -95,7 +95,7 @@ class ListPane(Vertical):
     def refresh_status(self, *, stale: bool = False) -> None:
         table = self.table
         shown, total = table.row_count, table.total_count
-        noun = self.noun_for(shown if self.filter_text else total)
+        noun = self.noun_for(total)
         parts = [f"{shown:,} of {total:,} {noun}" if self.filter_text else f"{total:,} {noun}"]
         if self._expected is not None and total < self._expected:
             parts.append(f"loading {total:,} of {self._expected:,}")
