@@ -22,6 +22,7 @@ from screens.loading import DataLoaded, LoadFailed, cached_note, describe, load_
 from screens.usage import UsagePanel
 from tui.api.client import Source
 from tui.api.errors import ApiError, ForbiddenError
+from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
@@ -191,14 +192,14 @@ class OrganizationScreen(EiscopeScreen):
             return
         if message.what == "info":
             self.query_one("#org-error", ErrorPanel).show_error(
-                f"Could not load organization {self.org_id}", error.message, error.hint
+                f"Could not load organization {self.org_id}", error.message, tui_hint(error)
             )
             for pane_id in ("users-list", "datasets-list"):
-                self.query_one(f"#{pane_id}", ListPane).show_error("Not loaded", error.message, error.hint)
+                self.query_one(f"#{pane_id}", ListPane).show_error("Not loaded", error.message, tui_hint(error))
         elif message.what == "projects":
-            self.query_one("#projects-list", ListPane).show_error("Projects not loaded", error.message, error.hint)
+            self.query_one("#projects-list", ListPane).show_error("Projects not loaded", error.message, tui_hint(error))
         elif message.what in PAGED_KINDS:
-            self.query_one(f"#{message.what}-list", ListPane).show_error("Not loaded", error.message, error.hint)
+            self.query_one(f"#{message.what}-list", ListPane).show_error("Not loaded", error.message, tui_hint(error))
             self._paged_started.discard(message.what)
 
     def on_page_arrived(self, message: PageArrived) -> None:

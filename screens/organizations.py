@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from screens import columns
 from screens.base import EiscopeScreen
 from screens.loading import DataLoaded, LoadFailed, describe, load_cached_then_fresh
+from tui.hints import tui_hint
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
 
@@ -54,7 +55,7 @@ class OrganizationsScreen(EiscopeScreen):
             self.flash_error("the organizations", message.error)
             return
         self.query_one(ListPane).show_error(
-            "Could not list the organizations", message.error.message, message.error.hint
+            "Could not list the organizations", message.error.message, tui_hint(message.error)
         )
 
     @on(ResourceTable.RowSelected)

@@ -54,10 +54,6 @@ class ApiError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status={self.status!r}, path={self.path!r})"
 
-    def one_line(self) -> str:
-        """Message and hint in one line, for stderr and the flash line."""
-        return f"{self.message} {self.hint}".strip()
-
 
 class AuthError(ApiError):
     """401: the credential was rejected (or none was configured)."""
