@@ -58,6 +58,17 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _clean_deep(value: Any) -> Any:
+    """Every string inside a list or object cleaned, keys included; numbers and the rest as they are."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_clean_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {clean(key): _clean_deep(item) for key, item in value.items()}
+    return value
+
+
 def csv_cell(value: Any) -> str:
     """One CSV cell: numbers as they are, booleans lowercase, lists and objects as JSON, text made safe."""
     if value is None:
@@ -66,8 +77,9 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
-    return neutralise_formula(clean(text))
+    if isinstance(value, list | dict):
+        return neutralise_formula(json.dumps(_clean_deep(value), ensure_ascii=False))
+    return neutralise_formula(clean(str(value)))
 
 
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
