@@ -18,9 +18,7 @@ from typing import Any
 __all__ = ["PROFILE_KEYS", "TOP_LEVEL_KEYS", "ConfigError", "load_config", "permission_warning", "positive_number"]
 
 TOP_LEVEL_KEYS = frozenset({"default_profile", "cache_max_mb", "request_deadline_s", "profiles"})
-PROFILE_KEYS = frozenset(
-    {"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"}
-)
+PROFILE_KEYS = frozenset({"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"})
 _STRING_PROFILE_KEYS = PROFILE_KEYS - {"org"}
 _SECRET_KEYS = ("api_key", "jwt_token", "api_key_command")
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")

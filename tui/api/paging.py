@@ -1,7 +1,8 @@
 """Concurrent paging over the white-label list endpoints (`limit`/`offset`, `total` in every page).
 
-The first page gives the total; the remaining pages are requested at once and the client's in-flight limit
-decides how many really run together. Pages are yielded as they complete, not in offset order: a screen
+The first page gives the total (believed only as an upper bound); the next pages are requested a bounded
+window at a time, the client's in-flight limit deciding how many really run together, and the list ends at the
+first page that comes back short or empty. Pages are yielded as they complete, not in offset order: a screen
 appends rows as they arrive, and `offset` says where each page belongs.
 """
 

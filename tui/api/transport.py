@@ -282,8 +282,7 @@ class StudioTransport:
                 )
             except TimeoutError:
                 error = RequestTimeoutError(
-                    f"the Studio API at {self._host} did not finish answering within "
-                    f"{self.settings.deadline_s:g} s.",
+                    f"the Studio API at {self._host} did not finish answering within {self.settings.deadline_s:g} s.",
                     path=path,
                 )
             except httpx.RequestError as exc:
@@ -292,7 +291,9 @@ class StudioTransport:
                 # An invalid URL, a port out of range (OverflowError inside an ExceptionGroup), a protocol error:
                 # retrying cannot help, and the message names the kind of failure, never its arguments.
                 raise NetworkError(
-                    f"could not send a request to {self._host} ({_error_name(exc)}).", path=path, bad_endpoint=True
+                    f"could not send a request to {self._host}: the endpoint is not usable ({_error_name(exc)}).",
+                    path=path,
+                    bad_endpoint=True,
                 ) from None
             else:
                 if response.status_code < 300:
