@@ -47,7 +47,7 @@ class ClientSettings:
     jwt_token: str | None = field(default=None, repr=False)
     max_in_flight: int = 8
     timeout_s: float = 30.0  # httpx's, per connect and per read
-    deadline_s: float = 60.0  # each attempt as a whole: a server trickling bytes cannot hold a request for ever
+    deadline_s: float = 60.0  # the whole request, retries included: a trickling server cannot hold it for ever
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     offline: bool = False
     use_cache: bool = True

@@ -251,8 +251,9 @@ class StudioTransport:
     async def _send(self, path: str, query: dict[str, Any], header: str) -> tuple[dict[str, Any], bytes]:
         """One GET with retries; returns the checked JSON body (and its bytes) or raises the typed error.
 
-        Each attempt has a total deadline (`deadline_s`), not only httpx's per-read timeout: a server that
-        trickles one byte every few seconds would otherwise hold the request open for ever.
+        The request, retries and their waits included, has a total deadline (`deadline_s`), besides httpx's
+        per-read timeout: a server that trickles one byte every few seconds would otherwise hold it for ever.
+        Time queued behind the in-flight limit does not count: that is eiscope's own doing, not the server's.
         """
         if self._endpoint_error is not None:
             raise NetworkError(self._endpoint_error, path=path, bad_endpoint=True)
@@ -260,17 +261,20 @@ class StudioTransport:
         auth = _CredentialAuth(self.settings, header)
         params = query_params(query)
         started = time.monotonic()
+        spent = 0.0  # seconds spent sending and waiting for answers, against `deadline_s`
         attempt = 0
         while True:
             attempt += 1
             retry_after: float | None = None
+            attempt_started = time.monotonic()
             try:
                 async with self._sem:
+                    attempt_started = time.monotonic()
                     self.stats.requests_sent += 1
                     self.stats.in_flight += 1
                     self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
                     try:
-                        async with asyncio.timeout(self.settings.deadline_s):
+                        async with asyncio.timeout(max(0.0, self.settings.deadline_s - spent)):
                             response = await self._http.get(path, params=params, auth=auth)
                     finally:
                         self.stats.in_flight -= 1
@@ -304,12 +308,15 @@ class StudioTransport:
                     raise error
             delay = retry_after if retry_after is not None else policy.backoff(attempt)
             elapsed = time.monotonic() - started
-            if attempt >= policy.max_attempts or elapsed + delay > policy.total_budget_s:
+            spent += time.monotonic() - attempt_started
+            out_of_time = elapsed + delay > policy.total_budget_s or spent + delay >= self.settings.deadline_s
+            if attempt >= policy.max_attempts or out_of_time:
                 if isinstance(error, RateLimitedError) and retry_after is not None:
                     raise RateLimitedError(retry_after_s=round(retry_after, 1), status=429, path=path)
                 raise error
             self.stats.retries += 1
             await asyncio.sleep(delay)
+            spent += delay
 
     @property
     def _host(self) -> str:
