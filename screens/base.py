@@ -11,6 +11,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
+from tui.hints import tui_hint
 from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
 from widgets.list_pane import ListPane
@@ -175,10 +176,12 @@ class EiscopeScreen(Screen[None]):
             self.flash_error(what, message.error)
             return
         error = message.error
-        self.query_one(ErrorPanel).show_error(f"Could not load {what}", error.message, error.hint)
+        self.query_one(ErrorPanel).show_error(f"Could not load {what}", error.message, tui_hint(error))
         for status in self.query_children(StatusLine):
             status.show(note or error.message, stale=True)
 
     def flash_error(self, what: str, error: ApiError) -> None:
         """A failure that does not replace what is on screen: say it in a toast, k9s' flash line."""
-        self.notify(f"{error.message}\n{error.hint}".strip(), title=f"Could not load {what}", severity="error")
+        self.notify(
+            f"{error.message}\n{tui_hint(error)}".strip(), title=f"Could not load {what}", severity="error"
+        )

@@ -36,6 +36,7 @@ from screens.usage import UsagePanel
 from tui.api.client import Source
 from tui.api.errors import ApiError, ForbiddenError
 from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
+from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
@@ -402,12 +403,12 @@ class OrganizationScreen(EiscopeScreen):
             return
         if message.what is OrganizationLoaded:
             self.query_one("#org-error", ErrorPanel).show_error(
-                f"Could not load organization {self.org_id}", error.message, error.hint
+                f"Could not load organization {self.org_id}", error.message, tui_hint(error)
             )
             for list_id in ("users-list", "datasets-list"):
-                self._set_list(list_id, error=("Not loaded", error.message, error.hint))
+                self._set_list(list_id, error=("Not loaded", error.message, tui_hint(error)))
         elif message.what is OrganizationProjectsLoaded:
-            self._set_list("projects-list", error=("Projects not loaded", error.message, error.hint))
+            self._set_list("projects-list", error=("Projects not loaded", error.message, tui_hint(error)))
 
     def _current(self, tab: str, pass_id: int) -> bool:
         """A message of a pass that a refresh (or a 403) replaced is dropped."""
@@ -443,7 +444,7 @@ class OrganizationScreen(EiscopeScreen):
             self.flash_error(f"the {pane.noun}", message.error)
             pane.set_note(f"not refreshed: {message.error.message}", stale=True)
             return
-        pane.show_error("Not loaded", message.error.message, message.error.hint)
+        pane.show_error("Not loaded", message.error.message, tui_hint(message.error))
 
     def _show_info(self, info: OrganizationInfo, raw: dict[str, Any]) -> None:
         org = info.organization

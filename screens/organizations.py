@@ -11,6 +11,7 @@ from screens import columns
 from screens.base import EiscopeScreen
 from screens.loading import describe, load_cached_then_fresh
 from screens.messages import Kind, LoadFailed, OrganizationsLoaded
+from tui.hints import tui_hint
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
 
@@ -55,7 +56,7 @@ class OrganizationsScreen(EiscopeScreen):
             self.flash_error("the organizations", message.error)
             return
         self.query_one(ListPane).show_error(
-            "Could not list the organizations", message.error.message, message.error.hint
+            "Could not list the organizations", message.error.message, tui_hint(message.error)
         )
 
     @on(ResourceTable.RowSelected)

@@ -162,3 +162,17 @@ def test_concurrent_writers_never_leave_a_torn_entry(tmp_path: Path) -> None:
     assert reads > 0
     assert json.loads(path.read_bytes())["body"]["i"] == 299
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_directory_planted_as_an_entry_is_a_miss(cache: DiskCache) -> None:
+    cache.put("a" * 64, "k1", "/x", {"v": 1})
+    fifo = _entry_file(cache, "a" * 64, "k1")
+    fifo.unlink()
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer for ever
+    assert cache.get("a" * 64, "k1") is None
+    _entry_file(cache, "a" * 64, "k2").mkdir()
+    assert cache.get("a" * 64, "k2") is None
+    cache.put("a" * 64, "k1", "/x", {"v": 2})  # and a fresh answer replaces the planted file
+    entry = cache.get("a" * 64, "k1")
+    assert entry is not None and entry.body == {"v": 2}

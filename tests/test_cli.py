@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
+from tests.hostile import HostileServer, lying_total, trickle
 from tui.sandbox.server import Sandbox
 
 
@@ -33,6 +35,15 @@ def script_env(sandbox: Sandbox, tmp_path: Path, **extra: str) -> dict[str, str]
     )
     env.update(extra)
     return env
+
+
+def first_inner_rows(sandbox: Sandbox) -> list[dict[str, object]]:
+    response = httpx.get(
+        f"{sandbox.url}/api/organizations/{sandbox.owner_org_id}/whitelabel/organizations",
+        params={"limit": 20, "offset": 0},
+        headers={"x-api-key": sandbox.admin_key},
+    )
+    return list(response.json()["organizations"])
 
 
 def test_sandbox_command_prints_how_to_connect_and_stops_on_ctrl_c() -> None:
@@ -128,3 +139,109 @@ def test_export_into_a_closed_pipe_ends_quietly(large_sandbox: Sandbox, tmp_path
     assert done.returncode == 0
     assert json.loads(done.stdout)["id"]
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+SECRET_KEY = "ei_SECRET" + "9" * 55
+
+
+def assert_one_quiet_line(done: subprocess.CompletedProcess[str], *secrets: str) -> None:
+    assert done.stderr.startswith("eiscope:") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    for secret in secrets:
+        assert secret not in done.stderr and secret not in done.stdout
+
+
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:99999/v1", "http://[::1/v1"])
+def test_export_with_an_unusable_endpoint_is_one_line_and_exit_5(
+    endpoint: str, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    env = script_env(sandbox, tmp_path, EI_API_ENDPOINT=endpoint, EI_API_KEY=SECRET_KEY)
+    done = eiscope("export", "orgs", env=env)
+    assert done.returncode == 5
+    assert_one_quiet_line(done, SECRET_KEY)
+    assert "Press r" not in done.stderr and "--endpoint" in done.stderr  # a hint true for the command line
+
+
+def test_export_of_a_list_whose_total_lies_ends(sandbox: Sandbox, tmp_path: Path) -> None:
+    rows = first_inner_rows(sandbox)
+    with HostileServer({"/whitelabel/organizations": lying_total(rows, "organizations")}) as server:
+        env = script_env(sandbox, tmp_path, EI_API_ENDPOINT=server.url)
+        done = eiscope("export", "inner-orgs", "--format", "jsonl", env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == len(rows)
+    assert server.requests < 50
+
+
+def test_export_from_a_trickling_server_meets_its_deadline(sandbox: Sandbox, tmp_path: Path) -> None:
+    with HostileServer({"/api/organizations": trickle(every_s=0.3)}) as server:
+        env = script_env(sandbox, tmp_path, EI_API_ENDPOINT=server.url)
+        Path(env["EISCOPE_CONFIG"]).write_text("request_deadline_s = 1\n")
+        done = eiscope("export", "orgs", env=env, timeout=120)
+    assert done.returncode == 5
+    assert_one_quiet_line(done, sandbox.admin_key)
+    assert "within 1 s" in done.stderr
+
+
+def test_export_to_a_full_disk_is_one_line_and_exit_1(sandbox: Sandbox, tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "export", "inner-orgs"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=script_env(sandbox, tmp_path),
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.startswith("eiscope: could not write the export") and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_api_key_flag_works_but_warns_once(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    key = env.pop("EI_API_KEY")
+    done = eiscope("export", "orgs", "--api-key", key, "--jwt-token", sandbox.jwt_token, env=env)
+    assert done.returncode == 0
+    warnings = [line for line in done.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "ps" in warnings[0] and key not in done.stderr
+
+
+def test_api_key_from_standard_input_or_a_file(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    key = env.pop("EI_API_KEY")
+    piped = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "orgs", "--api-key-file", "-"],
+        input=key + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)[0]["id"] == sandbox.owner_org_id
+    key_file = tmp_path / "key"
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    done = eiscope("export", "orgs", "--api-key-file", str(key_file), env=env)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_commands_needing_no_key_do_not_run_the_key_command(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    env.pop("EI_API_KEY")
+    marker = tmp_path / "ran"
+    config = Path(env["EISCOPE_CONFIG"])
+    config.write_text(
+        f'default_profile = "p"\n[profiles.p]\napi_key_command = "echo run >> {marker}; echo {sandbox.admin_key}"\n'
+    )
+    config.chmod(0o600)
+    assert eiscope("export", "orgs", env=env).returncode == 0  # runs the command once, fills the cache
+    assert marker.read_text().count("run") == 1
+    offline = eiscope("--offline", "export", "orgs", env=env)
+    assert offline.returncode == 0, offline.stderr
+    assert json.loads(offline.stdout)[0]["id"] == sandbox.owner_org_id  # the cache of the same profile
+    assert eiscope("cache", "info", env=env).returncode == 0
+    assert eiscope("cache", "clear", env=env).returncode == 0
+    assert marker.read_text().count("run") == 1

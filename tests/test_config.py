@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -175,3 +176,122 @@ def test_config_flag_overrides_environment_path(config_file: Path, tmp_path: Pat
     s = resolve_settings({"config": str(config_file)}, {"EISCOPE_CONFIG": str(tmp_path / "other.toml")})
     assert s.profile == "work"
     assert s.config_file is not None and os.fspath(s.config_file) == os.fspath(config_file)
+
+
+# ---------------------------------------------------------------- every bad value is one line naming key and line
+
+
+@pytest.mark.parametrize(
+    "text, key, line",
+    [
+        ('default_profile = "p"\n\ncache_max_mb = inf\n[profiles.p]\n', "cache_max_mb", 3),
+        ("cache_max_mb = nan\n", "cache_max_mb", 1),
+        ("cache_max_mb = -5\n", "cache_max_mb", 1),
+        ("request_deadline_s = 0\n", "request_deadline_s", 1),
+        ('[profiles.p]\nendpoint = "https://x/v1"\napi_key = 12345\n', "api_key", 3),
+        ('[profiles.p]\n\n[profiles.p.api_key]\nvalue = "ei_x"\n', "api_key", 3),
+        ('[profiles.p]\napi_key = { value = "ei_x" }\n', "api_key", 2),
+        ('[profiles.p]\napi_key_command = ["pass", "show"]\n', "api_key_command", 2),
+        ('# mine\ndefualt_profile = "p"\n[profiles.p]\n', "defualt_profile", 2),
+        ('[profiles.p]\norg = 1\n\n[profiles.q]\n  "apikey" = "ei_typo"\n', "apikey", 5),
+        ("[keymaps]\nq = 'quit'\n", "keymaps", 1),
+    ],
+)
+def test_bad_values_and_misspelt_keys_name_the_key_and_line(tmp_path: Path, text: str, key: str, line: int) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, env_for(path))
+    message = info.value.message
+    assert key in message and f"line {line}" in message and "\n" not in message
+    assert "ei_x" not in message and "12345" not in message.replace("api_key", "")
+
+
+def test_request_deadline_reaches_the_client(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("request_deadline_s = 2.5\ncache_max_mb = 10\n")
+    s = resolve_settings({}, env_for(path))
+    assert s.client_settings().deadline_s == 2.5 and s.cache_max_bytes == 10 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- keys: flags warn, files and stdin, the command
+
+
+def test_key_from_a_flag_warns_once(tmp_path: Path) -> None:
+    s = resolve_settings({"api_key": "ei_flag", "jwt_token": "jwt_flag"}, env_for(tmp_path / "none.toml"))
+    assert s.api_key == "ei_flag" and len(s.warnings) == 1
+    assert "ps" in s.warnings[0] and "ei_flag" not in s.warnings[0]
+    assert resolve_settings({}, env_for(tmp_path / "none.toml", EI_API_KEY="ei_env")).warnings == []
+
+
+def test_key_from_a_file_or_standard_input(tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text("ei_from_file\n\nignored\n")
+    key_file.chmod(0o600)
+    none = env_for(tmp_path / "none.toml")
+    s = resolve_settings({"api_key_file": str(key_file)}, none)
+    assert s.api_key == "ei_from_file" and s.warnings == [] and s.key_source == "--api-key-file"
+    s = resolve_settings({"jwt_token_file": "-"}, none, stdin=io.StringIO("jwt_from_stdin\n"))
+    assert s.jwt_token == "jwt_from_stdin"
+    key_file.chmod(0o644)
+    s = resolve_settings({"api_key_file": str(key_file)}, none)
+    assert len(s.warnings) == 1 and "chmod 600" in s.warnings[0] and "ei_from_file" not in s.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [
+        ({"api_key_file": "/nonexistent/key"}, "cannot read"),
+        ({"api_key_file": "EMPTY"}, "empty"),
+        ({"api_key": "ei_x", "api_key_file": "EMPTY"}, "both given"),
+        ({"api_key_file": "-", "jwt_token_file": "-"}, "standard input"),
+    ],
+)
+def test_key_file_problems_are_one_line(tmp_path: Path, flags: dict[str, str], expected: str) -> None:
+    (tmp_path / "empty").write_text("")
+    flags = {k: str(tmp_path / "empty") if v == "EMPTY" else v for k, v in flags.items()}
+    with pytest.raises(ConfigError, match=expected):
+        resolve_settings(flags, env_for(tmp_path / "none.toml"), stdin=io.StringIO(""))
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_key_command_timeout_kills_the_whole_group(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    with pytest.raises(ConfigError, match="did not finish"):
+        run_key_command(f"sleep 60 >/dev/null 2>&1 & echo $! > {pid_file}; wait", "vault", timeout_s=1.0)
+    pid = int(pid_file.read_text())
+    for _ in range(200):  # the kill is sent before run_key_command returns; reaping by init may lag a little
+        if not _alive(pid):
+            break
+        os.sched_yield()
+        Path("/proc/self/stat").read_text()
+    assert not _alive(pid)
+
+
+def test_key_command_is_not_run_when_no_key_is_needed(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    path = tmp_path / "config.toml"
+    path.write_text(f'default_profile = "p"\n[profiles.p]\napi_key_command = "touch {marker}; echo ei_x"\n')
+    path.chmod(0o600)
+    s = resolve_settings({}, env_for(path), need_key=False)
+    assert s.api_key is None and not marker.exists()
+    t = resolve_settings({}, env_for(path))
+    assert t.api_key == "ei_x" and marker.exists()
+    assert s.client_settings().cache_identity == t.client_settings().cache_identity is not None
+
+
+def test_warns_when_a_key_command_is_readable_by_others(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.p]\napi_key_command = "pass show ei"\n')
+    path.chmod(0o644)
+    warnings = resolve_settings({}, env_for(path)).warnings
+    assert len(warnings) == 1 and "api_key_command" in warnings[0] and "chmod 600" in warnings[0]

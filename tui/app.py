@@ -6,6 +6,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import rich
+from rich.segment import Segments
+from rich.traceback import Traceback
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -71,6 +74,17 @@ class EiscopeApp(App[None]):
         self.open_home()
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
+
+    def _fatal_error(self) -> None:
+        """Textual's crash report, without local variables: a frame's locals could hold a key or a header.
+
+        Textual 8.2 prints `Traceback(show_locals=True)` on an unhandled error; this is its method with
+        show_locals=False, the last line of defence should a future bug let a key reach a local.
+        """
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     def open_home(self) -> None:
         """The first screen: welcome without a key, the organization with one, else the organizations list."""

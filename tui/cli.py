@@ -8,8 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-
-EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
+from tui.export_spec import EXPORT_KINDS, FORMATS, KINDS_NEEDING_ID
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
@@ -26,10 +25,27 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
         help="API endpoint (or EI_API_ENDPOINT; default https://studio.edgeimpulse.com/v1)",
         **extra,  # type: ignore[arg-type]
     )
-    group.add_argument("--api-key", help="organization API key (or EI_API_KEY, or the profile)", **extra)  # type: ignore[arg-type]
+    group.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help="read the organization API key from a file (`-`: standard input); better: EI_API_KEY or a profile",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
+        "--jwt-token-file",
+        metavar="PATH",
+        help="read a Studio user JWT from a file (`-`: standard input), instead of EI_JWT_TOKEN; "
+        "a JWT reaches every organization of the user",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
+        "--api-key",
+        help="the API key itself (visible to other users in `ps`: prefer the above)",
+        **extra,  # type: ignore[arg-type]
+    )
     group.add_argument(
         "--jwt-token",
-        help="a Studio user JWT instead of a key (or EI_JWT_TOKEN): reaches every organization of the user",
+        help="the JWT itself (visible to other users in `ps`: prefer the above)",
         **extra,  # type: ignore[arg-type]
     )
     group.add_argument(
@@ -74,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_options(export, repeated=True)
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
-    export.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+    export.add_argument("--format", choices=FORMATS, default="json")
 
     cache = commands.add_parser("cache", help="show or clear the disk cache")
     cache.add_argument("action", choices=("info", "clear"))
@@ -89,18 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_cli.run(args)
     if args.command == "export":
-        if args.kind in ("inner-org", "metrics") and args.id is None:
+        if args.kind in KINDS_NEEDING_ID and args.id is None:
             parser.exit(
                 2, f"eiscope: export {args.kind} needs an inner organization id (eiscope export {args.kind} ID)\n"
             )
-        from tui.commands import run_export_command
+        from tui.run import run_export_command
 
         return run_export_command(args)
     if args.command == "cache":
-        from tui.commands import run_cache_command
+        from tui.run import run_cache_command
 
         return run_cache_command(args)
-    from tui.commands import run_browser
+    from tui.run import run_browser
 
     return run_browser(args, dict(os.environ))
 

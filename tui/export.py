@@ -2,21 +2,18 @@
 
 Output keeps the API's own field names (the raw bodies, not our models). Export never falls back to cached
 data silently: it reads the network (and refreshes the cache) unless `--offline` asks for the cache.
-Errors are one line on stderr and an exit code a script can branch on:
-0 ok · 1 other API error · 2 usage · 3 auth or forbidden · 4 not found · 5 network, server or rate limit after
-retries (and offline with nothing cached).
+Errors are one line on stderr and an exit code a script can branch on (tui/export_spec.py): 0 ok · 1 other
+API error, or the output could not be written · 2 usage · 3 auth or forbidden · 4 not found · 5 network,
+timeout, server or rate limit after retries (and offline with nothing cached). What the rows look like on
+the way out (formula and control-character safety) is tui/export_format.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from tui.api.cache import DiskCache
 from tui.api.client import StudioClient
 from tui.api.errors import (
     ApiError,
@@ -29,7 +26,22 @@ from tui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from tui.api.redact import redact
 from tui.config import ResolvedSettings
+from tui.export_format import dump_json, write_rows
+from tui.export_spec import (
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_NETWORK,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXPORT_KINDS,
+    FORMATS,
+    KINDS_NEEDING_ID,
+)
+from tui.hints import one_line
+from tui.safe_text import clean
 
 __all__ = [
     "EXPORT_KINDS",
@@ -37,13 +49,10 @@ __all__ = [
     "ExportRequest",
     "cache_clear",
     "cache_info",
-    "make_cache",
+    "exit_code_for",
     "run_export",
+    "write_rows",
 ]
-
-EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
-FORMATS = ("json", "jsonl", "csv")
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
 
 
 class UsageError(Exception):
@@ -60,11 +69,6 @@ class ExportRequest:
     target_id: int | None = None
 
 
-def make_cache(settings: ResolvedSettings) -> DiskCache:
-    """The disk cache the settings point at (EISCOPE_CACHE_DIR or the user cache dir)."""
-    return DiskCache(settings.cache_dir, max_bytes=settings.cache_max_bytes)
-
-
 def exit_code_for(error: ApiError) -> int:
     """The exit code a script sees for an API error."""
     if isinstance(error, AuthError | ForbiddenError):
@@ -78,16 +82,7 @@ def exit_code_for(error: ApiError) -> int:
 
 def _one_line(text: str, settings: ResolvedSettings) -> str:
     """Single line, no control characters, no secrets (the errors never hold one; this is the last guard)."""
-    for secret in (settings.api_key, settings.jwt_token):
-        if secret:
-            text = text.replace(secret, "***")
-    return " ".join(_clean(text).split())
-
-
-def _clean(value: object) -> str:
-    from tui.safe_text import clean  # imported late: a leaf module owned by another engineer
-
-    return clean(value)
+    return " ".join(clean(redact(text, (settings.api_key, settings.jwt_token))).split())
 
 
 # ---------------------------------------------------------------- fetching
@@ -107,7 +102,7 @@ async def _resolve_org(client: StudioClient, request: ExportRequest, settings: R
 
 async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
     """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them."""
-    cache = None if settings.no_cache else make_cache(settings)
+    cache = settings.cache()
     client_settings = settings.client_settings(cache_fallback=False)
     async with StudioClient(client_settings, cache) as client:
         kind = request.kind
@@ -115,7 +110,7 @@ async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
             fetched = await client.organizations()
             assert fetched is not None
             return fetched.raw.get("organizations", [])
-        if kind in ("inner-org", "metrics") and request.target_id is None:
+        if kind in KINDS_NEEDING_ID and request.target_id is None:
             raise UsageError(f"export {kind} needs an inner organization ID")
         org = await _resolve_org(client, request, settings)
         if kind in ("users", "datasets"):
@@ -146,51 +141,6 @@ async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
         return inner.raw.get("dailyMetrics") or []
 
 
-# ---------------------------------------------------------------- formats
-
-
-def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested objects become dotted columns (`entitlementLimits.totalStorage`); lists become JSON strings."""
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return _clean(value) if isinstance(value, str) else str(value)
-
-
-def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
-    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first)"""
-    rows = list(rows)
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
-    else:
-        flat = [flatten(row) for row in rows]
-        columns: dict[str, None] = {}
-        for row in flat:
-            columns.update(dict.fromkeys(row))
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([_clean(c) for c in columns])
-        for row in flat:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
-
-
 def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """Run one export; return the exit code. Errors go to `err` as one line, never a traceback or a key."""
     if args.kind not in EXPORT_KINDS:
@@ -205,13 +155,18 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
         return EXIT_USAGE
     except ApiError as exc:
-        err.write(f"eiscope: {_one_line(exc.one_line(), settings)}\n")
+        err.write(f"eiscope: {_one_line(one_line(exc, 'cli'), settings)}\n")
         return exit_code_for(exc)
-    if args.format == "json" and isinstance(data, dict):
-        json.dump(data, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        write_rows([data] if isinstance(data, dict) else data, args.format, out)
+    try:
+        if args.format == "json" and isinstance(data, dict):
+            dump_json(data, out)
+        else:
+            write_rows([data] if isinstance(data, dict) else data, args.format, out)
+        out.flush()
+    except OSError as exc:  # a full disk (`> /dev/full`), a closed pipe when SIGPIPE is ignored, a quota
+        reason = exc.strerror or type(exc).__name__
+        err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
+        return EXIT_API
     return EXIT_OK
 
 
@@ -229,7 +184,7 @@ def _human_bytes(n: int) -> str:
 
 def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """`eiscope cache info`: where the cache is and how big; returns the exit code."""
-    info = make_cache(settings).info()
+    info = settings.disk_cache().info()
     out.write(
         f"directory:  {info.directory}\n"
         f"namespaces: {info.namespaces} (one per endpoint and credential)\n"
@@ -241,7 +196,7 @@ def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
 
 def cache_clear(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """`eiscope cache clear`: delete every cached response (all profiles); returns the exit code."""
-    cache = make_cache(settings)
+    cache = settings.disk_cache()
     removed = cache.clear()
     out.write(f"removed {removed} cached responses from {cache.directory}\n")
     return EXIT_OK

@@ -10,9 +10,11 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,17 @@ from typing import Any
 import platformdirs
 import pydantic_core
 
-__all__ = ["CacheEntry", "CacheInfo", "DiskCache", "entry_key", "namespace_id"]
+from tui.api.query import canonical_request
+
+__all__ = [
+    "CacheEntry",
+    "CacheInfo",
+    "DiskCache",
+    "canonical_request",
+    "default_cache_dir",
+    "entry_key",
+    "namespace_id",
+]
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _HEX = set("0123456789abcdef")
@@ -39,18 +51,31 @@ def entry_key(path: str, query: dict[str, Any] | None = None) -> str:
     return hashlib.sha256(canonical_request(path, query).encode()).hexdigest()
 
 
-def canonical_request(path: str, query: dict[str, Any] | None = None) -> str:
-    """`/api/x?a=1&b=2`: the path and sorted query, the only request detail stored in an entry."""
-    items = sorted((k, _query_value(v)) for k, v in (query or {}).items() if v is not None)
-    if not items:
-        return path
-    return path + "?" + "&".join(f"{k}={v}" for k, v in items)
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """EISCOPE_CACHE_DIR, else the user cache dir: the one place that variable is read."""
+    override = env.get("EISCOPE_CACHE_DIR")
+    return Path(override).expanduser() if override else Path(platformdirs.user_cache_dir("eiscope"))
 
 
-def _query_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _read_regular_file(path: Path) -> bytes | None:
+    """The file's bytes, or None unless it is a regular file we can read.
+
+    Opened without blocking and checked with fstat before reading: a FIFO or device planted in the cache
+    directory must not hang the reader (an open or read of a FIFO waits for a writer forever).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -77,9 +102,7 @@ class DiskCache:
     """Raw JSON bodies on disk. Safe for several eiscope processes at once; never raises on a bad entry."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES):
-        if directory is None:
-            directory = os.environ.get("EISCOPE_CACHE_DIR") or platformdirs.user_cache_dir("eiscope")
-        self.directory = Path(directory)
+        self.directory = Path(directory) if directory is not None else default_cache_dir(os.environ)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._approx_bytes: int | None = None  # None until the first scan
@@ -98,9 +121,8 @@ class DiskCache:
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
         path = self._entry_path(namespace, key)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        data = _read_regular_file(path)
+        if data is None:
             return None
         try:
             doc = pydantic_core.from_json(data)

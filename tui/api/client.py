@@ -263,5 +263,8 @@ class StudioClient(StudioTransport):
         async def fetch(offset: int, limit: int) -> Any:
             return await method(org_id, limit=limit, offset=offset, source=source, **query)
 
-        async for page in iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK):
+        # twice the in-flight limit ahead: enough to keep every connection busy, never millions of tasks
+        window = 2 * max(1, self.settings.max_in_flight)
+        pages = iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK, window=window)
+        async for page in pages:
             yield page

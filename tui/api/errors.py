@@ -1,7 +1,8 @@
 """One error hierarchy for everything the Studio API can do wrong.
 
-Each error carries `.message` (a sentence for a person) and `.hint` (what to do next), written here once so
-the screens, the flash line and `eiscope export` all say the same thing. No message, repr or exception
+Each error carries `.message` (a sentence for a person) and `.hint` (what to do next), written here once in
+words true for every front end: no keys to press, no command-line flags. A front end that has something more
+precise to say picks its own hint from the error's class and fields (tui/hints.py). No message, repr or exception
 argument ever contains a credential: errors are built from the request path, the status and the API's own
 error text, and the client redacts the key from that text before it gets here.
 """
@@ -53,23 +54,25 @@ class ApiError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, status={self.status!r}, path={self.path!r})"
 
-    def one_line(self) -> str:
-        """Message and hint in one line, for stderr and the flash line."""
-        return f"{self.message} {self.hint}".strip()
-
 
 class AuthError(ApiError):
     """401: the credential was rejected (or none was configured)."""
 
     default_message = "401: the API key was rejected."
-    default_hint = "Check EI_API_KEY, --api-key or the profile's api_key."
+    default_hint = "Check the API key (EI_API_KEY or the profile's api_key)."
+
+    def __init__(self, message: str | None = None, *, credential: str | None = "api_key", **kw: Any) -> None:
+        # which credential was at fault: "api_key", "jwt_token", or None when none was configured
+        self.credential = credential
+        super().__init__(message, **kw)
 
     @classmethod
     def jwt_rejected(cls, path: str, api_error: str | None = None) -> AuthError:
         """The JWT variant: /api/user needs a user token, not an API key."""
         return cls(
             "401: the JWT token was rejected.",
-            hint="Check EI_JWT_TOKEN, --jwt-token or the profile's jwt_token.",
+            hint="Check the JWT token (EI_JWT_TOKEN or the profile's jwt_token).",
+            credential="jwt_token",
             status=401,
             path=path,
             api_error=api_error,
@@ -80,7 +83,8 @@ class AuthError(ApiError):
         """No credential at all: say so before any request goes out."""
         return cls(
             "no API key is configured.",
-            hint="Set EI_API_KEY, pass --api-key, or give the profile an api_key or api_key_command.",
+            hint="Set EI_API_KEY, or give the profile an api_key or api_key_command.",
+            credential=None,
         )
 
 
@@ -131,7 +135,12 @@ class NetworkError(ApiError):
     """Could not connect or the connection broke (after retries)."""
 
     default_message = "could not reach the Studio API."
-    default_hint = "Check the network, or the endpoint (--endpoint, EI_API_ENDPOINT, the profile's endpoint)."
+    default_hint = "Check the network, or the endpoint (EI_API_ENDPOINT or the profile's endpoint)."
+
+    def __init__(self, message: str | None = None, *, bad_endpoint: bool = False, **kw: Any) -> None:
+        # True when the endpoint itself is unusable (not a URL, a port out of range): retrying will not help
+        self.bad_endpoint = bad_endpoint
+        super().__init__(message, **kw)
 
 
 class RequestTimeoutError(ApiError):
@@ -145,7 +154,7 @@ class BadResponseError(ApiError):
     """A body we cannot use: not JSON, `success: false` on 200, or a required field missing or malformed."""
 
     default_message = "the Studio API sent a response eiscope cannot read."
-    default_hint = "Press r to try again; `eiscope export` prints the body for a bug report if it keeps happening."
+    default_hint = "Try again; if it keeps happening, report it with the response body."
 
     def __init__(
         self, message: str | None = None, *, field_path: str | None = None, raw: Any = None, **kw: Any
@@ -159,4 +168,4 @@ class OfflineCacheMissError(ApiError):
     """Offline (by choice or not) and nothing cached for this request."""
 
     default_message = "offline, and nothing is cached for this view."
-    default_hint = "Run once with the network (without --offline) to fill the cache."
+    default_hint = "Connect once with the network to fill the cache."

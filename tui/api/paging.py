@@ -1,7 +1,8 @@
 """Concurrent paging over the white-label list endpoints (`limit`/`offset`, `total` in every page).
 
-The first page gives the total; the remaining pages are requested at once and the client's in-flight limit
-decides how many really run together. Pages are yielded as they complete, not in offset order: a screen
+The first page gives the total (believed only as an upper bound); the next pages are requested a bounded
+window at a time, the client's in-flight limit deciding how many really run together, and the list ends at the
+first page that comes back short or empty. Pages are yielded as they complete, not in offset order: a screen
 appends rows as they arrive, and `offset` says where each page belongs.
 """
 
@@ -57,10 +58,18 @@ def _to_page(fetched: Any, list_field: str, offset: int) -> Page[Any]:
     )
 
 
+DEFAULT_WINDOW = 16  # pages requested ahead of those that have arrived
+
+
 async def iter_pages(
-    fetch: PageFetcher, list_field: str, page_size: int, *, concurrent: bool = True
+    fetch: PageFetcher, list_field: str, page_size: int, *, concurrent: bool = True, window: int = DEFAULT_WINDOW
 ) -> AsyncIterator[Page[Any]]:
-    """Yield every page of a list once. `concurrent=False` (the cache source) reads the pages in order."""
+    """Yield every page of a list once. `concurrent=False` (the cache source) reads the pages in order.
+
+    `total` is believed only as an upper bound: the list ends at the first page that comes back short or
+    empty, and at most `window` pages are ever requested ahead of what has arrived, so a server that claims
+    100,000,000 rows but holds 20 costs a few requests, not millions.
+    """
     first = await fetch(0, page_size)
     if first is None:
         return
@@ -71,20 +80,36 @@ async def iter_pages(
     step = page_size
     if 0 < len(page.items) < min(page_size, total):
         step = len(page.items)
-    offsets = list(range(step, total, step))
-    if not offsets:
-        return
+    # the first offset known to be past the end: total, or where a short page stopped
+    end = total if len(page.raw_items) >= step else 0
     if not concurrent:
-        for offset in offsets:
+        offset, misses = step, 0
+        while offset < end and misses < window:
             fetched = await fetch(offset, step)
-            if fetched is not None:
-                yield _to_page(fetched, list_field, offset)
+            if fetched is None:
+                misses += 1  # a page the network run never stored: skip it, but not for ever
+            else:
+                misses = 0
+                page = _to_page(fetched, list_field, offset)
+                yield page
+                if len(page.raw_items) < step:
+                    end = offset + len(page.raw_items)
+            offset += step
         return
 
     async def one(offset: int) -> tuple[int, Any]:
         return offset, await fetch(offset, step)
 
-    pending = {asyncio.ensure_future(one(offset)) for offset in offsets}
+    next_offset = step
+    pending: set[asyncio.Future[tuple[int, Any]]] = set()
+
+    def top_up() -> None:
+        nonlocal next_offset
+        while len(pending) < max(1, window) and next_offset < end:
+            pending.add(asyncio.ensure_future(one(next_offset)))
+            next_offset += step
+
+    top_up()
     try:
         while pending:
             # Finished tasks leave `pending` as they are yielded: a finished page is held (models and raw rows)
@@ -92,9 +117,14 @@ async def iter_pages(
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 offset, fetched = task.result()
-                if fetched is not None:
-                    yield _to_page(fetched, list_field, offset)
+                if fetched is None:
+                    continue
+                page = _to_page(fetched, list_field, offset)
+                if len(page.raw_items) < step:
+                    end = min(end, offset + len(page.raw_items))
+                yield page
             del done
+            top_up()
     finally:
         for task in pending:
             task.cancel()

@@ -46,9 +46,13 @@ class ClientSettings:
     api_key: str | None = field(default=None, repr=False)
     jwt_token: str | None = field(default=None, repr=False)
     max_in_flight: int = 8
-    timeout_s: float = 30.0
+    timeout_s: float = 30.0  # httpx's, per connect and per read
+    deadline_s: float = 60.0  # the whole request, retries included: a trickling server cannot hold it for ever
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     offline: bool = False
     use_cache: bool = True
     cache_fallback: bool = True  # export turns this off: a script should not get stale data silently
     cache_scope: str | None = None  # names the cache namespace instead of the endpoint (the demo's port varies)
+    # names the credential in the cache namespace instead of the key itself, when the key is not at hand:
+    # a profile's api_key_command, so `export --offline` finds its cache without running the command
+    cache_identity: str | None = field(default=None, repr=False)

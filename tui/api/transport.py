@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from tui.api.cache import DiskCache, canonical_request, entry_key, namespace_id
+from tui.api.cache import DiskCache, entry_key, namespace_id
 from tui.api.errors import (
     ApiError,
     AuthError,
@@ -29,6 +29,8 @@ from tui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from tui.api.query import canonical_request, query_params
+from tui.api.redact import redact
 from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body
 from tui.api.settings import ClientSettings, user_agent
 
@@ -68,6 +70,29 @@ class ClientStats:
     cache_hits: int = 0
 
 
+class _CredentialAuth(httpx.Auth):
+    """Sets the credential header inside httpx, as the request goes out.
+
+    So no frame of ours holds the key or a headers dict in a local variable, and a crash report that lists
+    locals (one that slips past the app's own guard) has no key to show.
+    """
+
+    def __init__(self, settings: ClientSettings, header: str) -> None:
+        self._settings = settings
+        self._header = header
+
+    def __repr__(self) -> str:
+        return f"_CredentialAuth({self._header!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[self._header] = _credential_value(self._settings, self._header) or ""
+        yield request
+
+
+def _credential_value(settings: ClientSettings, header: str) -> str | None:
+    return settings.jwt_token if header == "x-jwt-token" else settings.api_key
+
+
 class StudioTransport:
     """Typed GETs with retries, an in-flight limit, request coalescing and a disk cache; no endpoints."""
 
@@ -84,8 +109,16 @@ class StudioTransport:
         self._endpoint = settings.endpoint.rstrip("/")
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
         self._inflight: dict[str, asyncio.Future[tuple[dict[str, Any], Any, bytes]]] = {}
+        self._namespaces: dict[str | None, str] = {}
+        # An endpoint httpx cannot parse (`http://[::1/v1`) is reported by the first request as a typed error,
+        # not raised here: the app builds its client before any screen can show an error.
+        self._endpoint_error: str | None = None
+        try:
+            httpx.URL(self._endpoint)
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            self._endpoint_error = f"the endpoint is not a valid URL ({self._redact(str(exc))[:120]})."
         self._http = httpx.AsyncClient(
-            base_url=self._endpoint,
+            base_url=self._endpoint if self._endpoint_error is None else "",
             headers={"User-Agent": user_agent(), "Accept": "application/json"},
             timeout=httpx.Timeout(settings.timeout_s),
             limits=httpx.Limits(
@@ -102,21 +135,28 @@ class StudioTransport:
 
     # ------------------------------------------------------------ credentials
 
-    def _credential(self, jwt_first: bool) -> tuple[str, str] | None:
-        """(header, value): the API key for org routes, the JWT for the user routes that require one."""
-        key, jwt = self.settings.api_key, self.settings.jwt_token
-        order = [("x-jwt-token", jwt), ("x-api-key", key)] if jwt_first else [("x-api-key", key), ("x-jwt-token", jwt)]
-        for header, value in order:
-            if value:
-                return header, value
+    def _credential_header(self, jwt_first: bool) -> str | None:
+        """The header to send: the API key for org routes, the JWT for the user routes that require one."""
+        order = ("x-jwt-token", "x-api-key") if jwt_first else ("x-api-key", "x-jwt-token")
+        for header in order:
+            if _credential_value(self.settings, header):
+                return header
         return None
+
+    def _namespace(self, header: str | None) -> str:
+        """The cache namespace of this endpoint and credential, hashed once per credential."""
+        found = self._namespaces.get(header)
+        if found is None:
+            identity = self.settings.cache_identity
+            if identity is None and header is not None:
+                identity = _credential_value(self.settings, header)
+            found = namespace_id(self.settings.cache_scope or self._endpoint, identity)
+            self._namespaces[header] = found
+        return found
 
     def _redact(self, text: str) -> str:
         """Belt and braces: an API error text that echoes the key must not carry it further."""
-        for secret in (self.settings.api_key, self.settings.jwt_token):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        return redact(text, (self.settings.api_key, self.settings.jwt_token))
 
     # ------------------------------------------------------------ the one GET
 
@@ -130,24 +170,22 @@ class StudioTransport:
         jwt_first: bool = False,
     ) -> Fetched[ModelT] | None:
         query = {k: v for k, v in (query or {}).items() if v is not None}
-        credential = self._credential(jwt_first)
-        namespace = namespace_id(self.settings.cache_scope or self._endpoint, credential[1] if credential else None)
+        header = self._credential_header(jwt_first)
+        namespace = self._namespace(header)
         key = entry_key(path, query)
         if source is Source.CACHE or self.settings.offline:
-            cached = self._from_cache(namespace, key, model, offline=self.settings.offline)
+            cached = await self._from_cache(namespace, key, model, offline=self.settings.offline)
             if cached is not None or source is Source.CACHE:
                 return cached
             raise OfflineCacheMissError(path=path)
-        if credential is None:
+        if header is None:
             raise AuthError.missing()
         coalesce_key = f"GET {canonical_request(path, query)} {namespace}"
         try:
-            raw, value, body_bytes = await self._shared(
-                coalesce_key, lambda: self._fetch(path, query, model, credential)
-            )
+            raw, value, body_bytes = await self._shared(coalesce_key, lambda: self._fetch(path, query, model, header))
         except (NetworkError, RequestTimeoutError, ServerError) as exc:
             if self.settings.cache_fallback:
-                cached = self._from_cache(namespace, key, model, offline=True, error=exc)
+                cached = await self._from_cache(namespace, key, model, offline=True, error=exc)
                 if cached is not None:
                     return cached
             raise
@@ -158,18 +196,30 @@ class StudioTransport:
             )
         return Fetched(value=value, raw=raw)
 
-    def _from_cache(
+    async def _from_cache(
         self, namespace: str, key: str, model: type[ModelT], *, offline: bool, error: ApiError | None = None
     ) -> Fetched[ModelT] | None:
+        """The cached entry as a model, read and validated off the event loop (a slow disk must not freeze keys)."""
         if self.cache is None:
             return None
-        entry = self.cache.get(namespace, key)
+        return await asyncio.to_thread(self._read_cached, self.cache, namespace, key, model, offline, error)
+
+    def _read_cached(
+        self,
+        cache: DiskCache,
+        namespace: str,
+        key: str,
+        model: type[ModelT],
+        offline: bool,
+        error: ApiError | None,
+    ) -> Fetched[ModelT] | None:
+        entry = cache.get(namespace, key)
         if entry is None:
             return None
         try:
             value = model.model_validate(entry.body)
         except ValidationError:
-            self.cache.delete(namespace, key)  # written by an older eiscope, or tampered with: refetch
+            cache.delete(namespace, key)  # written by an older eiscope, or tampered with: refetch
             return None
         self.stats.cache_hits += 1
         return Fetched(value=value, raw=entry.body, from_cache=True, age_s=entry.age_s, offline=offline, error=error)
@@ -193,30 +243,39 @@ class StudioTransport:
         return await asyncio.shield(task)
 
     async def _fetch(
-        self, path: str, query: dict[str, Any], model: type[ModelT], credential: tuple[str, str]
+        self, path: str, query: dict[str, Any], model: type[ModelT], header: str
     ) -> tuple[dict[str, Any], ModelT, bytes]:
-        raw, body_bytes = await self._send(path, query, credential)
+        raw, body_bytes = await self._send(path, query, header)
         return raw, validate_body(model, raw, path), body_bytes
 
-    async def _send(
-        self, path: str, query: dict[str, Any], credential: tuple[str, str]
-    ) -> tuple[dict[str, Any], bytes]:
-        """One GET with retries; returns the checked JSON body (and its bytes) or raises the typed error."""
+    async def _send(self, path: str, query: dict[str, Any], header: str) -> tuple[dict[str, Any], bytes]:
+        """One GET with retries; returns the checked JSON body (and its bytes) or raises the typed error.
+
+        The request, retries and their waits included, has a total deadline (`deadline_s`), besides httpx's
+        per-read timeout: a server that trickles one byte every few seconds would otherwise hold it for ever.
+        Time queued behind the in-flight limit does not count: that is eiscope's own doing, not the server's.
+        """
+        if self._endpoint_error is not None:
+            raise NetworkError(self._endpoint_error, path=path, bad_endpoint=True)
         policy = self.settings.retries
-        headers = {credential[0]: credential[1]}
-        params = {k: _query_value(v) for k, v in query.items()}
+        auth = _CredentialAuth(self.settings, header)
+        params = query_params(query)
         started = time.monotonic()
+        spent = 0.0  # seconds spent sending and waiting for answers, against `deadline_s`
         attempt = 0
         while True:
             attempt += 1
             retry_after: float | None = None
+            attempt_started = time.monotonic()
             try:
                 async with self._sem:
+                    attempt_started = time.monotonic()
                     self.stats.requests_sent += 1
                     self.stats.in_flight += 1
                     self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
                     try:
-                        response = await self._http.get(path, params=params, headers=headers)
+                        async with asyncio.timeout(max(0.0, self.settings.deadline_s - spent)):
+                            response = await self._http.get(path, params=params, auth=auth)
                     finally:
                         self.stats.in_flight -= 1
             except httpx.TimeoutException as exc:
@@ -225,31 +284,52 @@ class StudioTransport:
                     f"({type(exc).__name__}).",
                     path=path,
                 )
+            except TimeoutError:
+                error = RequestTimeoutError(
+                    f"the Studio API at {self._host} did not finish answering within {self.settings.deadline_s:g} s.",
+                    path=path,
+                )
             except httpx.RequestError as exc:
-                error = NetworkError(f"could not reach {self._host} ({type(exc).__name__}).", path=path)
+                error = NetworkError(f"could not reach {self._host} ({_error_name(exc)}).", path=path)
+            except Exception as exc:  # any other failure of a request is still one typed error
+                # An invalid URL, a port out of range (OverflowError inside an ExceptionGroup), a protocol error:
+                # retrying cannot help, and the message names the kind of failure, never its arguments.
+                raise NetworkError(
+                    f"could not send a request to {self._host}: the endpoint is not usable ({_error_name(exc)}).",
+                    path=path,
+                    bad_endpoint=True,
+                ) from None
             else:
                 if response.status_code < 300:
                     return parse_body(response, path, self._redact), response.content
-                error = status_error(response, path, credential[0], self._redact)
+                error = status_error(response, path, header, self._redact)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if response.status_code not in policy.retry_statuses:
                     raise error
             delay = retry_after if retry_after is not None else policy.backoff(attempt)
             elapsed = time.monotonic() - started
-            if attempt >= policy.max_attempts or elapsed + delay > policy.total_budget_s:
+            spent += time.monotonic() - attempt_started
+            out_of_time = elapsed + delay > policy.total_budget_s or spent + delay >= self.settings.deadline_s
+            if attempt >= policy.max_attempts or out_of_time:
                 if isinstance(error, RateLimitedError) and retry_after is not None:
                     raise RateLimitedError(retry_after_s=round(retry_after, 1), status=429, path=path)
                 raise error
             self.stats.retries += 1
             await asyncio.sleep(delay)
+            spent += delay
 
     @property
     def _host(self) -> str:
-        return urlsplit(self._endpoint).netloc or self._endpoint
+        """host:port of the endpoint for messages (never its path or userinfo)."""
+        try:
+            netloc = urlsplit(self._endpoint).netloc
+        except ValueError:  # `http://[::1/v1`
+            return "the endpoint"
+        return netloc.rpartition("@")[2] or "the endpoint"
 
 
-def _query_value(value: Any) -> str:
-    """Query values as the API expects them: booleans lowercase."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _error_name(exc: BaseException) -> str:
+    """The class name of the innermost error: an ExceptionGroup of one OverflowError reads as OverflowError."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return type(exc).__name__

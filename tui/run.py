@@ -1,8 +1,12 @@
-"""What each `eiscope` command does once its arguments are parsed: settings → browser, export or cache tools."""
+"""What each `eiscope` command does once its arguments are parsed: settings → browser, export or cache tools.
+
+(Named `run`, not `commands`, so it is not taken for Textual's command-palette providers.)
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -13,21 +17,14 @@ from tui.config import ConfigError, ResolvedSettings, config_path, resolve_setti
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "profile": args.profile,
-        "endpoint": args.endpoint,
-        "api_key": args.api_key,
-        "jwt_token": args.jwt_token,
-        "org": args.org,
-        "offline": args.offline,
-        "no_cache": args.no_cache,
-    }
+    names = ("profile", "endpoint", "api_key", "api_key_file", "jwt_token", "jwt_token_file", "org")
+    return {name: getattr(args, name, None) for name in (*names, "offline", "no_cache")}
 
 
-def _resolve(args: argparse.Namespace, env: Mapping[str, str]) -> ResolvedSettings | None:
+def _resolve(args: argparse.Namespace, env: Mapping[str, str], *, need_key: bool = True) -> ResolvedSettings | None:
     """Settings after precedence, or None after saying in one line what is wrong with the config."""
     try:
-        settings = resolve_settings(_flags(args), env)
+        settings = resolve_settings(_flags(args), env, need_key=need_key)
     except ConfigError as error:
         print(f"eiscope: {error.message}", file=sys.stderr)
         return None
@@ -36,9 +33,20 @@ def _resolve(args: argparse.Namespace, env: Mapping[str, str]) -> ResolvedSettin
     return settings
 
 
+def _stdin_back_to_the_terminal(args: argparse.Namespace) -> None:
+    """After `--api-key-file -` has read a piped key, the browser still needs keys from the terminal."""
+    if "-" not in (getattr(args, "api_key_file", None), getattr(args, "jwt_token_file", None)):
+        return
+    if sys.stdin.isatty():
+        return
+    with contextlib.suppress(OSError):
+        tty = os.open("/dev/tty", os.O_RDONLY)
+        os.dup2(tty, sys.stdin.fileno())
+        os.close(tty)
+
+
 def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from tui.app import EiscopeApp
-    from tui.export import make_cache
 
     sandbox = None
     if args.demo:
@@ -49,12 +57,13 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         demo_env.update({"EI_API_ENDPOINT": sandbox.url, "EI_API_KEY": sandbox.admin_key})
         demo_env["EI_ORG_ID"] = str(sandbox.owner_org_id)
         args.profile, args.endpoint, args.api_key, args.jwt_token, args.org = None, None, None, None, None
+        args.api_key_file = args.jwt_token_file = None
         settings = _resolve(args, {**demo_env, "EISCOPE_CONFIG": os.devnull})
     else:
         settings = _resolve(args, env)
     if settings is None:
         return 2
-    cache = None if settings.no_cache else make_cache(settings)
+    _stdin_back_to_the_terminal(args)
     client_settings = settings.client_settings()
     if sandbox is not None:
         # The demo's port changes each run; its cache namespace must not, or a second visit is never instant.
@@ -63,7 +72,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     app = EiscopeApp(
         client_settings,
         org_id=settings.org_id,
-        cache=cache,
+        cache=settings.cache(),
         sandbox=sandbox,
         welcome=welcome,
         config_path=str(config_path(env)),
@@ -77,24 +86,38 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return app.return_code or 0
 
 
+def _quiet_stdout_on_exit() -> None:
+    """A stdout that cannot take the last bytes (a full disk) must not print a traceback as Python exits."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def run_export_command(args: argparse.Namespace) -> int:
     from tui.export import ExportRequest, run_export
 
     # A filter like `eiscope export users | head` ends quietly when its reader does, as Unix tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
-    settings = _resolve(args, os.environ)
+    # an offline export reads the cache only: a profile's api_key_command need not run
+    settings = _resolve(args, os.environ, need_key=not args.offline)
     if settings is None:
         return 2
     request = ExportRequest(kind=args.kind, format=args.format, org_id=args.org, target_id=args.id)
-    return run_export(request, settings, sys.stdout, sys.stderr)
+    try:
+        return run_export(request, settings, sys.stdout, sys.stderr)
+    finally:
+        _quiet_stdout_on_exit()
 
 
 def run_cache_command(args: argparse.Namespace) -> int:
     from tui.export import cache_clear, cache_info
 
     try:
-        settings = resolve_settings({}, os.environ)
+        settings = resolve_settings({}, os.environ, need_key=False)
     except ConfigError as error:
         print(f"eiscope: {error.message}", file=sys.stderr)
         return 2

@@ -1,0 +1,26 @@
+"""What `eiscope export` can be asked for and what it answers with: kinds, formats, exit codes.
+
+Kept apart from tui/export.py so the argument parser can list the choices without importing the client.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXIT_API",
+    "EXIT_AUTH",
+    "EXIT_NETWORK",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXPORT_KINDS",
+    "FORMATS",
+    "KINDS_NEEDING_ID",
+]
+
+EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
+KINDS_NEEDING_ID = ("inner-org", "metrics")
+FORMATS = ("json", "jsonl", "csv")
+
+# 0 ok · 1 other API error (and a failed write) · 2 usage · 3 auth or forbidden · 4 not found ·
+# 5 network, timeout, server or rate limit after retries (and offline with nothing cached)
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
