@@ -516,3 +516,16 @@ async def test_paging_steps_by_what_a_capping_server_returns(sandbox: Sandbox, m
         async for page in client.pages("inner_organizations", sandbox.owner_org_id, page_size=50):
             ids += [row.id for row in page.items]
     assert len(ids) == total and len(set(ids)) == total
+
+
+async def test_a_404_from_an_endpoint_without_v1_hints_at_the_endpoint(sandbox: Sandbox, tmp_path: Path) -> None:
+    bare = ClientSettings(endpoint=sandbox.url.removesuffix("/v1"), api_key=sandbox.admin_key)
+    async with StudioClient(bare, DiskCache(tmp_path / "c")) as client:
+        with pytest.raises(NotFoundError) as caught:
+            await client.organization_info(sandbox.owner_org_id)
+    assert "/v1" in caught.value.hint and "endpoint" in caught.value.hint
+    right = ClientSettings(endpoint=sandbox.url, api_key=sandbox.admin_key)
+    async with StudioClient(right, DiskCache(tmp_path / "c")) as client:
+        with pytest.raises(NotFoundError) as missing:
+            await client.organization_info(987654)
+    assert "Check the id" in missing.value.hint

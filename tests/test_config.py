@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import DEFAULT_ENDPOINT, ConfigError, resolve_settings, run_key_command
+from tui.config import DEFAULT_ENDPOINT, ConfigError, read_keymap, resolve_settings, run_key_command
 
 CONFIG = """\
 default_profile = "work"
@@ -211,7 +211,7 @@ def test_request_deadline_reaches_the_client(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("request_deadline_s = 2.5\ncache_max_mb = 10\n")
     s = resolve_settings({}, env_for(path))
-    assert s.client_settings().deadline_s == 2.5 and s.cache_max_bytes == 10 * 1024 * 1024
+    assert s.client_settings().deadline_s == 2.5 and s.cache_max_bytes == 10_000_000
 
 
 # ---------------------------------------------------------------- keys: flags warn, files and stdin, the command
@@ -295,3 +295,13 @@ def test_warns_when_a_key_command_is_readable_by_others(tmp_path: Path) -> None:
     path.chmod(0o644)
     warnings = resolve_settings({}, env_for(path)).warnings
     assert len(warnings) == 1 and "api_key_command" in warnings[0] and "chmod 600" in warnings[0]
+
+
+def test_keymap_table_is_read_and_checked(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text('[keymap]\nrefresh = "ctrl+r"\n')
+    assert read_keymap({"EISCOPE_CONFIG": str(good)}) == {"refresh": "ctrl+r"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[keymap]\nrefresh = 5\n")
+    with pytest.raises(ConfigError, match=r"line 2.*keymap.refresh"):
+        read_keymap({"EISCOPE_CONFIG": str(bad)})

@@ -185,6 +185,7 @@ def test_cache_info_and_clear(settings: ResolvedSettings) -> None:
     out = io.StringIO()
     assert cache_info(settings, out, io.StringIO()) == 0
     assert "entries:    1" in out.getvalue() and str(settings.cache_dir) in out.getvalue()
+    assert "of 200.0 MB" in out.getvalue()  # SI sizes, as the browser shows them (kB = 1000 B)
     out = io.StringIO()
     assert cache_clear(settings, out, io.StringIO()) == 0
     assert out.getvalue().startswith("removed 1 cached")

@@ -271,3 +271,19 @@ async def test_counts_agree_with_their_nouns(make_app: MakeApp, sandbox: Sandbox
         await settle(pilot)
         status = str(app.screen.query_one("#orgs-list StatusLine", StatusLine).render())
         assert status.startswith("1 organization ·"), status
+
+
+async def test_a_keymap_remaps_a_binding_and_help_shows_the_key_in_force(sandbox: Sandbox, tmp_path: Path) -> None:
+    settings = ClientSettings(endpoint=sandbox.url, api_key=sandbox.admin_key)
+    app = EiscopeApp(
+        settings, org_id=sandbox.owner_org_id, cache=DiskCache(tmp_path / "cache"), keymap={"raw-json": "f5"}
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        groups = dict(app.screen.groups)  # type: ignore[attr-defined]
+        screen_keys = dict(next(rows for heading, rows in groups.items() if heading.startswith("This screen")))
+        assert screen_keys["f5"] == "Raw JSON"
+        assert "y" not in screen_keys
+        await walk(pilot, "escape", "f5")
+        assert type(app.screen).__name__ == "RawJsonScreen"

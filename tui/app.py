@@ -56,8 +56,11 @@ class EiscopeApp(App[None]):
         welcome: bool = False,
         config_path: str = "config.toml",
         demo_scale: str = "demo",
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        if keymap:
+            self.set_keymap(keymap)  # `[keymap]` in config.toml: binding id → keys, as posting does
         self.started = time.perf_counter()
         self.settings = settings
         self.org_id = org_id

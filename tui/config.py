@@ -38,6 +38,7 @@ __all__ = [
     "ResolvedSettings",
     "config_path",
     "load_config",
+    "read_keymap",
     "resolve_settings",
     "run_key_command",
 ]
@@ -62,6 +63,7 @@ class ResolvedSettings:
     cache_dir: Path | None = None
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     request_deadline_s: float | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
     config_file: Path | None = None
     key_source: str | None = None  # "--api-key", "EI_API_KEY", "profile work (api_key_command)", ...
     cache_identity: str | None = field(default=None, repr=False)  # see ClientSettings.cache_identity
@@ -213,7 +215,13 @@ def resolve_settings(
     settings.no_cache = bool(flags.get("no_cache"))
     settings.cache_dir = default_cache_dir(env)
     if config.get("cache_max_mb") is not None:
-        settings.cache_max_bytes = int(config["cache_max_mb"] * 1024 * 1024)
+        settings.cache_max_bytes = int(config["cache_max_mb"] * 1_000_000)  # SI megabytes, as shown everywhere
     if config.get("request_deadline_s") is not None:
         settings.request_deadline_s = float(config["request_deadline_s"])
+    settings.keymap = dict(config.get("keymap") or {})
     return settings
+
+
+def read_keymap(env: Mapping[str, str]) -> dict[str, str]:
+    """The `[keymap]` table alone (binding id → keys), for the demo, which reads no profile."""
+    return dict(load_config(config_path(env)).get("keymap") or {})

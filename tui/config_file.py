@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["PROFILE_KEYS", "TOP_LEVEL_KEYS", "ConfigError", "load_config", "permission_warning", "positive_number"]
 
-TOP_LEVEL_KEYS = frozenset({"default_profile", "cache_max_mb", "request_deadline_s", "profiles"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "cache_max_mb", "request_deadline_s", "profiles", "keymap"})
 PROFILE_KEYS = frozenset({"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"})
 _STRING_PROFILE_KEYS = PROFILE_KEYS - {"org"}
 _SECRET_KEYS = ("api_key", "jwt_token", "api_key_command")
@@ -82,6 +82,15 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
     for key in ("cache_max_mb", "request_deadline_s"):
         if key in config:
             positive_number(config[key], key, path, text)
+    keymap = config.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise ConfigError(f"{_where(path, text, 'keymap')}: [keymap] must be a table of binding id = \"keys\"")
+    for binding_id, keys in keymap.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(
+                f"{_where(path, text, binding_id, 'keymap')}: keymap.{binding_id} must be keys in quotes, "
+                f'such as "ctrl+r" or "r,f5"; got {_kind(keys)}'
+            )
     profiles = config.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{_where(path, text, 'profiles')}: [profiles] must be a table of [profiles.NAME] tables")

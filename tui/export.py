@@ -40,6 +40,7 @@ from tui.export_spec import (
     FORMATS,
     KINDS_NEEDING_ID,
 )
+from tui.formatting import format_bytes
 from tui.hints import one_line
 from tui.safe_text import clean
 
@@ -173,15 +174,6 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
 # ---------------------------------------------------------------- cache management
 
 
-def _human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"
-
-
 def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """`eiscope cache info`: where the cache is and how big; returns the exit code."""
     info = settings.disk_cache().info()
@@ -189,7 +181,7 @@ def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
         f"directory:  {info.directory}\n"
         f"namespaces: {info.namespaces} (one per endpoint and credential)\n"
         f"entries:    {info.entries}\n"
-        f"size:       {_human_bytes(info.bytes)} of {_human_bytes(info.max_bytes)}\n"
+        f"size:       {format_bytes(info.bytes)} of {format_bytes(info.max_bytes)}\n"
     )
     return EXIT_OK
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from tui.config import ConfigError, ResolvedSettings, config_path, resolve_settings
+from tui.config import ConfigError, ResolvedSettings, config_path, read_keymap, resolve_settings
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -59,6 +59,12 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         args.profile, args.endpoint, args.api_key, args.jwt_token, args.org = None, None, None, None, None
         args.api_key_file = args.jwt_token_file = None
         settings = _resolve(args, {**demo_env, "EISCOPE_CONFIG": os.devnull})
+        if settings is not None:
+            try:
+                settings.keymap = read_keymap(env)  # the demo reads no profile, but keys are the user's own
+            except ConfigError as error:
+                print(f"eiscope: {error}", file=sys.stderr)
+                return 2
     else:
         settings = _resolve(args, env)
     if settings is None:
@@ -77,6 +83,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         welcome=welcome,
         config_path=str(config_path(env)),
         demo_scale=args.scale,
+        keymap=settings.keymap,
     )
     try:
         app.run()

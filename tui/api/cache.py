@@ -34,7 +34,7 @@ __all__ = [
     "namespace_id",
 ]
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = 200 * 1_000_000  # 200 MB (SI, as every size eiscope shows)
 _HEX = set("0123456789abcdef")
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_S = 3600.0
