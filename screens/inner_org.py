@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -18,12 +18,14 @@ from screens.loading import UnexpectedError, describe, load_cached_then_fresh
 from screens.messages import ComputeTimeLoaded, InnerOrganizationLoaded, LoadFailed
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
-from tui.api.models import DailyMetrics, InnerOrganizationInfo
 from tui.formatting import parse_datetime
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.notice import ErrorPanel, StatusLine
+
+if TYPE_CHECKING:
+    from tui.api.models import DailyMetrics, InnerOrganizationInfo
 
 DATE_FORMAT = "%Y-%m-%d"
 

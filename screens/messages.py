@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.api.client import Fetched
 from tui.api.errors import ApiError
-from tui.api.models import (
-    ComputeTimeUsage,
-    InnerOrganizationInfo,
-    MetricsResponse,
-    OrganizationInfo,
-    OrganizationsResponse,
-    ProjectsResponse,
-    WhitelabelInfo,
-    WhitelabelProjectResponse,
-    WhitelabelUserResponse,
-)
+
+if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
+    from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
+        ComputeTimeUsage,
+        InnerOrganizationInfo,
+        MetricsResponse,
+        OrganizationInfo,
+        OrganizationsResponse,
+        ProjectsResponse,
+        WhitelabelInfo,
+        WhitelabelProjectResponse,
+        WhitelabelUserResponse,
+    )
+    from tui.api.transport import Fetched
 
 T = TypeVar("T")
 
@@ -46,39 +48,39 @@ class Loaded(Message, Generic[T]):
         return self.fetched.value
 
 
-class OrganizationsLoaded(Loaded[OrganizationsResponse]):
+class OrganizationsLoaded(Loaded["OrganizationsResponse"]):
     part = "the organizations"
 
 
-class OrganizationLoaded(Loaded[OrganizationInfo]):
+class OrganizationLoaded(Loaded["OrganizationInfo"]):
     part = "the organization"
 
 
-class OrganizationProjectsLoaded(Loaded[ProjectsResponse]):
+class OrganizationProjectsLoaded(Loaded["ProjectsResponse"]):
     part = "the projects"
 
 
-class WhitelabelLoaded(Loaded[WhitelabelInfo]):
+class WhitelabelLoaded(Loaded["WhitelabelInfo"]):
     part = "the white label"
 
 
-class WhitelabelMetricsLoaded(Loaded[MetricsResponse]):
+class WhitelabelMetricsLoaded(Loaded["MetricsResponse"]):
     part = "the white label's metrics"
 
 
-class InnerOrganizationLoaded(Loaded[InnerOrganizationInfo]):
+class InnerOrganizationLoaded(Loaded["InnerOrganizationInfo"]):
     part = "the organization"
 
 
-class WhitelabelUserLoaded(Loaded[WhitelabelUserResponse]):
+class WhitelabelUserLoaded(Loaded["WhitelabelUserResponse"]):
     part = "the user"
 
 
-class WhitelabelUserMetricsLoaded(Loaded[MetricsResponse]):
+class WhitelabelUserMetricsLoaded(Loaded["MetricsResponse"]):
     part = "the user's metrics"
 
 
-class WhitelabelProjectLoaded(Loaded[WhitelabelProjectResponse]):
+class WhitelabelProjectLoaded(Loaded["WhitelabelProjectResponse"]):
     part = "the project"
 
 
@@ -91,6 +93,16 @@ class ComputeTimeLoaded(Message):
         self.end = end
         self.usage = usage
         self.error = error
+
+
+class OrganizationPeeked(Message):
+    """What the cache holds of an organization's info, raw, read before the network stack is even imported:
+    the first paint shows its rows (`raw` is None when nothing is cached)."""
+
+    def __init__(self, raw: dict[str, Any] | None, age_s: float | None) -> None:
+        super().__init__()
+        self.raw = raw
+        self.age_s = age_s
 
 
 class LoadFailed(Message):
