@@ -447,21 +447,20 @@ class OrganizationScreen(EiscopeScreen):
         )
 
     def action_structure(self) -> None:
-        """The organization as a tree, from the rows loaded here (the view pages what is not complete)."""
+        self.post_message(ShowStructure(self.structure_data()))
+
+    def structure_data(self) -> StructureData:
+        """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""
         raw = (self.info_raw or {}).get("organization") or {}
-        self.post_message(
-            ShowStructure(
-                StructureData(
-                    self.org_id,
-                    self.crumb,
-                    members=[u for u in raw.get("users") or [] if isinstance(u, dict)],
-                    projects=self.projects,
-                    datasets=[d for d in (self.info_raw or {}).get("datasets") or [] if isinstance(d, dict)],
-                    whitelabel=bool(self.is_whitelabel_admin),
-                    inner_orgs=self._complete_rows("inner-orgs"),
-                    whitelabel_projects=self._complete_rows("wl-projects"),
-                )
-            )
+        return StructureData(
+            self.org_id,
+            self.crumb,
+            members=[u for u in raw.get("users") or [] if isinstance(u, dict)],
+            projects=self.projects,
+            datasets=[d for d in (self.info_raw or {}).get("datasets") or [] if isinstance(d, dict)],
+            whitelabel=bool(self.is_whitelabel_admin),
+            inner_orgs=self._complete_rows("inner-orgs"),
+            whitelabel_projects=self._complete_rows("wl-projects"),
         )
 
     def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:

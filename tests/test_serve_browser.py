@@ -7,6 +7,7 @@ lines. The screenshot it takes is the README's picture (EISCOPE_UPDATE_SCREENSHO
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -74,10 +75,8 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
         except OSError:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
     raise AssertionError("eiscope serve did not listen")
 
 
@@ -155,6 +154,7 @@ def test_browser_shows_the_organization_and_its_structure(
             wait_for_text(page, "Inner organizations")
             page.keyboard.press("e")
             wait_for_text(page, "Limits")
+            page.wait_for_function(f"() => !({SCREEN_TEXT})().includes('loading the white label')", timeout=WAIT_MS)
             text = screen_text(page)
             assert "Acme Edge AI › Structure" in text
             assert "Members (5)" in text
