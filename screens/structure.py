@@ -27,6 +27,9 @@ from tui.api.client import Source
 from tui.api.errors import ApiError
 from widgets.notice import StatusLine
 
+CHUNK = 300
+"""Children added per expansion: a branch of 5,000 inner organizations shows 300 and a 'more' node, so each
+expansion stays instant (Textual's Tree lays out every open line again on each change)."""
 EXPAND_LIMIT = 2_000
 """`e` expands at most this many nodes under the cursor (a white label can hold 100,000), then says how many."""
 PAGE_SIZE = 1000
@@ -34,6 +37,15 @@ PAGED = {"inner-orgs": "inner_organizations", "wl-projects": "whitelabel_project
 GROUP_STYLES = {"over": "bold red", "at": "bold dark_orange", "near": "bold yellow", "ok": "bold green"}
 
 StructureNode = TreeNode[NodeData]
+
+
+class StructureTree(Tree[NodeData]):
+    """Textual's Tree, measuring a label by its length (the default renders every open line on each change)."""
+
+    def get_label_width(self, node: TreeNode[NodeData]) -> int:
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else len(str(label))
+        return width + (len(self.ICON_NODE) if node.allow_expand else 0)
 
 
 class StructureScreen(EiscopeScreen):
@@ -53,11 +65,13 @@ class StructureScreen(EiscopeScreen):
         self.crumb = "Structure"
         self._inner_nodes: dict[int, StructureNode] = {}
         self._matches: Iterator[list[tuple[Any, ...]]] | None = None
+        self._rest: dict[int, tuple[Iterator[tuple[str, NodeData, bool]], int | None]] = {}
+        """'more' node id → the children still to add after it, and how many those are (when known)."""
         self._pass = 0
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="find a name…  (enter finds, n the next, esc closes)", id="structure-find-input")
-        tree: Tree[NodeData] = Tree(Text(""), NodeData(Branch.ROOT, ("root",)), id="structure-tree")
+        tree = StructureTree(Text(""), NodeData(Branch.ROOT, ("root",)), id="structure-tree")
         tree.auto_expand = False
         yield tree
         yield StatusLine(id="structure-status")
@@ -100,19 +114,40 @@ class StructureScreen(EiscopeScreen):
         root.expand()
 
     def _populate(self, node: StructureNode) -> int:
-        """Add a node's children from the model, once; returns how many were added."""
+        """Add a node's first children from the model, once; returns how many were added."""
         data = node.data
         if data is None or data.built:
             return 0
         data.built = True
+        return self._add_chunk(node, self.model.children(data), self.model.count(data))
+
+    def _add_chunk(self, node: StructureNode, children: Iterator[tuple[str, NodeData, bool]], left: int | None) -> int:
+        """Up to CHUNK children, then a 'more' node that adds the next ones when selected."""
         added = 0
-        for label, child, expandable in self.model.children(data):
+        for label, child, expandable in children:
             style = GROUP_STYLES.get(child.key[1], "bold") if child.branch is Branch.GROUP else ""
             added_node = node.add(Text(label, style=style), child, allow_expand=expandable)
             if child.branch is Branch.INNER_ORG:
                 self._inner_nodes[child.key[1]] = added_node
             added += 1
+            if added == CHUNK:
+                break
+        remaining = None if left is None else left - added
+        if added == CHUNK and remaining != 0:
+            text = f"… {remaining:,} more: enter shows {min(CHUNK, remaining):,}" if remaining else "… more"
+            more = node.add(Text(text, style="italic"), NodeData(Branch.MORE, ("more",)), allow_expand=False)
+            self._rest[more.id] = (children, remaining)
         return added
+
+    def _show_more(self, more: StructureNode) -> StructureNode | None:
+        """Replace a 'more' node by the next children; returns the parent (None when there was nothing)."""
+        rest = self._rest.pop(more.id, None)
+        parent = more.parent
+        if rest is None or parent is None:
+            return None
+        more.remove()
+        self._add_chunk(parent, *rest)
+        return parent
 
     def _rebuild(self, node: StructureNode) -> None:
         """Build a node's children again (new rows arrived), keeping it open if it was."""
@@ -126,6 +161,7 @@ class StructureScreen(EiscopeScreen):
             self._populate(node)
 
     def _forget(self, node: StructureNode) -> None:
+        self._rest.pop(node.id, None)
         if node.data is not None and node.data.branch is Branch.INNER_ORG:
             self._inner_nodes.pop(node.data.key[1], None)
         for child in node.children:
@@ -140,6 +176,9 @@ class StructureScreen(EiscopeScreen):
         """Enter opens the node's screen; on a branch (nothing to open) it opens or closes the branch."""
         node = event.node
         data = node.data
+        if data is not None and data.branch is Branch.MORE:
+            self._show_more(node)
+            return
         if data is None or data.kind is None or data.row is None:
             if node.allow_expand:
                 node.toggle()
@@ -209,7 +248,10 @@ class StructureScreen(EiscopeScreen):
             self._populate(node)
             if not node.is_expanded:
                 node.expand()
-            found = next((child for child in node.children if child.data is not None and child.data.key == key), None)
+            found = self._child(node, key)
+            while found is None and node.children and node.children[-1].id in self._rest:
+                self._show_more(node.children[-1])
+                found = self._child(node, key)
             if found is None:
                 return None
             node = found
@@ -218,6 +260,10 @@ class StructureScreen(EiscopeScreen):
         tree.move_cursor(node)
         tree.scroll_to_node(node, animate=False)
         return node
+
+    @staticmethod
+    def _child(node: StructureNode, key: tuple[Any, ...]) -> StructureNode | None:
+        return next((child for child in node.children if child.data is not None and child.data.key == key), None)
 
     def action_back(self) -> None:
         """Escape in the find field closes it, not the screen."""

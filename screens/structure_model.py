@@ -41,6 +41,7 @@ class Branch(enum.Enum):
     INNER_ORG = "inner-org"
     LIMITS = "limits"
     LEAF = "leaf"
+    MORE = "more"
 
 
 @dataclass
@@ -171,6 +172,26 @@ class OrgStructure:
             case _:
                 return
 
+    def count(self, node: NodeData) -> int | None:
+        """How many children a node has, without building them (None when it is not known cheaply)."""
+        data = self.data
+        match node.branch:
+            case Branch.MEMBERS:
+                return len(data.members)
+            case Branch.PROJECTS:
+                return len(data.projects)
+            case Branch.DATASETS:
+                return len(data.datasets)
+            case Branch.INNER_ORGS:
+                return len(self.groups()) or len(self.inner_orgs or [])
+            case Branch.GROUP:
+                return next((len(rows) for s, _, rows in self.groups() if s == node.key[1]), 0)
+            case Branch.INNER_ORG:
+                projects = self.projects_of(_id(node.row or {}))
+                return 1 + max(1, len(projects or []))
+            case _:
+                return None
+
     def _inner_nodes(self, rows: Sequence[Row]) -> Iterator[tuple[str, NodeData, bool]]:
         for row in rows:
             data = NodeData(Branch.INNER_ORG, ("inner", _id(row)), row, Kind.INNER_ORGANIZATION)
@@ -295,4 +316,4 @@ def _id(row: Row) -> int:
 
 
 def _matches(row: Row, needle: str, fields: tuple[str, ...]) -> bool:
-    return str(row.get("id")) == needle or any(needle in clean(row.get(name) or "").lower() for name in fields)
+    return str(row.get("id")) == needle or any(needle in str(row.get(name) or "").lower() for name in fields)
