@@ -226,6 +226,7 @@ class StructureScreen(EiscopeScreen):
     @on(Input.Submitted, "#structure-find-input")
     def _find_submitted(self, event: Input.Submitted) -> None:
         self._matches = self.model.find(event.value)
+        event.input.display = False  # the needle stays for `n`; the tree gets the room back
         self.view_tree.focus()
         self.action_find_next()
 
