@@ -8,6 +8,8 @@ Workers never touch widgets: they post one of these, and the screen's `@on(...)`
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -228,3 +230,37 @@ class ShowHelp(Message):
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
         self.screen = screen
+
+
+Health = Mapping[int, tuple[str, float | None]]
+"""inner organization id → (status, worst percent), status one of over, at, near, ok, unknown (Fleet health)."""
+
+RowSource = Callable[[], list[dict[str, Any]]]
+"""Rows another screen already holds, read when the Structure view mounts: no copy at the key press."""
+
+
+@dataclass
+class StructureData:
+    """What the organization screen hands the Structure view: the rows it already loaded.
+
+    `inner_orgs` and `whitelabel_projects` are None when the organization screen has not paged them completely:
+    the view pages them itself, cache first, then the network. `health` groups the inner organizations.
+    """
+
+    org_id: int
+    name: str
+    members: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    whitelabel: bool = False
+    inner_orgs: RowSource | None = None
+    whitelabel_projects: RowSource | None = None
+    health: Health = field(default_factory=dict)
+
+
+class ShowStructure(Message):
+    """Show an organization as a tree (members, projects, datasets, inner organizations and their projects)."""
+
+    def __init__(self, data: StructureData) -> None:
+        super().__init__()
+        self.data = data

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
@@ -31,6 +33,8 @@ from screens.messages import (
     PageArrived,
     PagesDone,
     PagesFailed,
+    ShowStructure,
+    StructureData,
     WhitelabelLoaded,
     WhitelabelMetricsLoaded,
 )
@@ -133,6 +137,8 @@ class OrganizationScreen(EiscopeScreen):
         "wl-projects": "WL prj",
         "settings": "Config",
     }
+
+    BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
@@ -576,6 +582,31 @@ class OrganizationScreen(EiscopeScreen):
             whitelabel=bool(self.is_whitelabel_admin),
             context={"org_projects": self.projects},
         )
+
+    def action_structure(self) -> None:
+        self.post_message(ShowStructure(self.structure_data()))
+
+    def structure_data(self) -> StructureData:
+        """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""
+        raw = (self.info_raw or {}).get("organization") or {}
+        return StructureData(
+            self.org_id,
+            self.crumb,
+            members=[u for u in raw.get("users") or [] if isinstance(u, dict)],
+            projects=self.projects,
+            datasets=[d for d in (self.info_raw or {}).get("datasets") or [] if isinstance(d, dict)],
+            whitelabel=bool(self.is_whitelabel_admin),
+            inner_orgs=self._complete_rows("inner-orgs"),
+            whitelabel_projects=self._complete_rows("wl-projects"),
+        )
+
+    def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:
+        """The rows of a white-label list once every page is in (None when not paged, or still paging)."""
+        paging = any(w.group == f"pages-{tab}" and w.node is self and w.is_running for w in self.workers)
+        if tab not in self._paged_started or paging:
+            return None
+        store = self.query_one(f"#{tab}-list", ListPane).table.store
+        return lambda: [store.row_by_id(i) for i in range(store.total)]
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)

@@ -33,9 +33,7 @@ def large_sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(autouse=True)
 def _well_behaved_sandboxes(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts with no faults and zero request counts on the sandboxes it uses."""
-    used = [
-        request.getfixturevalue(name) for name in ("sandbox", "large_sandbox") if name in request.fixturenames
-    ]
+    used = [request.getfixturevalue(name) for name in ("sandbox", "large_sandbox") if name in request.fixturenames]
     for running in used:
         running.clear_faults()
         running.reset_counts()
@@ -51,9 +49,7 @@ def make_app(sandbox: Sandbox, tmp_path: Path) -> Callable[..., EiscopeApp]:
     def make(
         *, api_key: str | None = None, org_id: int | None = -1, cache_dir: Path | None = None, **settings: Any
     ) -> EiscopeApp:
-        client_settings = ClientSettings(
-            endpoint=sandbox.url, api_key=api_key or sandbox.admin_key, **settings
-        )
+        client_settings = ClientSettings(endpoint=sandbox.url, api_key=api_key or sandbox.admin_key, **settings)
         cache = DiskCache(cache_dir or tmp_path / "cache")
         org = sandbox.owner_org_id if org_id == -1 else org_id
         return EiscopeApp(client_settings, org_id=org, cache=cache)

@@ -244,9 +244,7 @@ def test_compute_time_needs_both_dates(sandbox: Sandbox, http: httpx.Client) -> 
     assert missing.status_code == 400 and "endDate" in missing.json()["error"]
     malformed = http.get(path, params={"startDate": "yesterday", "endDate": "2026-01-01T00:00:00Z"})
     assert malformed.status_code == 400 and "startDate" in malformed.json()["error"]
-    backwards = http.get(
-        path, params={"startDate": "2026-02-01T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"}
-    )
+    backwards = http.get(path, params={"startDate": "2026-02-01T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"})
     assert backwards.status_code == 400
     year = ok(http.get(path, params={"startDate": "2025-11-25T00:00:00Z", "endDate": "2026-11-24T00:00:00Z"}))
     half = ok(http.get(path, params={"startDate": "2026-06-01T00:00:00Z", "endDate": "2026-11-24T00:00:00Z"}))

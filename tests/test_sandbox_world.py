@@ -103,9 +103,11 @@ def test_every_demo_body_validates_against_the_sdk(demo: World) -> None:
 
 
 def test_large_world_pages_and_samples_validate(large: World) -> None:
-    for items, model, key in ((large.inner_organizations, "AdminGetOrganizationsResponse", "organizations"),
-                              (large.whitelabel_users, "AdminGetUsersResponse", "users"),
-                              (large.whitelabel_projects, "AdminListProjectsResponse", "projects")):
+    for items, model, key in (
+        (large.inner_organizations, "AdminGetOrganizationsResponse", "organizations"),
+        (large.whitelabel_users, "AdminGetUsersResponse", "users"),
+        (large.whitelabel_projects, "AdminListProjectsResponse", "projects"),
+    ):
         middle = len(items) // 2
         for page in (items[:100], items[middle : middle + 100], items[-100:]):
             validate(model, {"total": len(items), key: page})
@@ -163,8 +165,19 @@ def test_bodies_carry_only_schema_fields(demo: World) -> None:
 
 
 def test_inner_org_list_items_carry_only_schema_fields(large: World) -> None:
-    allowed = {"id", "name", "logo", "created", "readme", "experiments", "domain", "whitelabelId", "billable",
-               "privateProjectCount", "entitlementLimits"}
+    allowed = {
+        "id",
+        "name",
+        "logo",
+        "created",
+        "readme",
+        "experiments",
+        "domain",
+        "whitelabelId",
+        "billable",
+        "privateProjectCount",
+        "entitlementLimits",
+    }
     for org in large.inner_organizations:
         assert set(org) <= allowed
 
@@ -182,20 +195,26 @@ def check_daily_series(records: list[Body], today: date) -> None:
     assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(days))
     assert all(r["date"].endswith("T00:00:00Z") for r in records)
     for previous, record in itertools.pairwise(records):
-        for total, added, deleted in (("totalUsers", "usersAdded", "usersDeleted"),
-                                      ("totalProjects", "projectsAdded", "projectsDeleted"),
-                                      ("totalStaffUsers", "staffUsersAdded", "staffUsersDeleted"),
-                                      ("totalStorageSizeBytes", "storageBytesAdded", "storageBytesDeleted")):
+        for total, added, deleted in (
+            ("totalUsers", "usersAdded", "usersDeleted"),
+            ("totalProjects", "projectsAdded", "projectsDeleted"),
+            ("totalStaffUsers", "staffUsersAdded", "staffUsersDeleted"),
+            ("totalStorageSizeBytes", "storageBytesAdded", "storageBytesDeleted"),
+        ):
             assert record[total] == previous[total] + record[added] - record[deleted], (record["date"], total)
         cpu, gpu = record["cpuComputeTimeSeconds"], record["gpuComputeTimeSeconds"]
         if record["computeTimeCalculatedSince"] == record["date"]:  # a contract starts today
             expected = (cpu, gpu)
         else:
             assert record["computeTimeCalculatedSince"] == previous["computeTimeCalculatedSince"]
-            expected = (previous["totalCurrentContractCpuComputeTimeSeconds"] + cpu,
-                        previous["totalCurrentContractGpuComputeTimeSeconds"] + gpu)
-        assert (record["totalCurrentContractCpuComputeTimeSeconds"],
-                record["totalCurrentContractGpuComputeTimeSeconds"]) == expected, record["date"]
+            expected = (
+                previous["totalCurrentContractCpuComputeTimeSeconds"] + cpu,
+                previous["totalCurrentContractGpuComputeTimeSeconds"] + gpu,
+            )
+        assert (
+            record["totalCurrentContractCpuComputeTimeSeconds"],
+            record["totalCurrentContractGpuComputeTimeSeconds"],
+        ) == expected, record["date"]
     for record in records:
         cpu, gpu = record["cpuComputeTimeSeconds"], record["gpuComputeTimeSeconds"]
         assert record["computeTimeSeconds"] == cpu + 3 * gpu
@@ -222,8 +241,9 @@ def test_whitelabel_daily_metrics_are_the_sum_of_inner_orgs(demo: World) -> None
 
 def test_large_whitelabel_metrics_keep_the_invariants(large: World) -> None:
     check_daily_series(large.whitelabel_metrics()["dailyMetrics"], DEFAULT_TODAY)
-    check_daily_series((large.inner_organization_info(large.inner_organizations[-1]["id"]) or {})["dailyMetrics"],
-                       DEFAULT_TODAY)
+    check_daily_series(
+        (large.inner_organization_info(large.inner_organizations[-1]["id"]) or {})["dailyMetrics"], DEFAULT_TODAY
+    )
 
 
 def test_user_daily_metrics_keep_the_invariants(demo: World) -> None:
@@ -330,8 +350,14 @@ def test_member_project_counts_match_collaborations(demo: World) -> None:
 
 def test_lists_cover_every_category_tier_role_and_state(demo: World) -> None:
     projects = [demo.whitelabel_project(p["id"]) or {} for p in demo.whitelabel_projects]
-    assert {p["category"] for p in projects} == {"Accelerometer", "Audio", "Images", "Keyword spotting",
-                                                 "Object detection", "Other"}
+    assert {p["category"] for p in projects} == {
+        "Accelerometer",
+        "Audio",
+        "Images",
+        "Keyword spotting",
+        "Object detection",
+        "Other",
+    }
     assert {p["labelingMethod"] for p in projects} == {"single_label", "object_detection", "label_map"}
     assert {p["tier"] for p in projects} == {"free", "community-plus", "professional", "enterprise"}
     assert any(p["hasPublicVersion"] for p in projects) and any(not p["hasPublicVersion"] for p in projects)

@@ -15,11 +15,12 @@ from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowHelp, ShowRaw
+from screens.messages import Kind, Open, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
 from screens.raw_json import RawJsonScreen
+from screens.structure import StructureScreen
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
@@ -164,6 +165,10 @@ class EiscopeApp(App[None]):
     @on(ShowRaw)
     def show_raw(self, message: ShowRaw) -> None:
         self.push_screen(RawJsonScreen(message.title, message.document))
+
+    @on(ShowStructure)
+    def show_structure(self, message: ShowStructure) -> None:
+        self.push_screen(StructureScreen(message.data))
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:

@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
     export.add_argument("--format", choices=FORMATS, default="json")
 
+    from tui import serve as serve_cli
+
+    serve = commands.add_parser("serve", help="the same app in a web browser (textual-serve), on 127.0.0.1")
+    _connection_options(serve, repeated=True)
+    serve_cli.add_arguments(serve)
+
     cache = commands.add_parser("cache", help="show or clear the disk cache")
     cache.add_argument("action", choices=("info", "clear"))
     return parser
@@ -112,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.run import run_export_command
 
         return run_export_command(args)
+    if args.command == "serve":
+        from tui import serve as serve_cli
+
+        return serve_cli.run(args, os.environ)
     if args.command == "cache":
         from tui.run import run_cache_command
 

@@ -14,15 +14,9 @@ from tui.sandbox.world import SCALES
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    parser.add_argument(
-        "--port", type=int, default=8080, help="port to bind (0: any free port; default 8080)"
-    )
-    parser.add_argument(
-        "--scale", choices=sorted(SCALES), default="demo", help="size of the world (default demo)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=7, help="seed of the world: same seed, same data (default 7)"
-    )
+    parser.add_argument("--port", type=int, default=8080, help="port to bind (0: any free port; default 8080)")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="demo", help="size of the world (default demo)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the world: same seed, same data (default 7)")
     parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
     faults = parser.add_argument_group("faults (all off by default)")
     faults.add_argument("--latency-ms", type=float, default=0.0, help="delay every answer by this much")
@@ -30,9 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of answers that are 500/502/503")
     faults.add_argument("--throttle-rate", type=float, default=0.0, help="share of answers that are 429")
     faults.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds sent with a 429")
-    faults.add_argument(
-        "--rate-limit", type=float, default=None, help="requests per second before answering 429"
-    )
+    faults.add_argument("--rate-limit", type=float, default=None, help="requests per second before answering 429")
     faults.add_argument("--slow-body-ms", type=float, default=0.0, help="trickle each body over this long")
     faults.add_argument("--drop-rate", type=float, default=0.0, help="share of connections closed unanswered")
     faults.add_argument(

@@ -144,9 +144,7 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._haystacks: dict[tuple[int, tuple[str, ...]], list[str]] = {}
 
-    def run(
-        self, source: ListSource, query: ListQuery, window: PageWindow
-    ) -> tuple[list[dict[str, Any]], int]:
+    def run(self, source: ListSource, query: ListQuery, window: PageWindow) -> tuple[list[dict[str, Any]], int]:
         """The rows of one page and the number of all matches."""
         order = self._matching(source, query)
         end = None if window.limit is None else window.offset + window.limit

@@ -335,9 +335,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_PUT = do_DELETE = do_PATCH = do_POST
 
-    def _send(
-        self, status: int, body: Body, headers: dict[str, str] | None = None, slow_body_s: float = 0.0
-    ) -> None:
+    def _send(self, status: int, body: Body, headers: dict[str, str] | None = None, slow_body_s: float = 0.0) -> None:
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
