@@ -254,7 +254,7 @@ def test_compute_time_needs_both_dates(sandbox: Sandbox, http: httpx.Client) -> 
 
 
 def test_same_seed_serves_the_same_bytes(sandbox: Sandbox) -> None:
-    with Sandbox(scale="demo", seed=sandbox.world.seed) as twin:
+    with Sandbox(scale="demo", seed=sandbox.world.seed, today=sandbox.world.today) as twin:
         for rest in ("/users?limit=20", "/organizations"):
             mine = httpx.get(sandbox.url + wl(sandbox, rest), headers={"x-api-key": sandbox.admin_key})
             theirs = httpx.get(twin.url + wl(twin, rest), headers={"x-api-key": twin.admin_key})

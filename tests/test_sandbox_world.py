@@ -19,12 +19,12 @@ Body = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def demo() -> World:
-    return build_world("demo", seed=7)
+    return build_world("demo", seed=7, today=DEFAULT_TODAY)
 
 
 @pytest.fixture(scope="module")
 def large() -> World:
-    return build_world("large", seed=7)
+    return build_world("large", seed=7, today=DEFAULT_TODAY)
 
 
 def validate(model: str, body: Body) -> None:
@@ -47,14 +47,14 @@ def sample_bodies(world: World) -> list[Body]:
 
 
 def test_same_seed_gives_identical_bytes() -> None:
-    first = json.dumps(sample_bodies(build_world("demo", seed=11)), sort_keys=False)
-    second = json.dumps(sample_bodies(build_world("demo", seed=11)), sort_keys=False)
+    first = json.dumps(sample_bodies(build_world("demo", seed=11, today=DEFAULT_TODAY)), sort_keys=False)
+    second = json.dumps(sample_bodies(build_world("demo", seed=11, today=DEFAULT_TODAY)), sort_keys=False)
     assert first == second
 
 
 def test_lazy_bodies_do_not_depend_on_request_order() -> None:
-    forward = build_world("demo", seed=5)
-    backward = build_world("demo", seed=5)
+    forward = build_world("demo", seed=5, today=DEFAULT_TODAY)
+    backward = build_world("demo", seed=5, today=DEFAULT_TODAY)
     ids = [u["id"] for u in forward.whitelabel_users[:15]]
     ahead = [json.dumps(forward.whitelabel_user(i)) for i in ids]
     behind = [json.dumps(backward.whitelabel_user(i)) for i in reversed(ids)][::-1]
@@ -62,7 +62,8 @@ def test_lazy_bodies_do_not_depend_on_request_order() -> None:
 
 
 def test_another_seed_gives_another_world() -> None:
-    assert json.dumps(sample_bodies(build_world("demo", seed=1))) != json.dumps(sample_bodies(build_world("demo", 2)))
+    one, two = (build_world("demo", seed=seed, today=DEFAULT_TODAY) for seed in (1, 2))
+    assert json.dumps(sample_bodies(one)) != json.dumps(sample_bodies(two))
 
 
 def test_credentials_look_real_and_map_to_their_orgs(demo: World) -> None:
