@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from tui.sandbox import cli as sandbox_cli
 
+    demo.add_argument(
+        "--today", type=sandbox_cli.iso_date, default=None, metavar="YYYY-MM-DD",
+        help="date the demo world as of this day (default: today, UTC)",
+    )
     sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
     sandbox_cli.add_arguments(sandbox)
 
