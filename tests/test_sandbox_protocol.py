@@ -152,6 +152,12 @@ def test_other_methods_are_405_with_allow_get(sb: Sandbox, method: str) -> None:
     assert answer.headers["allow"] == "GET"
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_target_urlsplit_refuses_still_gets_json(sb: Sandbox, method: str) -> None:
+    answer = exchange(sb, f"{method} http://[::1/v1/api/organizations HTTP/1.1\r\nHost: s\r\n\r\n".encode())
+    assert_json_error(answer, 400 if method == "GET" else 405)
+
+
 def test_connect_is_405(sb: Sandbox) -> None:
     answer = exchange(sb, b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
     assert_json_error(answer, 405)

@@ -141,7 +141,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self._send(200, body, slow_body_s=decision.slow_body_s)
 
     def _not_allowed(self) -> None:
-        self.sandbox.count(urlsplit(self.path).path if self.path.startswith("/") else "")
+        try:
+            path = urlsplit(self.path).path
+        except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
+            path = ""
+        self.sandbox.count(path)
         self._send(405, {"success": False, "error": READ_ONLY}, {"Allow": "GET"})
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
