@@ -260,10 +260,10 @@ class Api:
     def _project(self, caller: Caller, params: Params, org: str, id: str) -> Body:
         self._whitelabel_org(caller, org)
         project_id = _parse_id(id, "project")
-        project = self.world.whitelabel_project(project_id)
-        if project is None:
+        answer = self.world.whitelabel_project_answer(project_id)
+        if answer is None:
             raise ApiFailure(404, f"Project {project_id} not found in this white label")
-        return {"project": project}
+        return answer
 
     def _list(self, source: ListSource, params: Params) -> tuple[list[dict[str, Any]], int]:
         query, window = parse_list_query(params)
@@ -281,11 +281,16 @@ def _required_datetime(params: Params, name: str) -> datetime:
     raw = params.get(name)
     if not raw:
         raise ApiFailure(400, f"Missing required query parameter '{name}' (an ISO 8601 date-time)")
+    # RFC 3339 (the spec's date-time) allows a lower-case "t" and "z" and a leap second, which Python does not.
+    text = _LEAP_SECOND.sub(r":59\1", raw.strip().upper()).replace("Z", "+00:00")
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(text)
     except ValueError:
         raise ApiFailure(400, f"Invalid '{name}': '{raw[:40]}' is not an ISO 8601 date-time") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+_LEAP_SECOND = re.compile(r"(?<=T\d\d:\d\d):60([.+\-Z]|$)")
 
 
 def _cookie(header: str, name: str) -> str | None:

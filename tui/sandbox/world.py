@@ -48,6 +48,7 @@ from tui.sandbox.landmarks import (
     utc_today,
 )
 from tui.sandbox.org_list import build_orgs, build_plain, finish_orgs
+from tui.sandbox.project_info import project_info_extras
 from tui.sandbox.project_list import build_projects
 from tui.sandbox.state import WorldState
 from tui.sandbox.user_list import build_users
@@ -132,6 +133,14 @@ class World:
 
     def whitelabel_project(self, project_id: int) -> Body | None:
         return projects.whitelabel_project(self._state, project_id)
+
+    def whitelabel_project_answer(self, project_id: int) -> Body | None:
+        """The white-label project route's answer: ``project`` (the SDK's shape) and the archived spec's other
+        ``ProjectInfoResponse`` fields (see ``project_info``)."""
+        project = self.whitelabel_project(project_id)
+        if project is None:
+            return None
+        return {"project": project, **project_info_extras(project, self.today)}
 
     # ------------------------------------------------------------------ white label and inner organizations
     def whitelabel(self) -> Body:
