@@ -22,6 +22,7 @@ for _ in $(seq 50); do grep -q "JWT" "$log" && break; sleep 0.2; done
 key="$(awk '/admin API key/ {print $4}' "$log")"
 jwt="$(awk '$1 == "JWT" {print $2}' "$log")"
 url="http://127.0.0.1:$port/v1"
+cd "$(mktemp -d)"  # schemathesis keeps its crash cache in the working directory: not in the repository
 checks="not_a_server_error,response_schema_conformance,content_type_conformance"
 common=(--url "$url" --phases examples,coverage,fuzzing,stateful --checks "$checks" --max-time "$budget"
         --continue-on-failure --request-timeout 5 --workers 2)
