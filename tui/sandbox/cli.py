@@ -86,6 +86,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="date the world as of this day (default: today, UTC); metrics end the day before",
     )
     parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
+    parser.add_argument(
+        "--prebuild", action="store_true",
+        help="build every inner organization's answer in the background at start (a fast first fleet walk)",
+    )
     faults = parser.add_argument_group("faults (all off by default)")
     faults.add_argument("--latency-ms", type=duration, default=0.0, help="delay every answer by this much")
     faults.add_argument("--jitter-ms", type=duration, default=0.0, help="vary the latency by up to ± this much")
@@ -126,6 +130,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         faults=faults_from(args),
         api_key=args.api_key,
         today=args.today,
+        prebuild=args.prebuild,
     )
     try:
         sandbox.bind()

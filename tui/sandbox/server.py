@@ -59,15 +59,19 @@ class Sandbox:
         today: date | None = None,
         idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
         body_cache_bytes: int = DEFAULT_BUDGET_BYTES,
+        prebuild: bool = False,
     ) -> None:
         """`today` dates the world (default: today in UTC; tests pin `DEFAULT_TODAY`); idle connections close
-        after `idle_timeout_s`; encoded bodies are kept within `body_cache_bytes` (gzip-compressed)."""
+        after `idle_timeout_s`; encoded bodies are kept within `body_cache_bytes` (gzip-compressed); `prebuild`
+        builds every inner organization's answer in a background thread once serving starts."""
         self.world = world or build_world(scale, seed, today)
         if api_key:
             self.world.admin_key = api_key
         self.api = Api(self.world, BodyCache(body_cache_bytes))
         self.injector = FaultInjector(faults, seed=seed)
         self.idle_timeout_s = idle_timeout_s
+        self.prebuild = prebuild
+        self._stopping = threading.Event()
         self._host = host
         self._port = port
         self._counts: Counter[str] = Counter()
@@ -90,19 +94,31 @@ class Sandbox:
         assert server is not None
         self._thread = threading.Thread(target=server.serve_forever, name="eiscope-sandbox", daemon=True)
         self._thread.start()
+        self._start_prebuild()
         return self
 
     def serve_bound(self) -> None:
         """Serve in the calling thread until interrupted (the `eiscope sandbox` command)."""
         server = self.bind()._server
         assert server is not None
+        self._start_prebuild()
         try:
             server.serve_forever()
         finally:
             server.server_close()
             self._server = None
 
+    def _start_prebuild(self) -> None:
+        if self.prebuild:
+            self._stopping.clear()
+            worker = threading.Thread(
+                target=self.api.prebuild_inner_organizations, args=(self._stopping.is_set,),
+                name="eiscope-sandbox-prebuild", daemon=True,
+            )
+            worker.start()
+
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
