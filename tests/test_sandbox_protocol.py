@@ -62,11 +62,11 @@ def exchange(sb: Sandbox, raw: bytes, *, head: bool = False) -> Answer:
     with socket.create_connection((host, int(port)), timeout=ANSWER_TIMEOUT_S) as conn:
         conn.sendall(raw)
         answer = read_answer(conn, head=head)
-        conn.shutdown(socket.SHUT_WR)
-        try:
+        try:  # the server may have closed already (a reset, when part of the request was never read)
+            conn.shutdown(socket.SHUT_WR)
             while chunk := conn.recv(65536):
                 answer.rest += chunk
-        except TimeoutError:
+        except (TimeoutError, ConnectionError, OSError):
             pass
     return answer
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 MAX_REQUEST_LINE = 16 * 1024
 MAX_BODY_BYTES = 1024 * 1024  # read and dropped; a longer body is not read, the connection is closed instead
 READ_ONLY = "The sandbox is read-only: only GET is supported"
+LINGER_S = 0.5  # after the last answer on a connection, how long unread input is read away at most
+LINGER_BYTES = 4 * 1024 * 1024
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -41,6 +43,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         # Headers and body go out in two writes; without this, Nagle's algorithm and delayed ACKs add ~40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._answered = False
+        self._dropped = False
 
     def handle_one_request(self) -> None:
         """The standard library's loop step, with every path ending in an answer or a deliberate close."""
@@ -189,9 +192,27 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(slow_body_s / chunks)
 
+    def finish(self) -> None:
+        """Before closing, read away what the client still sends (up to LINGER_BYTES, for LINGER_S): closing a
+        socket with unread input sends a reset, which can destroy the answer (a 414, a 431) before it is read."""
+        super().finish()
+        if self._dropped:
+            return
+        deadline = time.monotonic() + LINGER_S
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            drained = 0
+            while drained < LINGER_BYTES and (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+
     def _drop(self) -> None:
         """Close the connection without a word, as a crashed proxy would."""
         self._answered = True
+        self._dropped = True
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
