@@ -24,8 +24,8 @@ from screens.messages import (
     PagesFailed,
 )
 from screens.usage import entitlement_gauges
-from tui.api.client import Source
 from tui.api.errors import ApiError
+from tui.api.source import Source
 from tui.formatting import parse_datetime
 from tui.safe_text import clean
 from widgets.card import KeyValueCard

@@ -23,8 +23,8 @@ from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError
 from screens.messages import Kind, PageArrived, PagesFailed, StructureData
 from screens.structure_model import Branch, NodeData, OrgStructure
-from tui.api.client import Source
 from tui.api.errors import ApiError
+from tui.api.source import Source
 from widgets.notice import StatusLine
 
 CHUNK = 300

@@ -12,21 +12,23 @@ from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
+from tui.sandbox.world import DEFAULT_TODAY
 
 DEMO_SEED = 7
+# Every test world is dated DEFAULT_TODAY (not today), so golden bytes and snapshots do not change at midnight.
 
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
     """The demo-scale sandbox every test talks to; faults and counts are reset around each test."""
-    with Sandbox(scale="demo", seed=DEMO_SEED) as running:
+    with Sandbox(scale="demo", seed=DEMO_SEED, today=DEFAULT_TODAY) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def large_sandbox() -> Iterator[Sandbox]:
     """The large world (1,000 inner orgs, 10,000 users and projects), for paging and scale checks."""
-    with Sandbox(scale="large", seed=DEMO_SEED) as running:
+    with Sandbox(scale="large", seed=DEMO_SEED, today=DEFAULT_TODAY) as running:
         yield running
 
 

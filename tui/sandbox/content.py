@@ -285,11 +285,13 @@ def user_metrics(user: Body, projects: int, organizations: int, seed: int, today
     r = rng.random
     seen = "lastSeen" in user
     weekly = [int(r() * 12 * r()) if seen else 0 for _ in range(12)]
+    idle_days = today - date.fromisoformat(user["lastSeen"][:10]).toordinal() if seen else 10**6
+    _no_logins_after_last_seen(weekly, idle_days)
     return {
         "signupDate": user["created"],
         "lastLogin": user.get("lastSeen"),
         "loginCount": sum(weekly) + (int(r() * 400) if seen else 0),
-        "logins30d": sum(weekly[-4:]),
+        "logins30d": 0 if idle_days > 30 else max(1, sum(weekly[-4:])),
         "loginsPerWeek": weekly,
         "projectsCollaborating": projects,
         "organizations": organizations,
@@ -301,3 +303,13 @@ def user_metrics(user: Body, projects: int, organizations: int, seed: int, today
         "signupSource": ("organic", "invite", "sso", "webinar", "partner")[int(r() * 5)],
         "marketingEmailsOptIn": r() < 0.4,
     }
+
+
+def _no_logins_after_last_seen(weekly: list[int], idle_days: int) -> None:
+    """Weeks (oldest first, the last ends today) after the last visit have no logins; its own week has one."""
+    idle_weeks = idle_days // 7
+    for week in range(max(0, len(weekly) - idle_weeks), len(weekly)):
+        weekly[week] = 0
+    visit_week = len(weekly) - 1 - idle_weeks
+    if 0 <= visit_week < len(weekly):
+        weekly[visit_week] = max(1, weekly[visit_week])

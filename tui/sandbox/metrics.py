@@ -12,6 +12,7 @@ stay integer arithmetic. The invariants the records keep (and tests check):
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections import Counter
@@ -46,7 +47,9 @@ class ActivityPlan:
     storage_final: int
 
 
+@functools.lru_cache(maxsize=8192)
 def iso_day(ordinal: int) -> str:
+    """Midnight of a day as the API writes it; memoised (every body of 365 daily records asks for each day)."""
     return date.fromordinal(ordinal).isoformat() + "T00:00:00Z"
 
 
