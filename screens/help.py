@@ -70,6 +70,8 @@ class HelpScreen(ModalScreen[None]):
             binding = active.binding
             if not binding.id or not binding.description or binding.id.startswith("tab-"):
                 continue
+            if not binding.show and active.node is not self.under and active.node is not self.app:
+                continue  # a list's cursor keys: "Reading a list" says them once
             if active.node is self.under:
                 group = screen
             elif active.node is self.app:
@@ -80,10 +82,10 @@ class HelpScreen(ModalScreen[None]):
             descriptions[binding.id] = binding.description
         groups: list[tuple[str, list[tuple[str, str]]]] = []
         where = getattr(self.under, "crumb", "") or "this screen"
-        if focused:
-            groups.append(("The list (or field) in focus", _rows(focused, descriptions)))
         if screen:
             groups.append((f"This screen ({where})", _rows(screen, descriptions)))
+        if focused:
+            groups.append(("The list (or field) in focus", _rows(focused, descriptions)))
         tabs = self._tab_rows()
         if tabs:
             groups.append(("Tabs", tabs))

@@ -25,6 +25,7 @@ class PanelApp(App[None]):
             yield UsageGauge("GPU", 12, math.nan, format_count, id="nan")
             yield UsageGauge("CPU", 1e300, 3600, format_duration, id="absurd")
             yield UsageGauge("Other", 7, None, format_count, id="none")
+            yield UsageGauge("Compute (CPU+3×GPU)", 50, 100, format_count, id="long-label")
         yield KeyValueCard("Organization", [("Name", "Acme"), ("Logo", LOGO)], id="card")
 
 
@@ -93,3 +94,13 @@ async def test_a_long_card_value_is_cut_with_an_ellipsis_not_blank() -> None:
         assert lines[2].endswith("…")
         assert len(lines[2]) == card.size.width == 80
         assert card.size.height == 3
+
+
+async def test_a_long_label_does_not_move_its_bar() -> None:
+    app = PanelApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        low, long = app.query_one("#low", UsageGauge), app.query_one("#long-label", UsageGauge)
+        first_cell = str(low.render()).index("█")
+        assert str(long.render()).index("█") == first_cell
+        assert bar_cells(long) == bar_cells(low)

@@ -119,6 +119,10 @@ class UsageGauge(Widget):
         """The width of the text column: the longest text among the gauges of the panel."""
         return max(cell_len(clean(gauge.value_text())) for gauge in self._panel())
 
+    def _label_width_in_panel(self) -> int:
+        """The label column: the longest label among the gauges of the panel (so every bar starts together)."""
+        return max(max(gauge._label_width, cell_len(gauge._label)) for gauge in self._panel())
+
     def _update_classes(self) -> None:
         """-warn at 80 % and above, -alarm at 100 % and above."""
         fraction = self.fraction
@@ -150,7 +154,7 @@ class UsageGauge(Widget):
     def render(self) -> Text:
         """Label, bar (when there is a limit) and the numbers; the bar as wide as its neighbours' bars."""
         width = self.size.width
-        label = self._label + " " * max(0, self._label_width - cell_len(self._label)) + "  "
+        label = self._label + " " * max(0, self._label_width_in_panel() - cell_len(self._label)) + "  "
         value = clean(self.value_text())
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(label, self.get_component_rich_style("usage-gauge--label"))
