@@ -41,25 +41,31 @@ BARE_APP = textwrap.dedent(
 )
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", "bench-first-rows", *args], capture_output=True, text=True).stdout
+RUNS = iter(range(1_000_000))
+
+
+def tmux(server: str, *args: str) -> str:
+    return subprocess.run(["tmux", "-L", server, *args], capture_output=True, text=True).stdout
 
 
 def time_to_text(command: str, expected: str, size: str, env: dict[str, str], timeout_s: float = 20.0) -> float:
-    """Seconds from launching `command` in a new tmux session until `expected` shows in its pane."""
+    """Seconds from launching `command` in a new tmux server until `expected` shows in its pane.
+
+    Each run has a tmux server of its own: reusing one right after killing it sometimes lost the new session.
+    """
     width, height = size.split("x")
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    tmux("kill-server")
+    server = f"bench-first-rows-{os.getpid()}-{next(RUNS)}"
     started = time.perf_counter()
-    tmux("new-session", "-d", "-s", "b", "-x", width, "-y", height, f"env {exports} {command}")
+    tmux(server, "new-session", "-d", "-s", "b", "-x", width, "-y", height, f"env {exports} {command}; sleep 30")
     try:
         while time.perf_counter() - started < timeout_s:
-            if expected in tmux("capture-pane", "-p", "-t", "b"):
+            if expected in tmux(server, "capture-pane", "-p", "-t", "b"):
                 return time.perf_counter() - started
             time.sleep(0.005)
-        raise TimeoutError(f"{expected!r} never appeared: {tmux('capture-pane', '-p', '-t', 'b')}")
+        raise TimeoutError(f"{expected!r} never appeared: {tmux(server, 'capture-pane', '-p', '-t', 'b')}")
     finally:
-        tmux("kill-server")
+        tmux(server, "kill-server")
 
 
 def main() -> int:
@@ -76,7 +82,7 @@ def main() -> int:
     bare = work / "bare.py"
     bare.write_text(BARE_APP)
     sandbox = subprocess.Popen(
-        [eiscope, "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True
+        [eiscope, "sandbox", "--port", "0", "--today", "2026-11-25"], stdout=subprocess.PIPE, text=True
     )
     try:
         info = _sandbox_info(sandbox)

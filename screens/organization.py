@@ -276,7 +276,7 @@ class OrganizationScreen(EiscopeScreen):
         if organization.get("name"):
             self.set_crumb(clean(organization["name"]))
         # The rows are painted first; building the client and validating the models follows the paint.
-        self.call_after_refresh(self.load)
+        self.set_timer(0.1, self.load)
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
