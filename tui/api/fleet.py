@@ -20,6 +20,7 @@ Pure Python: no Textual, no I/O. `OrgHealth.to_json` / `from_json` is the compac
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -212,7 +213,7 @@ def _chronological(daily: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]
     """The records with a date, oldest first (the API sends them in order; sorting is the exception)."""
     records = [r for r in daily if isinstance(r, Mapping) and r.get("date") is not None]
     dates = [r["date"] for r in records]
-    if all(isinstance(d, str) for d in dates) and all(a <= b for a, b in zip(dates, dates[1:], strict=False)):
+    if all(isinstance(d, str) for d in dates) and all(a <= b for a, b in itertools.pairwise(dates)):
         return records  # ISO strings of one layout sort as text
     dated = [(moment, r) for r in records if (moment := _moment(r.get("date"))) is not None]
     try:

@@ -81,9 +81,7 @@ def status_error(response: httpx.Response, path: str, header: str, redact: Redac
         if not endpoint_path.rstrip("/").endswith("/v1"):
             # Every Studio route lives under /v1: a 404 from an endpoint without it is the endpoint's fault.
             hint = "Check the endpoint: Studio's API lives under /v1 (https://studio.edgeimpulse.com/v1)."
-        return NotFoundError(
-            f"404: {path} was not found.{suffix}", hint=hint, status=status, path=path, api_error=text
-        )
+        return NotFoundError(f"404: {path} was not found.{suffix}", hint=hint, status=status, path=path, api_error=text)
     if status == 429:
         return RateLimitedError(status=status, path=path, api_error=text)
     if status >= 500:
