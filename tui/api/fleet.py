@@ -170,7 +170,7 @@ class OrgHealth:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OrgHealth:
         try:
-            status = Status(data.get("status"))
+            status = Status(str(data.get("status")))
         except ValueError:
             status = Status.UNKNOWN
         resources = {
