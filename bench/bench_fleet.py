@@ -114,14 +114,14 @@ def main() -> None:
             n, summary = asyncio.run(fleet(settings, cache, remote.owner_org_id, args.limit))
             cold = time.perf_counter() - started
             bound = n * args.latency_ms / 1000 / args.in_flight
-            print(f"large world, sandbox in a child process, {args.latency_ms:g} ms latency, {args.in_flight} in flight")
+            print(f"large world, sandbox in a child process, {args.latency_ms:g} ms, {args.in_flight} in flight")
             print(f"  cold fleet   : {n} inner orgs in {cold:.2f} s; latency bound {bound:.2f} s ({cold / bound:.2f}x)")
             print(f"                 {summary}")
             if not args.skip_sdk:
                 started = time.perf_counter()
                 n_sdk = sdk_walk(remote.url, remote.admin_key, remote.owner_org_id, args.limit)
                 sdk = time.perf_counter() - started
-                print(f"  official SDK : {n_sdk} inner orgs in {sdk:.2f} s (sequential); eiscope {sdk / cold:.1f}x faster")
+                print(f"  official SDK : {n_sdk} inner orgs in {sdk:.2f} s (sequential): {sdk / cold:.1f}x slower")
             offline = ClientSettings(endpoint=remote.url, api_key=remote.admin_key, offline=True)
             started = time.perf_counter()
             n_warm, _ = asyncio.run(fleet(offline, cache, remote.owner_org_id, args.limit))

@@ -192,6 +192,11 @@ class OrgHealth:
 
 def _number(value: Any) -> float | None:
     """A finite number as float; None for anything else (bools, strings, NaN, infinities)."""
+    kind = type(value)
+    if kind is float:  # the fleet's records (a slim model's floats): the hot path
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     number = float(value)
@@ -209,11 +214,11 @@ def _moment(value: Any) -> datetime | None:
         return None
 
 
-def _chronological(daily: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _chronological(daily: Sequence[Any]) -> list[Mapping[str, Any]]:
     """The records with a date, oldest first (the API sends them in order; sorting is the exception)."""
-    records = [r for r in daily if isinstance(r, Mapping) and r.get("date") is not None]
+    records = [r for r in daily if isinstance(r, dict) and r.get("date") is not None]
     dates = [r["date"] for r in records]
-    if all(isinstance(d, str) for d in dates) and all(a <= b for a, b in itertools.pairwise(dates)):
+    if all(type(d) is str for d in dates) and all(a <= b for a, b in itertools.pairwise(dates)):
         return records  # ISO strings of one layout sort as text
     dated = [(moment, r) for r in records if (moment := _moment(r.get("date"))) is not None]
     try:
