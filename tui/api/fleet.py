@@ -216,7 +216,7 @@ def _moment(value: Any) -> datetime | None:
 
 def _chronological(daily: Sequence[Any]) -> list[Mapping[str, Any]]:
     """The records with a date, oldest first (the API sends them in order; sorting is the exception)."""
-    records = [r for r in daily if isinstance(r, dict) and r.get("date") is not None]
+    records: list[Mapping[str, Any]] = [r for r in daily if isinstance(r, dict) and r.get("date") is not None]
     dates = [r["date"] for r in records]
     if all(type(d) is str for d in dates) and all(a <= b for a, b in itertools.pairwise(dates)):
         return records  # ISO strings of one layout sort as text
