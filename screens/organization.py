@@ -125,11 +125,12 @@ class OrganizationScreen(FleetHost):
         "fleet": "Fleet",
     }
     SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {
+        "projects": "Proj",
         "datasets": "Data",
         "inner-orgs": "Inner",
         "wl-users": "WL usr",
         "wl-projects": "WL prj",
-        "settings": "Config",
+        "settings": "Conf",
     }
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
