@@ -43,9 +43,7 @@ class DatasetScreen(DetailScreen):
             )
             bucket = data.get("bucket")
             if isinstance(bucket, dict):
-                yield KeyValueCard(
-                    "Bucket", card_rows(bucket, first=("fullBucketPathDescription", "bucket", "path"))
-                )
+                yield KeyValueCard("Bucket", card_rows(bucket, first=("fullBucketPathDescription", "bucket", "path")))
             extra = card_rows(data, skip=_SHOWN)
             if extra:
                 yield KeyValueCard("Other fields", extra)

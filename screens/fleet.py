@@ -108,11 +108,11 @@ class FleetHost(EiscopeScreen):
 
     # -- what other parts read ---------------------------------------------------------------------------------
 
-    def fleet_summary(self) -> str | None:
+    def fleet_summary(self, *, compact: bool = False) -> str | None:
         """'3 over · 1 at limit · 12 near · 919 ok · 0 unknown', or None while nothing is known."""
         if not self.fleet:
             return None
-        return summary_text(Counter(entry.health.status for entry in self.fleet.values()))
+        return summary_text(Counter(entry.health.status for entry in self.fleet.values()), compact=compact)
 
     def fleet_marks(self) -> dict[int, StatusMark]:
         """inner id → status and worst percent, for views that mark inner organizations."""

@@ -494,7 +494,9 @@ class OrganizationScreen(FleetHost):
         if self.info is None:
             return
         org = self.info.organization
-        last = ("Fleet", self.fleet_summary() or "open tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
+        last = (
+            ("Fleet", self.fleet_summary(compact=True) or "tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
+        )
         self.query_one("#org-card-right", KeyValueCard).update_rows(
             [
                 ("White label", org.whitelabel_name or org.whitelabel_id),

@@ -61,9 +61,7 @@ class ProjectScreen(DetailScreen):
         with TabbedContent(id="project-tabs"):
             with TabPane("Details", id="details"), VerticalScroll(id="project-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
-                yield KeyValueCard(
-                    "Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata"
-                )
+                yield KeyValueCard("Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata")
             with TabPane("Collaborators", id="collaborators"):
                 yield ListPane(columns.COLLABORATORS, "collaborators", id="collaborators-list")
         yield StatusLine(id="project-status")

@@ -304,8 +304,13 @@ def summary_counts(statuses: Iterable[Status]) -> Counter[Status]:
     return Counter(statuses)
 
 
-def summary_text(counts: Mapping[Status, int]) -> str:
-    """'3 over · 1 at limit · 12 near · 919 ok · 0 unknown': every status, worst first, zeros included."""
+def summary_text(counts: Mapping[Status, int], *, compact: bool = False) -> str:
+    """'3 over · 1 at limit · 12 near · 919 ok · 0 unknown': every status, worst first, zeros included.
+
+    `compact` (a card half as wide): '3 over · 1 at · 12 near · 919 ok', the statuses with no organization left out.
+    """
+    if compact:
+        return " · ".join(f"{n:,} {status.value}" for status in Status if (n := counts.get(status, 0))) or "none"
     return " · ".join(f"{counts.get(status, 0):,} {status.label}" for status in Status)
 
 
