@@ -178,7 +178,11 @@ class FleetHost(EiscopeScreen):
             self.fleet.update(arrived)
             panel = self._panel()
             if panel is not None and arrived:
+                table = panel.list.table
+                at_top = table.cursor_index == 0
                 panel.list.append_rows([fleet_row(e) for e in arrived.values()], expected=self._fleet_total)
+                if at_top:
+                    table.move_cursor(0)  # the worst stays under the cursor while rows stream in
         else:
             self._fleet_pending.update(arrived)
         self._show_fleet_progress()
@@ -188,10 +192,13 @@ class FleetHost(EiscopeScreen):
         if message.pass_id != self._fleet_pass:
             return
         self._fleet_running = False
+        panel = self._panel()
         if not self._fleet_streaming:
             self.fleet = {**self.fleet, **self._fleet_pending} if not message.network else self._fleet_pending
             self._fleet_pending = {}
             self.fill_fleet()
+        elif panel is not None and panel.list.table.cursor_index == 0:
+            self.fill_fleet()  # ties in arrival order become ties by id: the same list every time
         entries = list(self.fleet.values())
         ages = [e.age_s for e in entries if e.from_cache or e.offline]
         note = freshness(from_cache=bool(ages), offline=any(e.offline for e in entries), age_s=max(ages, default=0.0))
@@ -216,7 +223,8 @@ class FleetHost(EiscopeScreen):
         """Give a freshly composed (or refreshed) Fleet tab every row the screen holds."""
         panel = self._panel()
         if panel is not None:
-            panel.list.set_rows([fleet_row(entry) for entry in self.fleet.values()])
+            entries = sorted(self.fleet.values(), key=lambda e: (e.health.rank_key, e.inner_id))
+            panel.list.set_rows([fleet_row(entry) for entry in entries])
         self._show_fleet_progress()
 
     def _show_fleet_progress(self) -> None:

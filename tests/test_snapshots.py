@@ -67,3 +67,15 @@ def test_wrong_key(size: tuple[int, int], snap_compare: Any, make_app: Callable[
 def test_welcome(size: tuple[int, int], snap_compare: Any, sandbox: Sandbox) -> None:
     app = EiscopeApp(ClientSettings(endpoint=sandbox.url), welcome=True, config_path="~/.config/eiscope/config.toml")
     assert snap_compare(app, terminal_size=size, run_before=walker(()))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_fleet_tab(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """The Fleet tab (key 0) once every inner organization is read: worst first, the summary above."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await walk(pilot, "0")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
