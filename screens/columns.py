@@ -128,6 +128,8 @@ def days_text(value: Any) -> str:
     """Days to a limit: '12 d', '<1 d', '1,204 d'; empty when no limit is coming."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return ""
+    if value > 3650:
+        return ">10 y"
     return "<1 d" if value < 1 else f"{value:,.0f} d"
 
 
@@ -163,7 +165,7 @@ FLEET = (
     *(
         Column(
             f"{r.key}Percent",
-            r.label if len(r.label) < 8 else "GPU",
+            "GPU" if r.key == "gpuCompute" else r.label,
             align="right",
             format=percent_text,
             searchable=False,
