@@ -25,10 +25,10 @@ from screens import columns
 from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, freshness
 from screens.messages import FleetArrived, FleetDone, FleetFailed, FleetListed
-from tui.api.client import Source
 from tui.api.errors import ApiError
 from tui.api.fleet import RESOURCE_BY_KEY, RESOURCES, Status, StatusMark, status_by_org, summary_text
 from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows
+from tui.api.source import Source
 from tui.hints import tui_hint
 from widgets.list_pane import ListPane
 

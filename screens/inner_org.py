@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -12,18 +12,30 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
-from screens import units
+from screens import columns, units
 from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, describe, load_cached_then_fresh
-from screens.messages import ComputeTimeLoaded, InnerOrganizationLoaded, LoadFailed
+from screens.messages import (
+    ComputeTimeLoaded,
+    InnerOrganizationLoaded,
+    Kind,
+    LoadFailed,
+    PageArrived,
+    PagesFailed,
+)
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
-from tui.api.models import DailyMetrics, InnerOrganizationInfo
+from tui.api.source import Source
 from tui.formatting import parse_datetime
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
+from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from tui.api.models import DailyMetrics, InnerOrganizationInfo
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -51,6 +63,7 @@ class InnerOrganizationScreen(EiscopeScreen):
             yield KeyValueCard(self.crumb, self._card_rows(), id="inner-card")
             yield Static(Text("Entitlement limits", style="bold"), classes="section-title")
             yield Vertical(id="inner-gauges")
+            yield from self._compose_projects()
             yield Static(Text("Compute time for a date range", style="bold"), classes="section-title")
             with Horizontal(id="usage-range"):
                 yield Input(placeholder="from YYYY-MM-DD", id="usage-start", restrict=r"[0-9-]*", max_length=10)
@@ -74,6 +87,7 @@ class InnerOrganizationScreen(EiscopeScreen):
     def load(self) -> None:
         self.query_one("#inner-status", StatusLine).show("loading…")
         self._load_info()
+        self._load_projects()
         if self.query_one("#usage-start", Input).value:
             self._request_usage()
 
@@ -223,6 +237,58 @@ class InnerOrganizationScreen(EiscopeScreen):
         if self.info_raw is None:
             return ("list row", self.row)
         return ("organization info", self.info_raw)
+
+    # -- its projects: the white label's projects it owns, each a link -------------------------------------------
+
+    def _compose_projects(self) -> ComposeResult:
+        yield Static(Text("Projects (enter opens one)", style="bold"), classes="section-title")
+        pane = ListPane(columns.WHITELABEL_PROJECTS, "projects", id="inner-projects-list")
+        pane.styles.height = 12
+        yield pane
+
+    @work(exclusive=True, group="inner-projects", exit_on_error=False)
+    async def _load_projects(self) -> None:
+        """The white label's projects owned by this organization (filtered by the API, and again here in case
+        a server ignores the filter): every page from the cache, then from the network."""
+        query: dict[str, Any] = {"filters": f"ownerOrganizationId:{self.inner_id}"}
+        cached: list[dict[str, Any]] = []
+        try:
+            async for page in self.client.pages(
+                "whitelabel_projects", self.org_id, page_size=1000, source=Source.CACHE, **query
+            ):
+                cached.extend(self._owned(page.raw_items))
+            if cached:
+                self.post_message(PageArrived("inner-projects", cached, len(cached), cached=True, pass_id=0))
+            fresh: list[dict[str, Any]] = []
+            async for page in self.client.pages("whitelabel_projects", self.org_id, page_size=1000, **query):
+                fresh.extend(self._owned(page.raw_items))
+            self.post_message(PageArrived("inner-projects", fresh, len(fresh), cached=False, pass_id=0))
+        except ApiError as error:
+            self.post_message(PagesFailed("inner-projects", error, had_cache=bool(cached), pass_id=0))
+        except Exception as error:
+            wrapped = UnexpectedError.wrapping(error)
+            self.post_message(PagesFailed("inner-projects", wrapped, had_cache=bool(cached), pass_id=0))
+
+    def _owned(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [row for row in rows if row.get("ownerOrganizationId") == self.inner_id]
+
+    @on(PageArrived)
+    def _projects_arrived(self, message: PageArrived) -> None:
+        pane = self.query_one("#inner-projects-list", ListPane)
+        pane.set_rows(message.rows)
+        pane.set_note("cached" if message.cached else "live", stale=message.cached)
+
+    @on(PagesFailed)
+    def _projects_failed(self, message: PagesFailed) -> None:
+        pane = self.query_one("#inner-projects-list", ListPane)
+        if message.had_cache:
+            pane.set_note(f"not refreshed: {message.error.message}", stale=True)
+        else:
+            pane.show_error("Projects not loaded", message.error.message, message.error.hint)
+
+    @on(ResourceTable.RowSelected, "#inner-projects-list ResourceTable")
+    def _open_project(self, event: ResourceTable.RowSelected) -> None:
+        self.open(Kind.WHITELABEL_PROJECT, self.org_id, event.row, whitelabel=True)
 
 
 def _parse_day(text: str) -> datetime | None:

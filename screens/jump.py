@@ -100,6 +100,10 @@ class JumpProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        for text, action in self._views():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, text=text)
         for tab_id, title in self._tabs():
             text = f"Switch tab: {title}"
             score = matcher.match(text)
@@ -114,8 +118,17 @@ class JumpProvider(Provider):
             yield Hit(score, matcher.highlight(text), partial(self.app.post_message, found), text=text)
 
     async def discover(self) -> Hits:
+        for text, action in self._views():
+            yield DiscoveryHit(text, action)
         for tab_id, title in self._tabs():
             yield DiscoveryHit(f"Switch tab: {title}", partial(self._switch_tab, tab_id))
+
+    def _views(self) -> list[tuple[str, Callable[[], object]]]:
+        """Views the current screen opens by a key, offered by name: 'Structure' on an organization."""
+        screen = self.screen
+        if isinstance(screen, EiscopeScreen) and callable(getattr(screen, "action_structure", None)):
+            return [("Structure: the organization as a tree (t)", partial(screen.run_action, "structure"))]
+        return []
 
     def _tabs(self) -> list[tuple[str, str]]:
         """(tab id, 'Users (1)') for each tab the number keys reach on the current screen."""

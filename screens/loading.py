@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message_pump import MessagePump
 
 from screens.messages import Loaded, LoadFailed
-from tui.api.client import Fetched, Source
 from tui.api.errors import ApiError
+from tui.api.source import Source
 from tui.formatting import relative_age
+
+if TYPE_CHECKING:
+    from tui.api.transport import Fetched
 
 log = logging.getLogger("eiscope")
 

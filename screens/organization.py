@@ -8,40 +8,49 @@ each tab's pager is one exclusive worker, and each pass is numbered so a page of
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from screens import columns
 from screens.fleet import FleetHost, FleetPanel
-from screens.loading import UnexpectedError, describe, freshness, load_cached_then_fresh
+from screens.loading import UnexpectedError, cached_note, describe, freshness, load_cached_then_fresh
 from screens.messages import (
     Kind,
     LoadFailed,
     OrganizationLoaded,
+    OrganizationPeeked,
     OrganizationProjectsLoaded,
     PageArrived,
     PagesDone,
     PagesFailed,
+    ShowStructure,
+    StructureData,
     WhitelabelLoaded,
     WhitelabelMetricsLoaded,
 )
 from screens.usage import UsagePanel
-from tui.api.client import Source
 from tui.api.errors import ApiError, ForbiddenError
-from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
+from tui.api.peek import organization_info_path, peek_cached
+from tui.api.source import Source
 from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel
 from widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
 PAGED_KINDS = {
@@ -132,6 +141,8 @@ class OrganizationScreen(FleetHost):
         "wl-projects": "WL prj",
         "settings": "Conf",
     }
+
+    BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
@@ -247,7 +258,33 @@ class OrganizationScreen(FleetHost):
     def on_mount(self) -> None:
         self.number_tabs()
         self.query_one("#users-list", ListPane).focus_table()
-        self.load()
+        self.run_worker(self._peek_cache(), group="org-peek", exclusive=True, exit_on_error=False)
+
+    async def _peek_cache(self) -> None:
+        """Start-up: the cached members before the client (httpx, the models) is built; then the usual load."""
+        try:
+            cached = await asyncio.to_thread(
+                peek_cached, self.eiscope.settings, self.eiscope.cache, organization_info_path(self.org_id)
+            )
+        except Exception as error:  # a peek is an optimisation: whatever goes wrong, the normal load follows
+            self.log.warning(f"cache peek failed: {error!r}")
+            cached = None
+        self.post_message(OrganizationPeeked(cached.raw if cached else None, cached.age_s if cached else None))
+
+    @on(OrganizationPeeked)
+    def _peeked(self, message: OrganizationPeeked) -> None:
+        raw = message.raw
+        if raw is None or self.info is not None:
+            self.load()
+            return
+        found = raw.get("organization")
+        organization: dict[str, Any] = found if isinstance(found, dict) else {}
+        users = [u for u in organization.get("users") or [] if isinstance(u, dict)]
+        self._set_list("users-list", rows=users, note=(cached_note(message.age_s), True))
+        if organization.get("name"):
+            self.set_crumb(clean(organization["name"]))
+        # The rows are painted first; building the client and validating the models follows the paint.
+        self.call_after_refresh(self.load)
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -569,6 +606,31 @@ class OrganizationScreen(FleetHost):
             whitelabel=bool(self.is_whitelabel_admin),
             context={"org_projects": self.projects},
         )
+
+    def action_structure(self) -> None:
+        self.post_message(ShowStructure(self.structure_data()))
+
+    def structure_data(self) -> StructureData:
+        """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""
+        raw = (self.info_raw or {}).get("organization") or {}
+        return StructureData(
+            self.org_id,
+            self.crumb,
+            members=[u for u in raw.get("users") or [] if isinstance(u, dict)],
+            projects=self.projects,
+            datasets=[d for d in (self.info_raw or {}).get("datasets") or [] if isinstance(d, dict)],
+            whitelabel=bool(self.is_whitelabel_admin),
+            inner_orgs=self._complete_rows("inner-orgs"),
+            whitelabel_projects=self._complete_rows("wl-projects"),
+        )
+
+    def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:
+        """The rows of a white-label list once every page is in (None when not paged, or still paging)."""
+        paging = any(w.group == f"pages-{tab}" and w.node is self and w.is_running for w in self.workers)
+        if tab not in self._paged_started or paging:
+            return None
+        store = self.query_one(f"#{tab}-list", ListPane).table.store
+        return lambda: [store.row_by_id(i) for i in range(store.total)]
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)

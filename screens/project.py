@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
@@ -45,6 +46,8 @@ PROJECT_FIRST = (
 
 class ProjectScreen(DetailScreen):
     """Opened from a list row; rows of the white-label list are thin, so the full project is fetched."""
+
+    BINDINGS = [Binding("o", "open_owner", "Owner org", id="open-owner-org")]
 
     def __init__(self, org_id: int, row: dict[str, Any], *, whitelabel: bool, fetch: bool = False) -> None:
         super().__init__()
@@ -107,6 +110,28 @@ class ProjectScreen(DetailScreen):
         card.display = bool(metadata)
         rows = (raw if raw is not None else project).get("collaborators") or []
         self.query_one("#collaborators-list", ListPane).set_rows([row for row in rows if isinstance(row, dict)])
+
+    def _owner(self) -> tuple[Kind, dict[str, Any]] | None:
+        """The organization that owns the project: an inner organization of the white label, or the organization
+        itself (its own projects), or None for a project a user owns."""
+        owner_id = self.row.get("ownerOrganizationId")
+        if not isinstance(owner_id, int):
+            return None
+        owner = {"id": owner_id, "name": self.row.get("owner") or f"Organization {owner_id}"}
+        if self.whitelabel and owner_id != self.org_id:
+            return Kind.INNER_ORGANIZATION, owner
+        return Kind.ORGANIZATION, owner
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_owner":
+            return self._owner() is not None
+        return super().check_action(action, parameters)
+
+    def action_open_owner(self) -> None:
+        owner = self._owner()
+        if owner is not None:
+            kind, row = owner
+            self.open(kind, self.org_id, row, whitelabel=self.whitelabel)
 
     @on(ResourceTable.RowSelected, "#collaborators-list ResourceTable")
     def _open_collaborator(self, event: ResourceTable.RowSelected) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,11 +12,13 @@ from textual.widgets import Static
 
 from screens import units
 from screens.detail import humanize
-from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
 from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.gauge import UsageGauge
+
+if TYPE_CHECKING:
+    from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
 
 
 def entitlement_gauges(
@@ -30,7 +32,7 @@ def entitlement_gauges(
     figures a plain organization has no metrics for (its member and project counts). The compute gauge counts
     CPU + 3 × GPU, as the contract's limit does; its label says so.
     """
-    if isinstance(limits, EntitlementLimits):
+    if limits is not None and not isinstance(limits, dict):  # an EntitlementLimits model
         limits = limits.model_dump(by_alias=True)
     limits = limits or {}
     latest = latest or {}

@@ -152,10 +152,15 @@ class UserScreen(DetailScreen):
         pane = event.control.parent
         if pane is not None and pane.id == "user-projects-list":
             self.open(Kind.PROJECT, self.org_id, event.row, whitelabel=self.whitelabel)
-        elif (
-            pane is not None and pane.id == "user-orgs-list" and self.whitelabel and event.row.get("id") != self.org_id
-        ):
-            self.open(Kind.INNER_ORGANIZATION, self.org_id, event.row, whitelabel=True)
+        elif pane is not None and pane.id == "user-orgs-list":
+            self._open_organization(event.row)
+
+    def _open_organization(self, row: dict[str, Any]) -> None:
+        """A row of the user's organizations: an inner organization of the white label, or the owner itself."""
+        if row.get("id") == self.org_id or not self.whitelabel:
+            self.open(Kind.ORGANIZATION, self.org_id, row)
+        else:
+            self.open(Kind.INNER_ORGANIZATION, self.org_id, row, whitelabel=True)
 
     def _last_project(self) -> dict[str, Any] | None:
         """The project the member opened last in this organization, as a row of the org's projects."""

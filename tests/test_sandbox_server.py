@@ -244,9 +244,7 @@ def test_compute_time_needs_both_dates(sandbox: Sandbox, http: httpx.Client) -> 
     assert missing.status_code == 400 and "endDate" in missing.json()["error"]
     malformed = http.get(path, params={"startDate": "yesterday", "endDate": "2026-01-01T00:00:00Z"})
     assert malformed.status_code == 400 and "startDate" in malformed.json()["error"]
-    backwards = http.get(
-        path, params={"startDate": "2026-02-01T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"}
-    )
+    backwards = http.get(path, params={"startDate": "2026-02-01T00:00:00Z", "endDate": "2026-01-01T00:00:00Z"})
     assert backwards.status_code == 400
     year = ok(http.get(path, params={"startDate": "2025-11-25T00:00:00Z", "endDate": "2026-11-24T00:00:00Z"}))
     half = ok(http.get(path, params={"startDate": "2026-06-01T00:00:00Z", "endDate": "2026-11-24T00:00:00Z"}))
@@ -254,7 +252,7 @@ def test_compute_time_needs_both_dates(sandbox: Sandbox, http: httpx.Client) -> 
 
 
 def test_same_seed_serves_the_same_bytes(sandbox: Sandbox) -> None:
-    with Sandbox(scale="demo", seed=sandbox.world.seed) as twin:
+    with Sandbox(scale="demo", seed=sandbox.world.seed, today=sandbox.world.today) as twin:
         for rest in ("/users?limit=20", "/organizations"):
             mine = httpx.get(sandbox.url + wl(sandbox, rest), headers={"x-api-key": sandbox.admin_key})
             theirs = httpx.get(twin.url + wl(twin, rest), headers={"x-api-key": twin.admin_key})
@@ -268,3 +266,12 @@ def test_request_counts_are_per_path(sandbox: Sandbox, http: httpx.Client) -> No
     counts = sandbox.request_counts()
     assert counts == {f"/v1{wl(sandbox, '/users')}": 2, "/v1/api/organizations": 1}
     assert sandbox.total_requests() == 3
+
+
+def test_a_white_label_project_answers_both_the_sdk_and_the_archived_spec(sandbox: Sandbox, http: httpx.Client) -> None:
+    """The SDK says `{project}`, the archived spec a full ProjectInfoResponse: the answer is both."""
+    for project in sandbox.world.whitelabel_projects[:10]:
+        body = ok(http.get(wl(sandbox, f"/projects/{project['id']}")))
+        assert sdk.AdminProjectInfoResponse.parse_obj(body).project.id == project["id"]
+        full = sdk.ProjectInfoResponse.parse_obj(body)
+        assert full.project.id == project["id"] and full.collaborators is not None

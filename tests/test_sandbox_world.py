@@ -19,12 +19,12 @@ Body = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def demo() -> World:
-    return build_world("demo", seed=7)
+    return build_world("demo", seed=7, today=DEFAULT_TODAY)
 
 
 @pytest.fixture(scope="module")
 def large() -> World:
-    return build_world("large", seed=7)
+    return build_world("large", seed=7, today=DEFAULT_TODAY)
 
 
 def validate(model: str, body: Body) -> None:
@@ -47,14 +47,14 @@ def sample_bodies(world: World) -> list[Body]:
 
 
 def test_same_seed_gives_identical_bytes() -> None:
-    first = json.dumps(sample_bodies(build_world("demo", seed=11)), sort_keys=False)
-    second = json.dumps(sample_bodies(build_world("demo", seed=11)), sort_keys=False)
+    first = json.dumps(sample_bodies(build_world("demo", seed=11, today=DEFAULT_TODAY)), sort_keys=False)
+    second = json.dumps(sample_bodies(build_world("demo", seed=11, today=DEFAULT_TODAY)), sort_keys=False)
     assert first == second
 
 
 def test_lazy_bodies_do_not_depend_on_request_order() -> None:
-    forward = build_world("demo", seed=5)
-    backward = build_world("demo", seed=5)
+    forward = build_world("demo", seed=5, today=DEFAULT_TODAY)
+    backward = build_world("demo", seed=5, today=DEFAULT_TODAY)
     ids = [u["id"] for u in forward.whitelabel_users[:15]]
     ahead = [json.dumps(forward.whitelabel_user(i)) for i in ids]
     behind = [json.dumps(backward.whitelabel_user(i)) for i in reversed(ids)][::-1]
@@ -62,7 +62,8 @@ def test_lazy_bodies_do_not_depend_on_request_order() -> None:
 
 
 def test_another_seed_gives_another_world() -> None:
-    assert json.dumps(sample_bodies(build_world("demo", seed=1))) != json.dumps(sample_bodies(build_world("demo", 2)))
+    one, two = (build_world("demo", seed=seed, today=DEFAULT_TODAY) for seed in (1, 2))
+    assert json.dumps(sample_bodies(one)) != json.dumps(sample_bodies(two))
 
 
 def test_credentials_look_real_and_map_to_their_orgs(demo: World) -> None:
@@ -77,7 +78,8 @@ def test_credentials_look_real_and_map_to_their_orgs(demo: World) -> None:
     assert not demo.is_whitelabel_admin_org(demo.plain_org_id)
 
 
-def test_every_demo_body_validates_against_the_sdk(demo: World) -> None:
+def validate_every_body(demo: World) -> None:
+    """Every body of a (demo-scale) world, strictly parsed with the SDK's models."""
     validate("GetUserResponse", demo.current_user())
     validate("ListOrganizationsResponse", {"organizations": demo.organizations_for_jwt()})
     validate("ListOrganizationsResponse", {"organizations": demo.organizations_for_key(demo.admin_key)})
@@ -91,7 +93,8 @@ def test_every_demo_body_validates_against_the_sdk(demo: World) -> None:
     for org_id in [demo.owner_org_id, demo.plain_org_id] + [o["id"] for o in orgs]:
         validate("OrganizationInfoResponse", demo.organization_info(org_id) or {})
         validate("ListProjectsResponse", {"projects": demo.organization_projects(org_id)})
-    start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 3, 31, 23, 59, tzinfo=UTC)
+    year = demo.today.year
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year, 3, 31, 23, 59, tzinfo=UTC)
     for org in orgs:
         validate("AdminOrganizationInfoResponse", demo.inner_organization_info(org["id"]) or {})
         validate("AdminGetOrganizationComputeTimeUsageResponse", demo.compute_time(org["id"], start, end) or {})
@@ -102,10 +105,16 @@ def test_every_demo_body_validates_against_the_sdk(demo: World) -> None:
         validate("AdminProjectInfoResponse", {"project": demo.whitelabel_project(project["id"])})
 
 
+def test_every_demo_body_validates_against_the_sdk(demo: World) -> None:
+    validate_every_body(demo)
+
+
 def test_large_world_pages_and_samples_validate(large: World) -> None:
-    for items, model, key in ((large.inner_organizations, "AdminGetOrganizationsResponse", "organizations"),
-                              (large.whitelabel_users, "AdminGetUsersResponse", "users"),
-                              (large.whitelabel_projects, "AdminListProjectsResponse", "projects")):
+    for items, model, key in (
+        (large.inner_organizations, "AdminGetOrganizationsResponse", "organizations"),
+        (large.whitelabel_users, "AdminGetUsersResponse", "users"),
+        (large.whitelabel_projects, "AdminListProjectsResponse", "projects"),
+    ):
         middle = len(items) // 2
         for page in (items[:100], items[middle : middle + 100], items[-100:]):
             validate(model, {"total": len(items), key: page})
@@ -163,8 +172,19 @@ def test_bodies_carry_only_schema_fields(demo: World) -> None:
 
 
 def test_inner_org_list_items_carry_only_schema_fields(large: World) -> None:
-    allowed = {"id", "name", "logo", "created", "readme", "experiments", "domain", "whitelabelId", "billable",
-               "privateProjectCount", "entitlementLimits"}
+    allowed = {
+        "id",
+        "name",
+        "logo",
+        "created",
+        "readme",
+        "experiments",
+        "domain",
+        "whitelabelId",
+        "billable",
+        "privateProjectCount",
+        "entitlementLimits",
+    }
     for org in large.inner_organizations:
         assert set(org) <= allowed
 
@@ -182,20 +202,26 @@ def check_daily_series(records: list[Body], today: date) -> None:
     assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(days))
     assert all(r["date"].endswith("T00:00:00Z") for r in records)
     for previous, record in itertools.pairwise(records):
-        for total, added, deleted in (("totalUsers", "usersAdded", "usersDeleted"),
-                                      ("totalProjects", "projectsAdded", "projectsDeleted"),
-                                      ("totalStaffUsers", "staffUsersAdded", "staffUsersDeleted"),
-                                      ("totalStorageSizeBytes", "storageBytesAdded", "storageBytesDeleted")):
+        for total, added, deleted in (
+            ("totalUsers", "usersAdded", "usersDeleted"),
+            ("totalProjects", "projectsAdded", "projectsDeleted"),
+            ("totalStaffUsers", "staffUsersAdded", "staffUsersDeleted"),
+            ("totalStorageSizeBytes", "storageBytesAdded", "storageBytesDeleted"),
+        ):
             assert record[total] == previous[total] + record[added] - record[deleted], (record["date"], total)
         cpu, gpu = record["cpuComputeTimeSeconds"], record["gpuComputeTimeSeconds"]
         if record["computeTimeCalculatedSince"] == record["date"]:  # a contract starts today
             expected = (cpu, gpu)
         else:
             assert record["computeTimeCalculatedSince"] == previous["computeTimeCalculatedSince"]
-            expected = (previous["totalCurrentContractCpuComputeTimeSeconds"] + cpu,
-                        previous["totalCurrentContractGpuComputeTimeSeconds"] + gpu)
-        assert (record["totalCurrentContractCpuComputeTimeSeconds"],
-                record["totalCurrentContractGpuComputeTimeSeconds"]) == expected, record["date"]
+            expected = (
+                previous["totalCurrentContractCpuComputeTimeSeconds"] + cpu,
+                previous["totalCurrentContractGpuComputeTimeSeconds"] + gpu,
+            )
+        assert (
+            record["totalCurrentContractCpuComputeTimeSeconds"],
+            record["totalCurrentContractGpuComputeTimeSeconds"],
+        ) == expected, record["date"]
     for record in records:
         cpu, gpu = record["cpuComputeTimeSeconds"], record["gpuComputeTimeSeconds"]
         assert record["computeTimeSeconds"] == cpu + 3 * gpu
@@ -222,8 +248,9 @@ def test_whitelabel_daily_metrics_are_the_sum_of_inner_orgs(demo: World) -> None
 
 def test_large_whitelabel_metrics_keep_the_invariants(large: World) -> None:
     check_daily_series(large.whitelabel_metrics()["dailyMetrics"], DEFAULT_TODAY)
-    check_daily_series((large.inner_organization_info(large.inner_organizations[-1]["id"]) or {})["dailyMetrics"],
-                       DEFAULT_TODAY)
+    check_daily_series(
+        (large.inner_organization_info(large.inner_organizations[-1]["id"]) or {})["dailyMetrics"], DEFAULT_TODAY
+    )
 
 
 def test_user_daily_metrics_keep_the_invariants(demo: World) -> None:
@@ -314,8 +341,8 @@ def test_users_projects_and_orgs_match_the_lists(demo: World) -> None:
             assert project["ownerOrganizationId"] in org_ids
         else:
             assert project["ownerUserId"] in user_ids and full["ownerIsDeveloperProfile"]
-        owners = [c for c in full["collaborators"] if c["isOwner"]]
-        assert len(owners) == (1 if full["collaborators"] else 0)
+        owners = [c["id"] for c in full["collaborators"] if c["isOwner"]]
+        assert owners == ([project["ownerUserId"]] if full["ownerIsDeveloperProfile"] else [])
         assert {c["id"] for c in full["collaborators"]} <= user_ids
 
 
@@ -330,8 +357,14 @@ def test_member_project_counts_match_collaborations(demo: World) -> None:
 
 def test_lists_cover_every_category_tier_role_and_state(demo: World) -> None:
     projects = [demo.whitelabel_project(p["id"]) or {} for p in demo.whitelabel_projects]
-    assert {p["category"] for p in projects} == {"Accelerometer", "Audio", "Images", "Keyword spotting",
-                                                 "Object detection", "Other"}
+    assert {p["category"] for p in projects} == {
+        "Accelerometer",
+        "Audio",
+        "Images",
+        "Keyword spotting",
+        "Object detection",
+        "Other",
+    }
     assert {p["labelingMethod"] for p in projects} == {"single_label", "object_detection", "label_map"}
     assert {p["tier"] for p in projects} == {"free", "community-plus", "professional", "enterprise"}
     assert any(p["hasPublicVersion"] for p in projects) and any(not p["hasPublicVersion"] for p in projects)

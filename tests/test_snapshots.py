@@ -16,6 +16,7 @@ from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
 
 from .test_app_browse import settle, walk
+from .test_structure import open_structure
 
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
@@ -79,3 +80,39 @@ def test_fleet_tab(size: tuple[int, int], snap_compare: Any, make_app: Callable[
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+async def _structure_plain(pilot: Pilot[Any]) -> None:
+    await open_structure(pilot)
+    await walk(pilot, "e")
+
+
+async def _structure_groups(pilot: Pilot[Any]) -> None:
+    screen = await open_structure(pilot, with_health=True)
+    screen.reveal([("inner-orgs",), ("group", "over")])
+    await walk(pilot, "space")
+
+
+async def _structure_inner_org(pilot: Pilot[Any]) -> None:
+    screen = await open_structure(pilot)
+    first = (screen.model.inner_orgs or [])[0]
+    screen.reveal([("inner-orgs",), ("inner", first["id"])])
+    await walk(pilot, "space")
+
+
+STRUCTURE_VIEWS: dict[str, Callable[[Pilot[Any]], Awaitable[None]]] = {
+    "plain": _structure_plain,
+    "groups": _structure_groups,
+    "inner_org": _structure_inner_org,
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("view", list(STRUCTURE_VIEWS))
+def test_structure(
+    view: str, size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp], sandbox: Sandbox
+) -> None:
+    """The Structure view: a plain organization opened all the way, a white label grouped by a fleet health,
+    an inner organization opened on its limits and projects."""
+    app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id) if view == "plain" else make_app()
+    assert snap_compare(app, terminal_size=size, run_before=STRUCTURE_VIEWS[view])

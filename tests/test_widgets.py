@@ -228,8 +228,9 @@ async def test_fixed_width_columns_shrink_to_fit_80_columns() -> None:
     app = TableApp(users(5))
     async with app.run_test(size=(80, 6)) as pilot:
         table = app.query_one(ResourceTable)
-        table.set_columns([Column("name", "Name", width=40), Column("email", "Email", width=40),
-                           Column("id", "ID", align="right")])
+        table.set_columns(
+            [Column("name", "Name", width=40), Column("email", "Email", width=40), Column("id", "ID", align="right")]
+        )
         await pilot.pause()
         assert table.virtual_size.width <= 80
         assert screen_lines(table)[1].rstrip().endswith("0")
@@ -313,8 +314,13 @@ class GaugeApp(App[None]):
         )
         yield KeyValueCard(
             "Northwind Sensors",
-            [("ID", 42), ("Created", datetime(2026, 11, 24, 13, 5, tzinfo=UTC)), ("Billable", False),
-             ("Readme", None), ("Bucket", "s3://bucket/\x1b]52;c;Zm9v\x07path")],
+            [
+                ("ID", 42),
+                ("Created", datetime(2026, 11, 24, 13, 5, tzinfo=UTC)),
+                ("Billable", False),
+                ("Readme", None),
+                ("Bucket", "s3://bucket/\x1b]52;c;Zm9v\x07path"),
+            ],
         )
 
 

@@ -6,9 +6,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import rich
-from rich.segment import Segments
-from rich.traceback import Traceback
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,17 +15,19 @@ from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowHelp, ShowRaw
+from screens.messages import Kind, Open, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
 from screens.raw_json import RawJsonScreen
+from screens.structure import StructureScreen
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
-from tui.api.client import ClientSettings, StudioClient
+from tui.api.settings import ClientSettings
 
 if TYPE_CHECKING:
+    from tui.api.client import StudioClient
     from tui.sandbox.server import Sandbox
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
@@ -70,8 +69,18 @@ class EiscopeApp(App[None]):
         self.config_path = config_path
         self.demo_scale = demo_scale
         self.index = EntityIndex()
-        self.client = StudioClient(settings, cache)
+        self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+
+    @property
+    def client(self) -> StudioClient:
+        """The Studio client, built on first use: the first paint comes from the cache (tui/api/peek.py) and
+        must not wait for httpx and the models to import (issue: start-up within 2x of a bare Textual app)."""
+        if self._client is None:
+            from tui.api.client import StudioClient  # deferred: see above (measured ~0.3 s of start-up)
+
+            self._client = StudioClient(self.settings, self.cache)
+        return self._client
 
     def on_mount(self) -> None:
         self.open_home()
@@ -84,6 +93,11 @@ class EiscopeApp(App[None]):
         Textual 8.2 prints `Traceback(show_locals=True)` on an unhandled error; this is its method with
         show_locals=False, the last line of defence should a future bug let a key reach a local.
         """
+        # Imported here: only a crash needs them, and start-up should not pay for them.
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
@@ -99,7 +113,8 @@ class EiscopeApp(App[None]):
             self.push_screen(OrganizationsScreen())
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
         if self.sandbox is not None:
             self.sandbox.stop()
 
@@ -110,12 +125,13 @@ class EiscopeApp(App[None]):
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
-        old = self.client
+        old = self._client
         self.settings = ClientSettings(
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
         )
-        self.client = StudioClient(self.settings, self.cache)
-        self.run_worker(old.aclose(), exit_on_error=False)
+        self._client = None
+        if old is not None:
+            self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False
         self.org_id = self.sandbox.owner_org_id
         self.switch_screen(OrganizationScreen(self.org_id))
@@ -149,6 +165,10 @@ class EiscopeApp(App[None]):
     @on(ShowRaw)
     def show_raw(self, message: ShowRaw) -> None:
         self.push_screen(RawJsonScreen(message.title, message.document))
+
+    @on(ShowStructure)
+    def show_structure(self, message: ShowStructure) -> None:
+        self.push_screen(StructureScreen(message.data))
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
+from tui import serve as serve_cli
+from tui.arg_types import iso_date
 from tui.export_spec import EXPORT_KINDS, FORMATS, KINDS_NEEDING_ID
 
 
@@ -68,7 +70,9 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
+    """The whole command line. `with_sandbox=False` (a browse): the sandbox's own options are not loaded, since
+    they import the sandbox, which a browse never needs (start-up); `eiscope sandbox …` and --help load them."""
     parser = argparse.ArgumentParser(
         prog="eiscope",
         description="A keyboard-driven terminal browser for Edge Impulse organizations and white labels.",
@@ -81,10 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="seed of the demo world")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from tui.sandbox import cli as sandbox_cli
-
+    demo.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="date the demo world as of this day (default: today, UTC)",
+    )
     sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
-    sandbox_cli.add_arguments(sandbox)
+    if with_sandbox:
+        from tui.sandbox import cli as sandbox_cli  # only for `eiscope sandbox` and --help: see the docstring
+
+        sandbox_cli.add_arguments(sandbox)
 
     export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
     _connection_options(export, repeated=True)
@@ -92,16 +104,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
     export.add_argument("--format", choices=FORMATS, default="json")
 
+    serve = commands.add_parser("serve", help="the same app in a web browser (textual-serve), on 127.0.0.1")
+    _connection_options(serve, repeated=True)
+    serve_cli.add_arguments(serve)
+
     cache = commands.add_parser("cache", help="show or clear the disk cache")
     cache.add_argument("action", choices=("info", "clear"))
     return parser
 
 
+def parser_for(words: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser these words need: the sandbox's options only for `eiscope sandbox` or a help request."""
+    return build_parser(with_sandbox="sandbox" in words or "-h" in words or "--help" in words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = parser_for(words)
+    args = parser.parse_args(words)
     if args.command == "sandbox":
-        from tui.sandbox import cli as sandbox_cli
+        from tui.sandbox import cli as sandbox_cli  # the sandbox only when asked for
 
         return sandbox_cli.run(args)
     if args.command == "export":
@@ -112,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.run import run_export_command
 
         return run_export_command(args)
+    if args.command == "serve":
+        return serve_cli.run(args, os.environ)
     if args.command == "cache":
         from tui.run import run_cache_command
 

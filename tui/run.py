@@ -52,7 +52,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.demo:
         from tui.sandbox.server import Sandbox
 
-        sandbox = Sandbox(scale=args.scale, seed=args.seed).start()
+        sandbox = Sandbox(scale=args.scale, seed=args.seed, today=getattr(args, "today", None)).start()
         demo_env = {k: v for k, v in env.items() if not k.startswith("EI_")}
         demo_env.update({"EI_API_ENDPOINT": sandbox.url, "EI_API_KEY": sandbox.admin_key})
         demo_env["EI_ORG_ID"] = str(sandbox.owner_org_id)

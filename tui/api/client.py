@@ -16,6 +16,7 @@ from tui.api import models as m
 from tui.api.fleet import DIGEST_KIND, OrgHealth, digest_info
 from tui.api.models_fleet import FleetInfo
 from tui.api.paging import PAGED_KINDS, Page, iter_pages
+from tui.api.peek import organization_info_path
 from tui.api.responses import parse_retry_after
 from tui.api.settings import DEFAULT_ENDPOINT, ClientSettings, RetryPolicy, user_agent
 from tui.api.transport import ClientStats, Fetched, Source, StudioTransport
@@ -81,7 +82,7 @@ class StudioClient(StudioTransport):
     async def organization_info(
         self, org_id: int, *, source: Source = Source.NETWORK
     ) -> Fetched[m.OrganizationInfo] | None:
-        return await self._get(f"/api/organizations/{int(org_id)}", m.OrganizationInfo, source=source)
+        return await self._get(organization_info_path(org_id), m.OrganizationInfo, source=source)
 
     async def organization_projects(
         self, org_id: int, *, source: Source = Source.NETWORK

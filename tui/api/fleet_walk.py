@@ -13,11 +13,14 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.api.client import Source, StudioClient
 from tui.api.errors import ApiError
 from tui.api.fleet import OrgHealth
+from tui.api.source import Source
+
+if TYPE_CHECKING:  # the client pulls in the models (~0.2 s): a screen importing this module need not
+    from tui.api.client import StudioClient
 
 __all__ = ["FleetEntry", "fleet_batches", "fleet_health", "fleet_rows"]
 

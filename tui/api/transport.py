@@ -9,7 +9,6 @@ say something about the request, not about the network.
 from __future__ import annotations
 
 import asyncio
-import enum
 import functools
 import time
 from collections.abc import Awaitable, Callable, Generator
@@ -20,7 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError, create_model
 
-from tui.api.cache import DiskCache, entry_key, namespace_id
+from tui.api.cache import DiskCache, entry_key
+from tui.api.cache_keys import credential_header, credential_value, namespace_for
 from tui.api.errors import (
     ApiError,
     AuthError,
@@ -34,18 +34,12 @@ from tui.api.query import canonical_request, query_params
 from tui.api.redact import redact
 from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body, validate_json_body
 from tui.api.settings import ClientSettings, user_agent
+from tui.api.source import Source
 
 __all__ = ["ClientStats", "Fetched", "Source", "StudioTransport"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
-
-
-class Source(enum.Enum):
-    """Where a call may read from: the network (cache as fallback) or the cache only."""
-
-    NETWORK = "network"
-    CACHE = "cache"
 
 
 @dataclass
@@ -86,12 +80,8 @@ class _CredentialAuth(httpx.Auth):
         return f"_CredentialAuth({self._header!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers[self._header] = _credential_value(self._settings, self._header) or ""
+        request.headers[self._header] = credential_value(self._settings, self._header) or ""
         yield request
-
-
-def _credential_value(settings: ClientSettings, header: str) -> str | None:
-    return settings.jwt_token if header == "x-jwt-token" else settings.api_key
 
 
 class StudioTransport:
@@ -137,22 +127,13 @@ class StudioTransport:
     # ------------------------------------------------------------ credentials
 
     def _credential_header(self, jwt_first: bool) -> str | None:
-        """The header to send: the API key for org routes, the JWT for the user routes that require one."""
-        order = ("x-jwt-token", "x-api-key") if jwt_first else ("x-api-key", "x-jwt-token")
-        for header in order:
-            if _credential_value(self.settings, header):
-                return header
-        return None
+        return credential_header(self.settings, jwt_first)
 
     def _namespace(self, header: str | None) -> str:
         """The cache namespace of this endpoint and credential, hashed once per credential."""
         found = self._namespaces.get(header)
         if found is None:
-            identity = self.settings.cache_identity
-            if identity is None and header is not None:
-                identity = _credential_value(self.settings, header)
-            found = namespace_id(self.settings.cache_scope or self._endpoint, identity)
-            self._namespaces[header] = found
+            found = self._namespaces[header] = namespace_for(self.settings, header)
         return found
 
     def _redact(self, text: str) -> str:

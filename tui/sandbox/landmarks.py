@@ -6,15 +6,20 @@ Kept apart from the builders so that each of them, and the ``World`` facade, can
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-DEFAULT_TODAY = date(2026, 11, 25)
+DEFAULT_TODAY = date(2026, 11, 25)  # the date tests pin, so hashes and snapshots stay the same
 WHITELABEL_ID = 17
 OWNER_ORG_ID = 1001
 PLAIN_ORG_ID = 1187
 
 Body = dict[str, Any]
+
+
+def utc_today() -> date:
+    """The date a world is dated by default: today in UTC, so "the last 30 days" means the last 30 days."""
+    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True)

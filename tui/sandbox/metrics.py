@@ -12,6 +12,7 @@ stay integer arithmetic. The invariants the records keep (and tests check):
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections import Counter
@@ -46,7 +47,9 @@ class ActivityPlan:
     storage_final: int
 
 
+@functools.lru_cache(maxsize=8192)
 def iso_day(ordinal: int) -> str:
+    """Midnight of a day as the API writes it; memoised (every body of 365 daily records asks for each day)."""
     return date.fromordinal(ordinal).isoformat() + "T00:00:00Z"
 
 
@@ -222,11 +225,26 @@ def _empty_record(stamp: str, since: str) -> Record:
 
 
 RECORD_FIELDS = (
-    "date", "totalUsers", "totalStaffUsers", "totalProjects", "totalCurrentContractCpuComputeTimeSeconds",
-    "totalCurrentContractGpuComputeTimeSeconds", "totalCurrentContractComputeTimeSeconds",
-    "computeTimeCalculatedSince", "totalStorageSizeBytes", "usersAdded", "staffUsersAdded", "usersDeleted",
-    "staffUsersDeleted", "projectsAdded", "projectsDeleted", "cpuComputeTimeSeconds", "gpuComputeTimeSeconds",
-    "computeTimeSeconds", "storageBytesAdded", "storageBytesDeleted",
+    "date",
+    "totalUsers",
+    "totalStaffUsers",
+    "totalProjects",
+    "totalCurrentContractCpuComputeTimeSeconds",
+    "totalCurrentContractGpuComputeTimeSeconds",
+    "totalCurrentContractComputeTimeSeconds",
+    "computeTimeCalculatedSince",
+    "totalStorageSizeBytes",
+    "usersAdded",
+    "staffUsersAdded",
+    "usersDeleted",
+    "staffUsersDeleted",
+    "projectsAdded",
+    "projectsDeleted",
+    "cpuComputeTimeSeconds",
+    "gpuComputeTimeSeconds",
+    "computeTimeSeconds",
+    "storageBytesAdded",
+    "storageBytesDeleted",
 )
 _SUMMED = tuple(f for f in RECORD_FIELDS if f not in {"date", "computeTimeCalculatedSince"} and "Contract" not in f)
 
@@ -236,10 +254,12 @@ def summed_metrics(series: Sequence[list[Record]], contract_start: int) -> list[
     days = len(series[0])
     first = date.fromisoformat(str(series[0][0]["date"])[:10]).toordinal()
     out: list[Record] = []
-    prior_cpu = sum(int(s[0]["totalCurrentContractCpuComputeTimeSeconds"]) - int(s[0]["cpuComputeTimeSeconds"])
-                    for s in series)
-    prior_gpu = sum(int(s[0]["totalCurrentContractGpuComputeTimeSeconds"]) - int(s[0]["gpuComputeTimeSeconds"])
-                    for s in series)
+    prior_cpu = sum(
+        int(s[0]["totalCurrentContractCpuComputeTimeSeconds"]) - int(s[0]["cpuComputeTimeSeconds"]) for s in series
+    )
+    prior_gpu = sum(
+        int(s[0]["totalCurrentContractGpuComputeTimeSeconds"]) - int(s[0]["gpuComputeTimeSeconds"]) for s in series
+    )
     contract_cpu, contract_gpu = prior_cpu, prior_gpu
     for i in range(days):
         day = first + i

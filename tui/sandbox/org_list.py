@@ -17,12 +17,27 @@ from tui.sandbox.state import OrgFacts, WorldState
 RANDOM_PROFILES = ("growth",) * 35 + ("steady",) * 30 + ("wave",) * 12 + ("shrinking",) * 10 + ("quiet",) * 13
 # Profiles of the demo organizations, in order: something of every shape on the first screen.
 DEMO_PROFILES = (
-    "growth", "wave", "steady", "growth", "shrinking", "steady", "wave", "quiet", "growth", "quiet", "steady",
+    "growth",
+    "wave",
+    "steady",
+    "growth",
+    "shrinking",
+    "steady",
+    "wave",
+    "quiet",
+    "growth",
+    "quiet",
+    "steady",
     "shrinking",
 )
 # (compute, gpu, storage, users, projects) fraction of the entitlement used, for the demo orgs with a story.
-DEMO_USAGE = {0: (0.93, 0.5, 0.4, 0.7, 0.5), 2: (0.55, 0.4, 1.06, 0.6, 0.7), 4: (0.4, 0.3, 0.5, 1.0, 0.85),
-              6: (1.18, 0.97, 0.6, 0.5, 0.4), 8: (0.85, 0.6, 0.88, 0.92, 0.6)}
+DEMO_USAGE = {
+    0: (0.93, 0.5, 0.4, 0.7, 0.5),
+    2: (0.55, 0.4, 1.06, 0.6, 0.7),
+    4: (0.4, 0.3, 0.5, 1.0, 0.85),
+    6: (1.18, 0.97, 0.6, 0.5, 0.4),
+    8: (0.85, 0.6, 0.88, 0.92, 0.6),
+}
 
 
 def build_orgs(st: WorldState, rng: random.Random) -> None:
@@ -55,12 +70,24 @@ def build_orgs(st: WorldState, rng: random.Random) -> None:
             contract = today - 15 - int(r() * 330) if r() < 0.65 else today - 380 - int(r() * 700)
             contract = max(contract, created)
         domain = "redteam.example" if name == names.HOSTILE_ORG_NAME else names.email_domain(name, next_id)
-        st.orgs.append(OrgFacts(
-            index=i, id=next_id, name=name, created=created, last_active=last_active, deleted=deleted,
-            profile=profile, wave_day=today - 60 - int(r() * 240), contract_start=contract, billable=billable,
-            domain=domain, trial_id=4000 + i if (not billable and r() < 0.08) else None,
-            staff=int(r() * 3), gpu_share=0.05 + 0.5 * r() ** 2,
-        ))
+        st.orgs.append(
+            OrgFacts(
+                index=i,
+                id=next_id,
+                name=name,
+                created=created,
+                last_active=last_active,
+                deleted=deleted,
+                profile=profile,
+                wave_day=today - 60 - int(r() * 240),
+                contract_start=contract,
+                billable=billable,
+                domain=domain,
+                trial_id=4000 + i if (not billable and r() < 0.08) else None,
+                staff=int(r() * 3),
+                gpu_share=0.05 + 0.5 * r() ** 2,
+            )
+        )
         next_id += 1 + (int(r() * 4) if r() < 0.25 else 0)
 
 
@@ -76,8 +103,7 @@ def org_name(st: WorldState, i: int, n: int, rng: random.Random) -> str:
         return names.LONG_ORG_NAME_1 + f" ({i})"
     r = rng.random
     prefixes, suffixes, forms = names.ORG_PREFIXES, names.ORG_SUFFIXES, names.ORG_LEGAL_FORMS
-    name = (f"{prefixes[int(r() * len(prefixes))]} {suffixes[int(r() * len(suffixes))]}"
-            f"{forms[int(r() * len(forms))]}")
+    name = f"{prefixes[int(r() * len(prefixes))]} {suffixes[int(r() * len(suffixes))]}{forms[int(r() * len(forms))]}"
     if r() < 0.02:
         name = f"{names.ORG_EMOJI[int(r() * len(names.ORG_EMOJI))]} {name}"
     return name
@@ -119,8 +145,7 @@ def finish_orgs(st: WorldState, rng: random.Random) -> None:
         if usage is None:
             tight = r()
             used = 0.82 + 0.3 * r() if tight < 0.12 else 0.15 + 0.6 * r()
-            usage = (used, 0.2 + 0.6 * r(), 0.1 + 0.7 * r() if tight > 0.05 else used, 0.3 + 0.6 * r(),
-                     0.3 + 0.6 * r())
+            usage = (used, 0.2 + 0.6 * r(), 0.1 + 0.7 * r() if tight > 0.05 else used, 0.3 + 0.6 * r(), 0.3 + 0.6 * r())
         limits: Body = {
             "totalStorage": int(o.storage_final / usage[2]),
             "computeTimePerYear": int(o.compute_target / usage[0]),
@@ -140,8 +165,9 @@ def finish_orgs(st: WorldState, rng: random.Random) -> None:
         item["entitlementLimits"] = limits
         st.inner_organizations.append(item)
         st.org_index[o.id] = o.index
-        active = datetime(*date.fromordinal(o.last_active).timetuple()[:3], 3 + int(r() * 20), int(r() * 60),
-                          tzinfo=UTC)
+        active = datetime(
+            *date.fromordinal(o.last_active).timetuple()[:3], 3 + int(r() * 20), int(r() * 60), tzinfo=UTC
+        )
         st.org_meta.append({"deleted": bool(o.deleted), "lastActive": active, "billable": o.billable})
 
 
@@ -154,8 +180,13 @@ def build_plain(st: WorldState, rng: random.Random) -> None:
     for k in range(st.size.plain_users):
         first, last = names.FIRST_NAMES[(k * 7 + 3) % 60], names.LAST_NAMES[(k * 11 + 5) % 51]
         handle = f"{names.ascii_slug(first)}.{names.ascii_slug(last)}"
-        user: Body = {"id": 800001 + k, "username": handle.replace(".", "_"), "email": f"{handle}@harbor.example",
-                      "name": f"{first} {last}", "created": d.stamp(today - 900 + k * 40, r())}
+        user: Body = {
+            "id": 800001 + k,
+            "username": handle.replace(".", "_"),
+            "email": f"{handle}@harbor.example",
+            "name": f"{first} {last}",
+            "created": d.stamp(today - 900 + k * 40, r()),
+        }
         if k != 2:
             user["lastSeen"] = d.stamp(today - 1 - int(r() * 40), r())
         user["activated"] = k != 2
@@ -163,16 +194,42 @@ def build_plain(st: WorldState, rng: random.Random) -> None:
         user["tier"] = ("professional", "enterprise", "free")[k % 3]
         st.plain_users.append(user)
     st.plain_projects = []
-    plain_names = ("Harbor noise classifier", "Propeller cavitation", "Dolphin whistle detector",
-                   "Foghorn keyword", "Dock crane vibration", "Seal pup counter", "Sonar ping classifier",
-                   "Wave height estimator", "Mooring line strain", "Ferry engine health")
-    categories = ("audio", "audio", "audio", "kws", "accelerometer", "object-detection", "audio", "other",
-                  "accelerometer", "audio")
+    plain_names = (
+        "Harbor noise classifier",
+        "Propeller cavitation",
+        "Dolphin whistle detector",
+        "Foghorn keyword",
+        "Dock crane vibration",
+        "Seal pup counter",
+        "Sonar ping classifier",
+        "Wave height estimator",
+        "Mooring line strain",
+        "Ferry engine health",
+    )
+    categories = (
+        "audio",
+        "audio",
+        "audio",
+        "kws",
+        "accelerometer",
+        "object-detection",
+        "audio",
+        "other",
+        "accelerometer",
+        "audio",
+    )
     for k in range(st.size.plain_projects):
         created = today - 700 + k * 60
-        st.plain_projects.append({
-            "id": 900001 + k, "name": plain_names[k], "description": f"{plain_names[k]} (Harbor Acoustics Lab).",
-            "created": d.stamp(created, r()), "owner": names.PLAIN_ORG_NAME,
-            "ownerOrganizationId": PLAIN_ORG_ID, "lastAccessed": d.stamp(today - 1 - k * 3, r()),
-            "tier": "professional", "category": categories[k],
-        })
+        st.plain_projects.append(
+            {
+                "id": 900001 + k,
+                "name": plain_names[k],
+                "description": f"{plain_names[k]} (Harbor Acoustics Lab).",
+                "created": d.stamp(created, r()),
+                "owner": names.PLAIN_ORG_NAME,
+                "ownerOrganizationId": PLAIN_ORG_ID,
+                "lastAccessed": d.stamp(today - 1 - k * 3, r()),
+                "tier": "professional",
+                "category": categories[k],
+            }
+        )

@@ -71,11 +71,21 @@ def org_static(st: WorldState, org_id: int) -> OrgStatic:
 def entitlement_limits(st: WorldState, org_id: int) -> Body:
     """Fixed limits for the owner and plain orgs; an inner org's come from its list item."""
     if org_id == OWNER_ORG_ID:
-        return {"totalStorage": 50 * 2**40, "computeTimePerYear": 90_000_000, "gpuComputeTimePerYear": 20_000_000,
-                "numberOfProjects": 100_000, "numberOfUsers": 200_000}
+        return {
+            "totalStorage": 50 * 2**40,
+            "computeTimePerYear": 90_000_000,
+            "gpuComputeTimePerYear": 20_000_000,
+            "numberOfProjects": 100_000,
+            "numberOfUsers": 200_000,
+        }
     if org_id == PLAIN_ORG_ID:
-        return {"totalStorage": 2 * 2**40, "computeTimePerYear": 3_600_000, "gpuComputeTimePerYear": 720_000,
-                "numberOfProjects": 25, "numberOfUsers": 20}
+        return {
+            "totalStorage": 2 * 2**40,
+            "computeTimePerYear": 3_600_000,
+            "gpuComputeTimePerYear": 720_000,
+            "numberOfProjects": 25,
+            "numberOfUsers": 20,
+        }
     return dict(st.inner_organizations[st.org_index[org_id]]["entitlementLimits"])
 
 
@@ -98,8 +108,7 @@ def organization_body(st: WorldState, org_id: int) -> Body:
         contract = d.midnight(o.contract_start) if o.contract_start else None
         members = st.members(o.index)
         counts = project_counts(st, st.org_projects[o.index])
-    users = [organization_user(st, ui, org_id, added, counts) for ui, added in members
-             if ui not in st.user_deleted]
+    users = [organization_user(st, ui, org_id, added, counts) for ui, added in members if ui not in st.user_deleted]
     if org_id == PLAIN_ORG_ID:
         users = [organization_user(st, 0, org_id, d.today - 900, counts)]
         users += [plain_organization_user(st, k) for k in range(len(st.plain_users))]
@@ -148,10 +157,21 @@ def user_organization(st: WorldState, ui: int, org_id: int) -> Body:
         private = st.inner_organizations[index]["privateProjectCount"]
         whitelabel, trial = WHITELABEL_ID, o.trial_id
         is_admin = st.role(ui, index) == "admin"
-    body: Body = {"id": org_id, "name": name, "isDeveloperProfile": False, "whitelabelId": whitelabel,
-                  "isAdmin": is_admin, "created": created, "trialId": trial, "trialExpiredDate": None,
-                  "trialUpgradedDate": None, "entitlementLimits": entitlement_limits(st, org_id),
-                  "userCount": user_count, "adminCount": admin_count, "privateProjectCount": private}
+    body: Body = {
+        "id": org_id,
+        "name": name,
+        "isDeveloperProfile": False,
+        "whitelabelId": whitelabel,
+        "isAdmin": is_admin,
+        "created": created,
+        "trialId": trial,
+        "trialExpiredDate": None,
+        "trialUpgradedDate": None,
+        "entitlementLimits": entitlement_limits(st, org_id),
+        "userCount": user_count,
+        "adminCount": admin_count,
+        "privateProjectCount": private,
+    }
     last_seen = st.whitelabel_users[ui].get("lastSeen")
     if last_seen:
         body["lastAccessed"] = last_seen

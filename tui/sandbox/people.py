@@ -17,8 +17,7 @@ def user_detail(st: WorldState, ui: int) -> Body:
     rng = random.Random(derive_seed(st.seed, DETAIL_KIND, user["id"]))
     r = rng.random
     staff = 0 <= ui < st.size.staff
-    company = names.OWNER_ORG_NAME if staff else (
-        st.orgs[st.user_org[ui]].name if ui >= 0 else names.PLAIN_ORG_NAME)
+    company = names.OWNER_ORG_NAME if staff else (st.orgs[st.user_org[ui]].name if ui >= 0 else names.PLAIN_ORG_NAME)
     detail: Body = {
         "staffInfo": {"isStaff": False, "hasSudoRights": False},
         "pending": not user["activated"],

@@ -64,8 +64,12 @@ def build_projects(st: WorldState, rng: random.Random) -> None:
         name, category = pool[order[pi % n_pool] if demo else int(r() * n_pool)]
         if not demo or pi >= n_pool:
             name += suffixes[int(r() * n_suffixes)]
-        project: Body = {"id": pid, "name": name, "created": days_t[created - base] + times_z[int(r() * 1440)],
-                         "owner": owner}
+        project: Body = {
+            "id": pid,
+            "name": name,
+            "created": days_t[created - base] + times_z[int(r() * 1440)],
+            "owner": owner,
+        }
         if org == -2:
             project["ownerUserId"] = users[owner_user]["id"]
             tier = users[owner_user]["tier"]

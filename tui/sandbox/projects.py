@@ -70,21 +70,21 @@ def project_body(st: WorldState, pi: int) -> Body:
 def build_project(st: WorldState, pi: int) -> Body:
     item = st.whitelabel_projects[pi]
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
-    collaborators = []
-    for position, (_, ui) in enumerate(collaborator_ids(st, pi)):
-        collaborator = person(st, ui)
-        collaborators.append({**collaborator, "isOwner": position == 0})
-    public = st.project_public[pi]
     developer = st.project_owner_org[pi] == -2
+    # The owner flag marks the user who owns the project: a developer profile's user; an organization's
+    # projects are owned by the organization, so none of their collaborators is flagged.
+    collaborators = [{**person(st, ui), "isOwner": developer and position == 0}
+                     for position, (_, ui) in enumerate(collaborator_ids(st, pi))]
+    public = st.project_public[pi]
     return full_project(st, item, collaborators, public, developer, WHITELABEL_ID, rng)
 
 
 def plain_project(st: WorldState, k: int) -> Body:
-    """A Harbor project: the JWT user owns it; Harbor's people collaborate by a fixed pattern."""
+    """A Harbor project, owned by Harbor: the JWT user and Harbor's people collaborate by a fixed pattern."""
     item = st.plain_projects[k]
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
     ui = st.user_index[st.jwt_user_id]
-    collaborators = [{**person(st, ui), "isOwner": True}]
+    collaborators = [{**person(st, ui), "isOwner": False}]
     collaborators += [{**person(st, -j - 1), "isOwner": False}
                       for j in range(len(st.plain_users)) if k % (j + 1) == 0]
     return full_project(st, item, collaborators, k == 1, False, None, rng)

@@ -36,7 +36,11 @@ class PageWindow:
     offset: int
 
 
-def parse_int(params: Mapping[str, str], name: str, *, minimum: int = 0) -> int | None:
+# `active` counts days back from today: beyond a century it is no longer a date (and `timedelta` overflows).
+MAX_ACTIVE_DAYS = 36_500
+
+
+def parse_int(params: Mapping[str, str], name: str, *, minimum: int = 0, maximum: int | None = None) -> int | None:
     raw = params.get(name)
     if raw is None or raw == "":
         return None
@@ -46,6 +50,8 @@ def parse_int(params: Mapping[str, str], name: str, *, minimum: int = 0) -> int 
         raise QueryError(f"Invalid value for '{name}': expected an integer, got '{raw[:40]}'") from None
     if value < minimum:
         raise QueryError(f"Invalid value for '{name}': must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise QueryError(f"Invalid value for '{name}': must be at most {maximum}")
     return value
 
 
@@ -92,7 +98,7 @@ def parse_list_query(params: Mapping[str, str]) -> tuple[ListQuery, PageWindow]:
         search=params.get("search", "").strip().lower(),
         sort=parse_sort(params.get("sort", "")),
         filters=parse_filters(params.get("filters", "")),
-        active_days=parse_int(params, "active"),
+        active_days=parse_int(params, "active", maximum=MAX_ACTIVE_DAYS),
         include_deleted=parse_bool(params, "includeDeleted"),
         tier=(params.get("tier") or None),
     )
@@ -144,9 +150,7 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._haystacks: dict[tuple[int, tuple[str, ...]], list[str]] = {}
 
-    def run(
-        self, source: ListSource, query: ListQuery, window: PageWindow
-    ) -> tuple[list[dict[str, Any]], int]:
+    def run(self, source: ListSource, query: ListQuery, window: PageWindow) -> tuple[list[dict[str, Any]], int]:
         """The rows of one page and the number of all matches."""
         order = self._matching(source, query)
         end = None if window.limit is None else window.offset + window.limit

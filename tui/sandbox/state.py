@@ -170,5 +170,7 @@ class WorldState:
     def project_event(self, pi: int) -> Event:
         project = self.whitelabel_projects[pi]
         deleted = project.get("deletedDate")
-        return (date.fromisoformat(project["created"][:10]).toordinal(),
-                date.fromisoformat(deleted[:10]).toordinal() if deleted else None)
+        return (
+            date.fromisoformat(project["created"][:10]).toordinal(),
+            date.fromisoformat(deleted[:10]).toordinal() if deleted else None,
+        )

@@ -21,15 +21,23 @@ def org_plan(st: WorldState, index: int) -> ActivityPlan:
     members: list[Event] = [(added, st.user_deleted.get(ui)) for ui, added in st.members(index)]
     projects = [st.project_event(pi) for pi in st.org_projects[index]]
     return ActivityPlan(
-        seed=derive_seed(st.seed, METRICS_KIND, o.id), created=o.created, last_active=o.last_active,
-        contract_start=o.contract_start, profile=o.profile, wave_day=o.wave_day, member_events=members,
-        project_events=projects, staff_users=o.staff, contract_compute_target=o.compute_target,
-        gpu_share=o.gpu_share, storage_final=o.storage_final)
+        seed=derive_seed(st.seed, METRICS_KIND, o.id),
+        created=o.created,
+        last_active=o.last_active,
+        contract_start=o.contract_start,
+        profile=o.profile,
+        wave_day=o.wave_day,
+        member_events=members,
+        project_events=projects,
+        staff_users=o.staff,
+        contract_compute_target=o.compute_target,
+        gpu_share=o.gpu_share,
+        storage_final=o.storage_final,
+    )
 
 
 def org_daily_metrics(st: WorldState, index: int) -> list[Body]:
-    return st.cache.get((METRICS_KIND, st.orgs[index].id),
-                        lambda: daily_metrics(org_plan(st, index), st.last_day))
+    return st.cache.get((METRICS_KIND, st.orgs[index].id), lambda: daily_metrics(org_plan(st, index), st.last_day))
 
 
 def inner_organization_info(st: WorldState, inner_id: int) -> Body | None:
@@ -58,9 +66,12 @@ def inner_info_body(st: WorldState, index: int) -> Body:
     }
     if o.index % 3 == 0:
         body["extensionBlocks"] = [{"id": 500 + o.index, "name": "Anomaly report exporter"}]
-        body["extensionSettings"] = {"extensionsEnabled": True, "extensionsAllowMembers": o.index % 2 == 0,
-                                     "extensionsAllowLocalhost": False,
-                                     "extensionsAllowedDomains": [o.domain.removesuffix(".example") + ".com"]}
+        body["extensionSettings"] = {
+            "extensionsEnabled": True,
+            "extensionsAllowMembers": o.index % 2 == 0,
+            "extensionsAllowLocalhost": False,
+            "extensionsAllowedDomains": [o.domain.removesuffix(".example") + ".com"],
+        }
     return body
 
 
@@ -126,9 +137,17 @@ def whitelabel_daily_metrics(st: WorldState) -> list[Body]:
         members += [(added, st.user_deleted.get(ui)) for ui, added in st.members(index)]
     events = [st.project_event(pi) for pi in range(len(st.whitelabel_projects))]
     plan = ActivityPlan(
-        seed=derive_seed(st.seed, METRICS_KIND, 0), created=st.dates.today - 2400,
-        last_active=st.last_day, contract_start=contract, profile="growth", wave_day=st.dates.today,
-        member_events=members, project_events=events, staff_users=sum(o.staff for o in st.orgs),
-        contract_compute_target=sum(o.compute_target for o in st.orgs) // 2, gpu_share=0.2,
-        storage_final=sum(o.storage_final for o in st.orgs))
+        seed=derive_seed(st.seed, METRICS_KIND, 0),
+        created=st.dates.today - 2400,
+        last_active=st.last_day,
+        contract_start=contract,
+        profile="growth",
+        wave_day=st.dates.today,
+        member_events=members,
+        project_events=events,
+        staff_users=sum(o.staff for o in st.orgs),
+        contract_compute_target=sum(o.compute_target for o in st.orgs) // 2,
+        gpu_share=0.2,
+        storage_final=sum(o.storage_final for o in st.orgs),
+    )
     return daily_metrics(plan, st.last_day)

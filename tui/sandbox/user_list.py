@@ -33,8 +33,11 @@ def build_users(st: WorldState, rng: random.Random) -> None:
     native = names.NATIVE_SCRIPT_NAMES
     n_native = len(native)
     full_names = [f"{first} {last}" for first in names.FIRST_NAMES for last in names.LAST_NAMES]
-    handles = [f"{names.ascii_slug(first)}.{names.ascii_slug(last)}"
-               for first in names.FIRST_NAMES for last in names.LAST_NAMES]
+    handles = [
+        f"{names.ascii_slug(first)}.{names.ascii_slug(last)}"
+        for first in names.FIRST_NAMES
+        for last in names.LAST_NAMES
+    ]
     short_handles = [handle.replace(".", "") for handle in handles]
     n_names = len(full_names)
     n_orgs = len(orgs)
@@ -117,9 +120,16 @@ def build_users(st: WorldState, rng: random.Random) -> None:
             tier = TIERS[int(r() * 4)]
         else:
             tier = "enterprise" if billable else "free"
-        user: Body = {"id": uid, "username": username, "email": email, "name": name,
-                      "created": days_t[created - base] + times_z[int(r() * 1440)], "activated": activated,
-                      "from_evaluation": r() < 0.03, "tier": tier}
+        user: Body = {
+            "id": uid,
+            "username": username,
+            "email": email,
+            "name": name,
+            "created": days_t[created - base] + times_z[int(r() * 1440)],
+            "activated": activated,
+            "from_evaluation": r() < 0.03,
+            "tier": tier,
+        }
         if r() < 0.35:
             user["photo"] = f"{photo_prefix}{uid}.jpg"
         seen_high = deleted or o_active

@@ -33,8 +33,15 @@ def current_user(st: WorldState) -> Body:
     projects += organization_projects(st, PLAIN_ORG_ID) or []
     body["projects"] = projects
     body["experiments"] = []
-    body["whitelabels"] = [{"id": WHITELABEL_ID, "domain": names.WHITELABEL_DOMAIN, "name": names.WHITELABEL_NAME,
-                            "ownerOrganizationId": OWNER_ORG_ID, "isAdmin": True}]
+    body["whitelabels"] = [
+        {
+            "id": WHITELABEL_ID,
+            "domain": names.WHITELABEL_DOMAIN,
+            "name": names.WHITELABEL_NAME,
+            "ownerOrganizationId": OWNER_ORG_ID,
+            "isAdmin": True,
+        }
+    ]
     body["suspended"] = False
     body["notifications"] = []
     body["passwordConfigured"] = True
@@ -81,10 +88,19 @@ def trials(st: WorldState, ui: int) -> list[Body]:
     d = st.dates
     start = max(o.created, d.today - 40)
     expired = start + 14 < d.today
-    return [{"id": o.trial_id, "userId": st.whitelabel_users[ui]["id"], "organizationId": o.id,
-             "created": d.stamp(start, 0.4), "expirationDate": d.stamp(start + 14, 0.4),
-             "notes": "Self-serve enterprise trial", "expiredDate": d.stamp(start + 14, 0.5) if expired else None,
-             "deletedDate": None, "upgradedDate": None}]
+    return [
+        {
+            "id": o.trial_id,
+            "userId": st.whitelabel_users[ui]["id"],
+            "organizationId": o.id,
+            "created": d.stamp(start, 0.4),
+            "expirationDate": d.stamp(start + 14, 0.4),
+            "notes": "Self-serve enterprise trial",
+            "expiredDate": d.stamp(start + 14, 0.5) if expired else None,
+            "deletedDate": None,
+            "upgradedDate": None,
+        }
+    ]
 
 
 def user_daily_metrics(st: WorldState, ui: int) -> list[Body]:
@@ -99,10 +115,19 @@ def user_daily_metrics(st: WorldState, ui: int) -> list[Body]:
     last_active = date.fromisoformat(last_seen[:10]).toordinal() if last_seen else created
     rng = random.Random(derive_seed(st.seed, METRICS_KIND, user["id"]))
     plan = ActivityPlan(
-        seed=derive_seed(st.seed, METRICS_KIND, user["id"]), created=created, last_active=last_active,
-        contract_start=None, profile="steady", wave_day=d.today, member_events=(), project_events=events,
-        staff_users=0, contract_compute_target=int(len(events) * 3600 * (0.2 + rng.random()) * 10),
-        gpu_share=0.1, storage_final=int(len(events) * 2**28 * (0.2 + rng.random())))
+        seed=derive_seed(st.seed, METRICS_KIND, user["id"]),
+        created=created,
+        last_active=last_active,
+        contract_start=None,
+        profile="steady",
+        wave_day=d.today,
+        member_events=(),
+        project_events=events,
+        staff_users=0,
+        contract_compute_target=int(len(events) * 3600 * (0.2 + rng.random()) * 10),
+        gpu_share=0.1,
+        storage_final=int(len(events) * 2**28 * (0.2 + rng.random())),
+    )
     return daily_metrics(plan, st.last_day)
 
 
@@ -111,5 +136,10 @@ def whitelabel_user_metrics(st: WorldState, user_id: int) -> Body | None:
     if ui is None:
         return None
     user = st.whitelabel_users[ui]
-    return user_metrics(user, len(user_project_indices(st, ui)), len(st.orgs_of(ui)),
-                        derive_seed(st.seed, USER_METRICS_KIND, user_id), st.dates.today)
+    return user_metrics(
+        user,
+        len(user_project_indices(st, ui)),
+        len(st.orgs_of(ui)),
+        derive_seed(st.seed, USER_METRICS_KIND, user_id),
+        st.dates.today,
+    )

@@ -17,8 +17,8 @@ Fixed landmarks (same in every scale and seed):
   ``[@click=app.quit]Red Team[/]`` (``names.HOSTILE_ORG_NAME``) and its member named
   ``"Mallory \\x1b]52;c;aGVsbG8=\\x07Byte\\x1b[2J"`` (``names.HOSTILE_USER_NAME``: an OSC 52 clipboard write and
   a clear-screen CSI), username ``mallory.byte``.
-* dates: ``today`` defaults to ``DEFAULT_TODAY`` (2026-11-25); daily metrics are the 365 days ending yesterday,
-  and nothing happens on or after ``today``.
+* dates: ``today`` defaults to today's UTC date (tests pin ``DEFAULT_TODAY``, 2026-11-25); every date moves with
+  it, daily metrics are the 365 days ending yesterday, and nothing happens on or after ``today``.
 * in every scale the fifth to last user is deleted and the seventh to last is pending, so each
   state shows up; the demo's tenth inner org (Tidewater Utilities) is deleted.
 
@@ -45,8 +45,10 @@ from tui.sandbox.landmarks import (
     Body,
     Scale,
     derive_seed,
+    utc_today,
 )
 from tui.sandbox.org_list import build_orgs, build_plain, finish_orgs
+from tui.sandbox.project_info import project_info_extras
 from tui.sandbox.project_list import build_projects
 from tui.sandbox.state import WorldState
 from tui.sandbox.user_list import build_users
@@ -75,7 +77,7 @@ class World:
             raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
         self.scale = scale
         self.seed = seed
-        self.today = today or DEFAULT_TODAY
+        self.today = today or utc_today()
         self.size = SCALES[scale]
         self.owner_org_id = OWNER_ORG_ID
         self.plain_org_id = PLAIN_ORG_ID
@@ -91,6 +93,8 @@ class World:
 
     # ------------------------------------------------------------------ credentials and top-level organizations
     def key_org(self, api_key: str) -> int | None:
+        if not api_key.isascii():  # compare_digest refuses non-ASCII text; no key of ours has any
+            return None
         if hmac.compare_digest(api_key, self.admin_key):
             return self.owner_org_id
         if hmac.compare_digest(api_key, self.plain_key):
@@ -130,6 +134,14 @@ class World:
     def whitelabel_project(self, project_id: int) -> Body | None:
         return projects.whitelabel_project(self._state, project_id)
 
+    def whitelabel_project_answer(self, project_id: int) -> Body | None:
+        """The white-label project route's answer: ``project`` (the SDK's shape) and the archived spec's other
+        ``ProjectInfoResponse`` fields (see ``project_info``)."""
+        project = self.whitelabel_project(project_id)
+        if project is None:
+            return None
+        return {"project": project, **project_info_extras(project, self.today)}
+
     # ------------------------------------------------------------------ white label and inner organizations
     def whitelabel(self) -> Body:
         return whitelabel_body(WHITELABEL_ID, OWNER_ORG_ID)
@@ -162,5 +174,7 @@ def _build_state(scale: str, seed: int, today: date) -> WorldState:
 
 
 def build_world(scale: str = "demo", seed: int = 7, today: date | None = None) -> World:
-    """The seeded world for ``scale`` ("demo", "large" or "huge"); same arguments, same bytes."""
+    """The seeded world for ``scale`` ("demo", "large" or "huge"), dated ``today`` (default: today, UTC).
+
+    Same arguments, same bytes (pass ``today`` for that: the default changes every midnight)."""
     return World(scale, seed, today)

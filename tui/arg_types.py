@@ -1,0 +1,16 @@
+"""Argument types shared by the `eiscope` command and `eiscope sandbox` (light: no sandbox, no network)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+__all__ = ["iso_date"]
+
+
+def iso_date(text: str) -> date:
+    """`--today`: a calendar date, YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
