@@ -38,17 +38,61 @@ from widgets.row_store import Column
 
 SIZE = (120, 40)
 WORDS = (
-    "acme", "north", "wind", "sensor", "edge", "vision", "audio", "motion", "labs", "data", "model",
-    "deploy", "river", "stone", "cloud", "spark", "delta", "orbit", "pixel", "quartz", "maple", "cedar",
-    "falcon", "harbor",
+    "acme",
+    "north",
+    "wind",
+    "sensor",
+    "edge",
+    "vision",
+    "audio",
+    "motion",
+    "labs",
+    "data",
+    "model",
+    "deploy",
+    "river",
+    "stone",
+    "cloud",
+    "spark",
+    "delta",
+    "orbit",
+    "pixel",
+    "quartz",
+    "maple",
+    "cedar",
+    "falcon",
+    "harbor",
 )
 FIRST = (
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Hedy",
-    "Claude", "Radia", "Tim", "Katherine",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Hedy",
+    "Claude",
+    "Radia",
+    "Tim",
+    "Katherine",
 )
 LAST = (
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen",
-    "Dijkstra", "Lamarr", "Shannon",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Lamarr",
+    "Shannon",
 )
 
 
@@ -244,8 +288,9 @@ async def bench_resource_table(count: int) -> list[tuple]:
             other.append_rows(page)
             spent += time.perf_counter() - start
         del page
-        results.append((f"ResourceTable: append_rows {other.total_count:,} projects in pages of 1,000", None,
-                        spent * 1e3))
+        results.append(
+            (f"ResourceTable: append_rows {other.total_count:,} projects in pages of 1,000", None, spent * 1e3)
+        )
         other.store.build_index()
         other.sort_by("created", reverse=True)
         other.set_filter("a")
@@ -263,8 +308,13 @@ def bench_store(users: list[dict[str, Any]]) -> list[tuple]:
     store = RowStore(USER_COLUMNS, users)
     start = time.perf_counter()
     store.build_index()
-    results: list[tuple] = [(f"RowStore: pack and index {len(users):,} rows (the table's idle steps)", None,
-                             (time.perf_counter() - start) * 1e3)]
+    results: list[tuple] = [
+        (
+            f"RowStore: pack and index {len(users):,} rows (the table's idle steps)",
+            None,
+            (time.perf_counter() - start) * 1e3,
+        )
+    ]
     for key, reverse in (("name", False), ("name", True), ("created", False), ("id", False)):
         start = time.perf_counter()
         store.sort_by(key, reverse)
@@ -340,11 +390,15 @@ def main() -> None:
         return
     measured = subprocess.run(
         [sys.executable, __file__, "--rows", str(args.rows), "--raw-dicts-only"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     baseline, after_data, generated = (float(number) for number in measured.stdout.split())
-    print(f"python {sys.version.split()[0]}; rows generated in {generated:.1f} s; "
-          f"RSS {baseline:.0f} MB after imports, {after_data:.0f} MB with the raw dicts (in another process)\n")
+    print(
+        f"python {sys.version.split()[0]}; rows generated in {generated:.1f} s; "
+        f"RSS {baseline:.0f} MB after imports, {after_data:.0f} MB with the raw dicts (in another process)\n"
+    )
     results: list[tuple] = [("memory: RSS with the raw dicts only (another process), MB", None, after_data)]
     results += asyncio.run(bench_resource_table(args.rows))
     users = make_users(args.rows)

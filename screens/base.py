@@ -32,6 +32,7 @@ class EiscopeScreen(Screen[None]):
         Binding("y", "raw_json", "Raw JSON", id="raw-json"),
         Binding("question_mark", "help", "Help", id="help"),
         *[Binding(str(n), f"tab({n})", f"Tab {n}", show=False, id=f"tab-{n}") for n in range(1, 10)],
+        Binding("0", "tab(10)", "Tab 10", show=False, id="tab-10"),
     ]
 
     crumb: str = ""
@@ -125,7 +126,7 @@ class EiscopeScreen(Screen[None]):
             title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
             if tab_id in self.loading_tabs:
                 title += "…"
-            tabs.get_tab(tab_id).label = f"{number} {title}"
+            tabs.get_tab(tab_id).label = f"{number % 10} {title}"  # the tenth tab is on key 0
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
@@ -182,6 +183,4 @@ class EiscopeScreen(Screen[None]):
 
     def flash_error(self, what: str, error: ApiError) -> None:
         """A failure that does not replace what is on screen: say it in a toast, k9s' flash line."""
-        self.notify(
-            f"{error.message}\n{tui_hint(error)}".strip(), title=f"Could not load {what}", severity="error"
-        )
+        self.notify(f"{error.message}\n{tui_hint(error)}".strip(), title=f"Could not load {what}", severity="error")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.api.fleet import RESOURCES, Status
 from tui.formatting import format_bytes, format_count, format_date, format_duration, format_value
 from widgets.row_store import Column
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+SPARK_WIDTH = 10
 
 
 def _yes_no(value: Any) -> str:
@@ -109,6 +113,71 @@ DATASETS = (
     Column("lastFileCreated", "Last file", format=format_date, searchable=False),
 )
 
+
+def percent_text(value: Any) -> str:
+    """A usage percent: '87%', '102%'; never '100%' for what is not exactly at the limit ('99.9%')."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    text = f"{value:.0f}%"
+    if text == "100%" and value != 100:
+        text = "99.9%" if value < 100 else "100.1%"
+    return text
+
+
+def days_text(value: Any) -> str:
+    """Days to a limit: '12 d', '<1 d', '1,204 d'; empty when no limit is coming."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    if value > 3650:
+        return ">10 y"
+    return "<1 d" if value < 1 else f"{value:,.0f} d"
+
+
+def sparkline_text(values: Any, width: int = SPARK_WIDTH) -> str:
+    """A trend in block characters, one per bucket of the series (its last value), scaled min to max."""
+    if not isinstance(values, list | tuple) or not values:
+        return ""
+    step = max(1, -(-len(values) // width))
+    points = [float(values[min(len(values) - 1, i + step - 1)]) for i in range(0, len(values), step)]
+    low, high = min(points), max(points)
+    if high == low:
+        return SPARK_BLOCKS[0] * len(points)
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(SPARK_BLOCKS[round((p - low) / (high - low) * top)] for p in points)
+
+
+def _trend_order(values: Any) -> float:
+    """A trend sorts by how much it grew over its span, relative to where it started."""
+    if not isinstance(values, list | tuple) or len(values) < 2:
+        return 0.0
+    first, last = float(values[0]), float(values[-1])
+    return (last - first) / abs(first) if first else (last - first)
+
+
+_STATUS_RANK = {status.label: status.rank for status in Status}
+
+FLEET = (
+    Column("status", "Status", sort_key=lambda value: _STATUS_RANK.get(value, len(_STATUS_RANK))),
+    Column("name", "Name"),
+    Column("worstPercent", "Worst", align="right", format=percent_text, searchable=False),
+    Column("worst", "Of"),
+    Column("daysToLimit", "Days left", align="right", format=days_text, searchable=False),
+    *(
+        Column(
+            f"{r.key}Percent",
+            "GPU" if r.key == "gpuCompute" else r.label,
+            align="right",
+            format=percent_text,
+            searchable=False,
+        )
+        for r in RESOURCES
+    ),
+    Column("trend", "30 days", format=sparkline_text, sort_key=_trend_order, searchable=False),
+    Column("id", "ID", align="right"),
+    Column("error", "Error"),
+)
+"""The Fleet tab: one row per inner organization, worst first (the rows come from screens/fleet.py)."""
+
 INNER_ORGANIZATIONS = (
     Column("name", "Name"),
     Column("id", "ID", align="right"),
@@ -117,6 +186,13 @@ INNER_ORGANIZATIONS = (
     Column("billable", "Billable", format=_yes_no, searchable=False),
     Column("entitlementLimits", "Entitlement limits", format=_limits, searchable=False, sort_key=_limits_order),
 )
+
+INNER_ORGANIZATIONS_WITH_USAGE = (
+    *INNER_ORGANIZATIONS[:2],
+    Column("usagePercent", "Usage", align="right", format=percent_text, searchable=False),
+    *INNER_ORGANIZATIONS[2:],
+)
+"""The Inner orgs list once the fleet is known: the worst usage percent, sorted by value."""
 
 WHITELABEL_USERS = (
     Column("name", "Name"),

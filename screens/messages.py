@@ -19,6 +19,7 @@ from textual.screen import Screen
 from tui.api.errors import ApiError
 
 if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
+    from tui.api.fleet_walk import FleetEntry
     from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
         ComputeTimeUsage,
         InnerOrganizationInfo,
@@ -230,6 +231,46 @@ class ShowHelp(Message):
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
         self.screen = screen
+
+
+class FleetListed(Message):
+    """A fleet pass knows its inner organizations: `total` rows to read (`network`: not a cache-only pass)."""
+
+    def __init__(self, total: int, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.total = total
+        self.pass_id = pass_id
+        self.network = network
+
+
+class FleetArrived(Message):
+    """The health of some inner organizations arrived; `done` of the pass's rows are read so far."""
+
+    def __init__(self, entries: list[FleetEntry], done: int, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.entries = entries
+        self.done = done
+        self.pass_id = pass_id
+        self.network = network
+
+
+class FleetDone(Message):
+    """A fleet pass read every inner organization it listed (failures are entries with their error)."""
+
+    def __init__(self, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.pass_id = pass_id
+        self.network = network
+
+
+class FleetFailed(Message):
+    """A fleet pass could not list the inner organizations (a failed organization is not a failed fleet)."""
+
+    def __init__(self, error: ApiError, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.error = error
+        self.pass_id = pass_id
+        self.network = network
 
 
 Health = Mapping[int, tuple[str, float | None]]

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from screens import columns
-from screens.base import EiscopeScreen
+from screens.fleet import FleetHost, FleetPanel
 from screens.loading import UnexpectedError, cached_note, describe, freshness, load_cached_then_fresh
 from screens.messages import (
     Kind,
@@ -52,7 +52,7 @@ from widgets.resource_table import ResourceTable
 if TYPE_CHECKING:
     from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
 
-WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects")
+WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
 PAGED_KINDS = {
     "inner-orgs": "inner_organizations",
     "wl-users": "whitelabel_users",
@@ -99,6 +99,7 @@ class ListState:
         if error and self.error is not None:
             pane.show_error(*self.error)
 
+
 # Which entity a row of each list is, so enter opens the right screen (decided by the app).
 LIST_KINDS: dict[str, Kind] = {
     "users-list": Kind.MEMBER,
@@ -107,6 +108,7 @@ LIST_KINDS: dict[str, Kind] = {
     "inner-orgs-list": Kind.INNER_ORGANIZATION,
     "wl-users-list": Kind.WHITELABEL_USER,
     "wl-projects-list": Kind.WHITELABEL_PROJECT,
+    "fleet-list": Kind.INNER_ORGANIZATION,
 }
 # The palette finds rows of the paged lists in their tables.
 PAGED_INDEX_KINDS = {
@@ -116,7 +118,7 @@ PAGED_INDEX_KINDS = {
 }
 
 
-class OrganizationScreen(EiscopeScreen):
+class OrganizationScreen(FleetHost):
     """One organization, as its info page shows it, with the white label's lists for an owner org."""
 
     TAB_TITLES: ClassVar[dict[str, str]] = {
@@ -129,13 +131,15 @@ class OrganizationScreen(EiscopeScreen):
         "usage": "Usage",
         "readme": "Readme",
         "settings": "Settings",
+        "fleet": "Fleet",
     }
     SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {
+        "projects": "Proj",
         "datasets": "Data",
         "inner-orgs": "Inner",
         "wl-users": "WL usr",
         "wl-projects": "WL prj",
-        "settings": "Config",
+        "settings": "Conf",
     }
 
     BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
@@ -181,7 +185,9 @@ class OrganizationScreen(EiscopeScreen):
             case "datasets":
                 yield ListPane(columns.DATASETS, "datasets", id="datasets-list")
             case "inner-orgs":
-                yield ListPane(columns.INNER_ORGANIZATIONS, "inner organizations", id="inner-orgs-list")
+                yield ListPane(columns.INNER_ORGANIZATIONS_WITH_USAGE, "inner organizations", id="inner-orgs-list")
+            case "fleet":
+                yield FleetPanel(id="fleet-panel")
             case "wl-users":
                 yield ListPane(columns.WHITELABEL_USERS, "white-label users", id="wl-users-list")
             case "wl-projects":
@@ -226,6 +232,8 @@ class OrganizationScreen(EiscopeScreen):
             self._show_branding(self.info)
         if tab == "usage":
             self._show_usage()
+        if tab == "fleet":
+            self.fill_fleet()
         lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
         if lists and self.query_one(TabbedContent).active == tab:
             lists.first().focus_table()
@@ -285,6 +293,8 @@ class OrganizationScreen(EiscopeScreen):
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
         active = self.query_one(TabbedContent).active
+        if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
+            self.start_fleet(network=active == "fleet")
         for tab in list(self._paged_started):
             self._paged_started.discard(tab)
             if tab == active:
@@ -421,6 +431,8 @@ class OrganizationScreen(EiscopeScreen):
         self.number_tabs()
         if is_admin and tabs.active in PAGED_KINDS:
             self._start_paged(tabs.active)
+        if is_admin:
+            self.start_fleet(network=tabs.active == "fleet")
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -458,7 +470,7 @@ class OrganizationScreen(EiscopeScreen):
         pane = self.query_one(f"#{message.tab}-list", ListPane)
         if message.replace:
             pane.set_rows([], expected=message.total)
-        pane.append_rows(message.rows, expected=message.total)
+        pane.append_rows(self.with_usage(message.rows), expected=message.total)
         if message.cached or message.offline:
             note = freshness(from_cache=True, offline=message.offline, age_s=message.age_s)
             pane.set_note(note.text, stale=True)
@@ -494,14 +506,7 @@ class OrganizationScreen(EiscopeScreen):
                 ("Contract start", org.contract_start_date),
             ]
         )
-        self.query_one("#org-card-right", KeyValueCard).update_rows(
-            [
-                ("White label", org.whitelabel_name or org.whitelabel_id),
-                ("Trial", _trial_text(info)),
-                ("Developer profile", org.is_developer_profile),
-                ("Logo", org.logo),
-            ]
-        )
+        self.show_fleet_summary()
         body = raw.get("organization") or {}
         users = [u for u in body.get("users") or [] if isinstance(u, dict)]
         self._set_list("users-list", rows=users)
@@ -520,6 +525,23 @@ class OrganizationScreen(EiscopeScreen):
         ]
         self._set_list("cli-list", rows=options)
         self._show_usage()
+
+    def show_fleet_summary(self) -> None:
+        """The card's right half; a white-label owner's last line is the fleet's summary, not the logo."""
+        if self.info is None:
+            return
+        org = self.info.organization
+        last = (
+            ("Fleet", self.fleet_summary(compact=True) or "tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
+        )
+        self.query_one("#org-card-right", KeyValueCard).update_rows(
+            [
+                ("White label", org.whitelabel_name or org.whitelabel_id),
+                ("Trial", _trial_text(info=self.info)),
+                ("Developer profile", org.is_developer_profile),
+                last,
+            ]
+        )
 
     def _show_readme(self, info: OrganizationInfo) -> None:
         found = self.query("#readme-body")
@@ -566,6 +588,8 @@ class OrganizationScreen(EiscopeScreen):
         await self._compose_tab(tab)
         if tab in PAGED_KINDS and self.is_whitelabel_admin:
             self._start_paged(tab)
+        elif tab == "fleet" and self.is_whitelabel_admin and not self._fleet_network_started:
+            self.start_fleet(network=True)
         elif tab == "usage" and self._usage_stale:
             self._show_usage()
 

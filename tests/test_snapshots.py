@@ -70,6 +70,18 @@ def test_welcome(size: tuple[int, int], snap_compare: Any, sandbox: Sandbox) -> 
     assert snap_compare(app, terminal_size=size, run_before=walker(()))
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_fleet_tab(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """The Fleet tab (key 0) once every inner organization is read: worst first, the summary above."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await walk(pilot, "0")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
 async def _structure_plain(pilot: Pilot[Any]) -> None:
     await open_structure(pilot)
     await walk(pilot, "e")

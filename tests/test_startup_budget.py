@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Our modules the first paint may import. A new one here is a deliberate choice: is it needed before the rows?
 ALLOWED_OWN = {
     "screens", "screens.base", "screens.columns", "screens.dataset", "screens.detail", "screens.help",
-    "screens.inner_org", "screens.jump", "screens.loading", "screens.messages", "screens.organization",
+    "screens.fleet", "screens.inner_org", "screens.jump", "screens.loading", "screens.messages", "screens.organization",
     "screens.organizations", "screens.project", "screens.raw_json", "screens.units", "screens.usage",
     "screens.structure", "screens.structure_model", "screens.user", "screens.welcome",
-    "tui", "tui.api", "tui.api.cache", "tui.api.cache_keys", "tui.api.errors", "tui.api.peek", "tui.api.query",
+    "tui", "tui.api", "tui.api.cache", "tui.api.cache_keys", "tui.api.errors", "tui.api.fleet", "tui.api.fleet_walk", "tui.api.peek", "tui.api.query",
     "tui.api.settings", "tui.api.source", "tui.app", "tui.arg_types", "tui.serve", "tui.cli", "tui.config", "tui.config_file",
     "tui.export_spec", "tui.formatting", "tui.hints", "tui.key_sources", "tui.run", "tui.safe_text",
     "widgets", "widgets.breadcrumbs", "widgets.card", "widgets.column", "widgets.column_fit",

@@ -26,6 +26,8 @@ from tui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from tui.api.fleet import fleet_record
+from tui.api.fleet_walk import fleet_health, fleet_rows
 from tui.api.redact import redact
 from tui.config import ResolvedSettings
 from tui.export_format import dump_json, write_rows
@@ -101,7 +103,26 @@ async def _resolve_org(client: StudioClient, request: ExportRequest, settings: R
     raise UsageError("no organization given: pass --org ID or set EI_ORG_ID (or the profile's org)")
 
 
-async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
+async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> list[dict[str, Any]]:
+    """One record per inner organization, worst first (tui/api/fleet.py); a failed one is marked, not fatal.
+
+    Progress goes to `progress` (stderr, only when it is a terminal): "fleet: read 312 of 935".
+    """
+    rows = (await fleet_rows(client, org)).rows
+    entries = []
+    async for entry in fleet_health(client, org, rows):
+        if entry is not None:
+            entries.append(entry)
+        if progress is not None and (len(entries) % 25 == 0 or len(entries) == len(rows)):
+            progress.write(f"\rfleet: read {len(entries):,} of {len(rows):,}")
+            progress.flush()
+    if progress is not None and rows:
+        progress.write("\n")
+    entries.sort(key=lambda entry: entry.health.rank_key)
+    return [fleet_record(entry.inner_id, entry.name, entry.health) for entry in entries]
+
+
+async def _collect(request: ExportRequest, settings: ResolvedSettings, progress: TextIO | None = None) -> Any:
     """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them."""
     cache = settings.cache()
     client_settings = settings.client_settings(cache_fallback=False)
@@ -120,6 +141,8 @@ async def _collect(request: ExportRequest, settings: ResolvedSettings) -> Any:
             if kind == "users":
                 return (info.raw.get("organization") or {}).get("users", [])
             return info.raw.get("datasets", [])
+        if kind == "fleet":
+            return await _fleet(client, org, progress)
         if kind == "projects":
             projects = await client.organization_projects(org)
             assert projects is not None
@@ -151,7 +174,7 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         err.write(f"eiscope: unknown format {args.format!r}; expected one of {', '.join(FORMATS)}\n")
         return EXIT_USAGE
     try:
-        data = asyncio.run(_collect(args, settings))
+        data = asyncio.run(_collect(args, settings, err if _is_terminal(err) else None))
     except UsageError as exc:
         err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
         return EXIT_USAGE
@@ -168,7 +191,17 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         reason = exc.strerror or type(exc).__name__
         err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
         return EXIT_API
+    if args.kind == "fleet" and data and all(record.get("error") for record in data):
+        err.write(f"eiscope: no inner organization's info could be read ({_one_line(data[0]['error'], settings)})\n")
+        return EXIT_API
     return EXIT_OK
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 # ---------------------------------------------------------------- cache management

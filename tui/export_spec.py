@@ -17,7 +17,7 @@ __all__ = [
     "KINDS_NEEDING_ID",
 ]
 
-EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics")
+EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics", "fleet")
 KINDS_NEEDING_ID = ("inner-org", "metrics")
 FORMATS = ("json", "jsonl", "csv")
 

@@ -38,6 +38,8 @@ DEFAULT_MAX_BYTES = 200 * 1_000_000  # 200 MB (SI, as every size eiscope shows)
 _HEX = set("0123456789abcdef")
 _TMP_PREFIX = ".tmp-"
 _STALE_TMP_S = 3600.0
+DIGEST_SUFFIX = ".digest.json"
+"""A summary beside an entry (`<key>.digest.json`): counted, evicted and cleared like an entry."""
 
 
 def namespace_id(endpoint: str, credential: str | None) -> str:
@@ -118,6 +120,53 @@ class DiskCache:
     def _entry_path(self, namespace: str, key: str) -> Path:
         return self.directory / namespace / f"{key}.json"
 
+    def _digest_path(self, namespace: str, key: str) -> Path:
+        return self.directory / namespace / f"{key}{DIGEST_SUFFIX}"
+
+    def get_bytes(self, namespace: str, key: str) -> bytes | None:
+        """The entry file as stored (`{"path":…,"fetched_at":…,"body":…}`), for a caller that parses it with
+        its own (slim) model; None when missing. Touches the entry, as `get` does."""
+        path = self._entry_path(namespace, key)
+        data = _read_regular_file(path)
+        if data is not None:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+        return data
+
+    def get_digest(self, namespace: str, key: str, kind: str) -> tuple[dict[str, Any], float] | None:
+        """A compact summary kept beside an entry (`put_digest`), and when its body was fetched; None when
+        there is none of this kind. It outlives its body when the size bound evicts the body (it is tiny)."""
+        data = _read_regular_file(self._digest_path(namespace, key))
+        if data is None:
+            return None
+        try:
+            doc = pydantic_core.from_json(data)
+            if doc["kind"] != kind or not isinstance(doc["digest"], dict):
+                return None
+            return doc["digest"], float(doc["fetched_at"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put_digest(self, namespace: str, key: str, kind: str, digest: dict[str, Any], fetched_at: float) -> None:
+        """Keep a summary of the entry's body beside it (atomic replace; no fsync: it can be made again)."""
+        data = json.dumps({"kind": kind, "fetched_at": fetched_at, "digest": digest}, separators=(",", ":"))
+        ns_dir = self.directory / namespace
+        try:
+            self._ensure_dir(self.directory)
+            self._ensure_dir(ns_dir)
+            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=ns_dir)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data.encode())
+                os.replace(tmp, self._digest_path(namespace, key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return
+        self._account(len(data))
+
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
         path = self._entry_path(namespace, key)
@@ -166,6 +215,8 @@ class DiskCache:
                     fh.flush()
                     os.fsync(fh.fileno())
                 os.replace(tmp, self._entry_path(namespace, key))
+                with contextlib.suppress(FileNotFoundError):
+                    self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -244,7 +295,7 @@ class DiskCache:
         return CacheInfo(
             directory=self.directory,
             namespaces=len(self._namespace_dirs()),
-            entries=len(entries),
+            entries=sum(1 for _, path, _ in entries if not path.name.endswith(DIGEST_SUFFIX)),
             bytes=sum(size for _, _, size in entries),
             max_bytes=self.max_bytes,
         )

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, overload
 
 from tui.api import models as m
+from tui.api.fleet import DIGEST_KIND, OrgHealth, digest_info
+from tui.api.models_fleet import FleetInfo
 from tui.api.paging import PAGED_KINDS, Page, iter_pages
 from tui.api.peek import organization_info_path
 from tui.api.responses import parse_retry_after
@@ -131,6 +133,29 @@ class StudioClient(StudioTransport):
             m.InnerOrganizationInfo,
             {"includeDeleted": include_deleted},
             source=source,
+        )
+
+    async def inner_organization_health(
+        self, org_id: int, inner_id: int, *, source: Source = Source.NETWORK
+    ) -> Fetched[OrgHealth] | None:
+        """An inner organization's usage against its limits (tui/api/fleet.py), from the same info body as
+        `inner_organization` (and the same cache entry), parsed with a slim model; the cache keeps a summary."""
+        fetched = await self._get_digest(
+            f"/api/organizations/{int(org_id)}/whitelabel/organizations/{int(inner_id)}",
+            FleetInfo,
+            digest_info,
+            DIGEST_KIND,
+            source=source,
+        )
+        if fetched is None:
+            return None
+        return Fetched(
+            value=OrgHealth.from_json(fetched.value),
+            raw=fetched.raw,
+            from_cache=fetched.from_cache,
+            age_s=fetched.age_s,
+            offline=fetched.offline,
+            error=fetched.error,
         )
 
     async def inner_organization_compute_time(

@@ -81,9 +81,7 @@ def status_error(response: httpx.Response, path: str, header: str, redact: Redac
         if not endpoint_path.rstrip("/").endswith("/v1"):
             # Every Studio route lives under /v1: a 404 from an endpoint without it is the endpoint's fault.
             hint = "Check the endpoint: Studio's API lives under /v1 (https://studio.edgeimpulse.com/v1)."
-        return NotFoundError(
-            f"404: {path} was not found.{suffix}", hint=hint, status=status, path=path, api_error=text
-        )
+        return NotFoundError(f"404: {path} was not found.{suffix}", hint=hint, status=status, path=path, api_error=text)
     if status == 429:
         return RateLimitedError(status=status, path=path, api_error=text)
     if status >= 500:
@@ -139,3 +137,39 @@ def validate_body(model: type[ModelT], raw: dict[str, Any], path: str) -> ModelT
             raw=raw,
             path=path,
         ) from None
+
+
+def validate_json_body(model: type[ModelT], data: bytes, path: str, redact: Redact) -> ModelT:
+    """The body's bytes straight into `model` with pydantic's JSON parser (no dict in between).
+
+    For slim models (`extra="ignore"`) that read a few fields of a large body; `model` must have optional
+    `success` and `error` fields, so a `success: false` is reported as `parse_body` reports it.
+    """
+    try:
+        value = model.model_validate_json(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        if first["type"] == "json_invalid":
+            raise BadResponseError(
+                f"the Studio API sent a body that is not JSON for {path}.",
+                path=path,
+                raw=redact(data[:2000].decode("utf-8", "replace")),
+            ) from None
+        if first["type"] == "model_type":
+            raise BadResponseError(
+                f"the Studio API sent JSON that is not an object for {path}.", path=path, raw=None
+            ) from None
+        field_path = ".".join(str(part) for part in first["loc"])
+        more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+        raise BadResponseError(
+            f"the Studio API response for {path} has a bad field {field_path}: {first['msg']}{more}.",
+            field_path=field_path,
+            raw=None,
+            path=path,
+        ) from None
+    if getattr(value, "success", None) is False:
+        text = redact(str(getattr(value, "error", None) or "no error text"))[:500]
+        raise BadResponseError(
+            f"the Studio API reported an error: {text}", path=path, raw=None, api_error=text, field_path="success"
+        )
+    return value

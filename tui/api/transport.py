@@ -9,6 +9,7 @@ say something about the request, not about the network.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from tui.api.cache import DiskCache, entry_key
 from tui.api.cache_keys import credential_header, credential_value, namespace_for
@@ -31,7 +32,7 @@ from tui.api.errors import (
 )
 from tui.api.query import canonical_request, query_params
 from tui.api.redact import redact
-from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body
+from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body, validate_json_body
 from tui.api.settings import ClientSettings, user_agent
 from tui.api.source import Source
 
@@ -98,7 +99,7 @@ class StudioTransport:
         self.stats = ClientStats()
         self._endpoint = settings.endpoint.rstrip("/")
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
-        self._inflight: dict[str, asyncio.Future[tuple[dict[str, Any], Any, bytes]]] = {}
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
         self._namespaces: dict[str | None, str] = {}
         # An endpoint httpx cannot parse (`http://[::1/v1`) is reported by the first request as a typed error,
         # not raised here: the app builds its client before any screen can show an error.
@@ -205,16 +206,14 @@ class StudioTransport:
         self.stats.cache_hits += 1
         return Fetched(value=value, raw=entry.body, from_cache=True, age_s=entry.age_s, offline=offline, error=error)
 
-    async def _shared(
-        self, key: str, factory: Callable[[], Awaitable[tuple[dict[str, Any], Any, bytes]]]
-    ) -> tuple[dict[str, Any], Any, bytes]:
+    async def _shared(self, key: str, factory: Callable[[], Awaitable[T]]) -> T:
         """Identical requests in flight share one: the first starts it, the rest await the same future."""
         task = self._inflight.get(key)
         if task is None:
             task = asyncio.ensure_future(factory())
             self._inflight[key] = task
 
-            def done(t: asyncio.Future[tuple[dict[str, Any], Any, bytes]]) -> None:
+            def done(t: asyncio.Future[Any]) -> None:
                 if self._inflight.get(key) is t:
                     del self._inflight[key]
                 if not t.cancelled():
@@ -226,11 +225,128 @@ class StudioTransport:
     async def _fetch(
         self, path: str, query: dict[str, Any], model: type[ModelT], header: str
     ) -> tuple[dict[str, Any], ModelT, bytes]:
-        raw, body_bytes = await self._send(path, query, header)
-        return raw, validate_body(model, raw, path), body_bytes
+        response = await self._send(path, query, header)
+        raw = parse_body(response, path, self._redact)
+        return raw, validate_body(model, raw, path), response.content
 
-    async def _send(self, path: str, query: dict[str, Any], header: str) -> tuple[dict[str, Any], bytes]:
-        """One GET with retries; returns the checked JSON body (and its bytes) or raises the typed error.
+    # ------------------------------------------------------------ digests: a summary instead of the body
+
+    async def _get_digest(
+        self,
+        path: str,
+        model: type[ModelT],
+        digest: Callable[[ModelT], dict[str, Any]],
+        kind: str,
+        query: dict[str, Any] | None = None,
+        *,
+        source: Source = Source.NETWORK,
+    ) -> Fetched[dict[str, Any]] | None:
+        """A compact summary of a large body (`digest` of its slim `model`), never the body itself.
+
+        From the network, the bytes received are validated straight into the slim model and written to the
+        cache as they came (the full model can read them later), with the summary beside them. From the cache,
+        the summary is read when there is one (tiny), else the body is parsed with the slim model. The fleet
+        reads 935 info bodies (195 MB) this way: about 1 ms each to parse, and a warm fleet reads only summaries.
+        `Fetched.raw` is the summary too.
+        """
+        query = {k: v for k, v in (query or {}).items() if v is not None}
+        header = self._credential_header(False)
+        namespace = self._namespace(header)
+        key = entry_key(path, query)
+        if source is Source.CACHE or self.settings.offline:
+            cached = await self._cached_digest(namespace, key, model, digest, kind, offline=self.settings.offline)
+            if cached is not None or source is Source.CACHE:
+                return cached
+            raise OfflineCacheMissError(path=path)
+        if header is None:
+            raise AuthError.missing()
+        request = canonical_request(path, query)
+        try:
+            summary, body_bytes = await self._shared(
+                f"DIGEST {kind} {request} {namespace}",
+                lambda: self._fetch_digest(path, query, model, digest, header),
+            )
+        except (NetworkError, RequestTimeoutError, ServerError) as exc:
+            if self.settings.cache_fallback:
+                cached = await self._cached_digest(namespace, key, model, digest, kind, offline=True, error=exc)
+                if cached is not None:
+                    return cached
+            raise
+        if self.cache is not None:
+            await asyncio.to_thread(self._store_digest, self.cache, namespace, key, request, body_bytes, kind, summary)
+        return Fetched(value=summary, raw=summary)
+
+    async def _fetch_digest(
+        self,
+        path: str,
+        query: dict[str, Any],
+        model: type[ModelT],
+        digest: Callable[[ModelT], dict[str, Any]],
+        header: str,
+    ) -> tuple[dict[str, Any], bytes]:
+        response = await self._send(path, query, header)
+        body_bytes = response.content
+        return digest(validate_json_body(model, body_bytes, path, self._redact)), body_bytes
+
+    @staticmethod
+    def _store_digest(
+        cache: DiskCache, namespace: str, key: str, request: str, body: bytes, kind: str, summary: dict[str, Any]
+    ) -> None:
+        when = time.time()
+        cache.put(namespace, key, request, None, when, body_bytes=body)
+        cache.put_digest(namespace, key, kind, summary, when)
+
+    async def _cached_digest(
+        self,
+        namespace: str,
+        key: str,
+        model: type[ModelT],
+        digest: Callable[[ModelT], dict[str, Any]],
+        kind: str,
+        *,
+        offline: bool,
+        error: ApiError | None = None,
+    ) -> Fetched[dict[str, Any]] | None:
+        if self.cache is None:
+            return None
+        found = await asyncio.to_thread(self._read_digest, self.cache, namespace, key, model, digest, kind)
+        if found is None:
+            return None
+        self.stats.cache_hits += 1
+        summary, fetched_at = found
+        age = max(0.0, time.time() - fetched_at)
+        return Fetched(value=summary, raw=summary, from_cache=True, age_s=age, offline=offline, error=error)
+
+    @staticmethod
+    def _read_digest(
+        cache: DiskCache,
+        namespace: str,
+        key: str,
+        model: type[ModelT],
+        digest: Callable[[ModelT], dict[str, Any]],
+        kind: str,
+    ) -> tuple[dict[str, Any], float] | None:
+        """The kept summary, else one made from the cached body (and kept for next time)."""
+        found = cache.get_digest(namespace, key, kind)
+        if found is not None:
+            return found
+        data = cache.get_bytes(namespace, key)
+        if data is None:
+            return None
+        try:
+            entry = _cached_entry_model(model).model_validate_json(data)
+        except ValidationError:
+            return None
+        body = entry.body  # type: ignore[attr-defined]
+        if getattr(body, "success", None) is False:
+            return None
+        summary = digest(body)
+        fetched_at = float(entry.fetched_at)  # type: ignore[attr-defined]
+        cache.put_digest(namespace, key, kind, summary, fetched_at)
+        return summary, fetched_at
+
+    async def _send(self, path: str, query: dict[str, Any], header: str) -> httpx.Response:
+        """One GET with retries; returns the 2xx response (its body not parsed yet) or raises the typed error.
 
         The request, retries and their waits included, has a total deadline (`deadline_s`), besides httpx's
         per-read timeout: a server that trickles one byte every few seconds would otherwise hold it for ever.
@@ -282,7 +398,7 @@ class StudioTransport:
                 ) from None
             else:
                 if response.status_code < 300:
-                    return parse_body(response, path, self._redact), response.content
+                    return response
                 error = status_error(response, path, header, self._redact)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if response.status_code not in policy.retry_statuses:
@@ -307,6 +423,12 @@ class StudioTransport:
         except ValueError:  # `http://[::1/v1`
             return "the endpoint"
         return netloc.rpartition("@")[2] or "the endpoint"
+
+
+@functools.cache
+def _cached_entry_model(model: type[BaseModel]) -> type[BaseModel]:
+    """A cache entry file (`{"path", "fetched_at", "body"}`) whose body is read with a slim model."""
+    return create_model(f"Cached{model.__name__}", fetched_at=(float, ...), body=(model, ...))
 
 
 def _error_name(exc: BaseException) -> str:

@@ -1,0 +1,252 @@
+"""The Fleet tab of a white-label owner: every inner organization's usage against its limits, worst first.
+
+`FleetHost` is the part of the organization screen that owns the fleet: its workers (a cache-only pass when
+the screen learns it is a white-label owner, so the card's summary line shows at once; a network pass when
+the tab is opened or refreshed), the messages they post, and the state. `FleetPanel` is the tab's content:
+the summary line, a progress bar with the count read, and the list. The numbers are `tui.api.fleet`'s.
+
+Rows stream in as their organizations arrive and the list keeps them sorted worst first. A refresh over rows
+already shown (from the cache) keeps those until the pass is complete, then shows the new ones at once, so
+the cursor and the filter are not disturbed by 5,000 rows changing one by one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ProgressBar, Static
+
+from screens import columns
+from screens.base import EiscopeScreen
+from screens.loading import UnexpectedError, freshness
+from screens.messages import FleetArrived, FleetDone, FleetFailed, FleetListed
+from tui.api.errors import ApiError
+from tui.api.fleet import RESOURCE_BY_KEY, RESOURCES, Status, StatusMark, status_by_org, summary_text
+from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows
+from tui.api.source import Source
+from tui.hints import tui_hint
+from widgets.list_pane import ListPane
+
+__all__ = ["FleetHost", "FleetPanel", "fleet_row"]
+
+
+def fleet_row(entry: FleetEntry) -> dict[str, Any]:
+    """A row of the Fleet list: the inner org's list row (what enter opens) and its health, flattened."""
+    health = entry.health
+    row: dict[str, Any] = {
+        **entry.row,
+        "status": health.status.label,
+        "worst": RESOURCE_BY_KEY[health.worst].label if health.worst else None,
+        "worstPercent": health.worst_percent,
+        "daysToLimit": health.days_to_limit,
+        "trend": list(health.trend),
+        "error": health.error,
+    }
+    for resource in RESOURCES:
+        row[f"{resource.key}Percent"] = health.usage(resource.key).percent
+    return row
+
+
+class FleetPanel(Vertical):
+    """The Fleet tab's content: given entries by the screen, it never calls the API."""
+
+    DEFAULT_CSS = """
+    FleetPanel { height: 1fr; }
+    FleetPanel > #fleet-summary { height: 1; padding: 0 1; }
+    FleetPanel > #fleet-progress { height: 1; padding: 0 1; }
+    FleetPanel > #fleet-progress.-done { display: none; }
+    FleetPanel #fleet-bar { width: 32; }
+    FleetPanel #fleet-count { width: 1fr; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Reading the fleet…", style="italic"), id="fleet-summary")
+        with Horizontal(id="fleet-progress"):
+            yield ProgressBar(total=None, show_eta=False, id="fleet-bar")
+            yield Static("", id="fleet-count", markup=False)
+        yield ListPane(columns.FLEET, "inner organizations", id="fleet-list")
+
+    def on_mount(self) -> None:
+        self.list.table.sort_by("worstPercent", reverse=True)  # worst first; unknown (no percent) last
+
+    @property
+    def list(self) -> ListPane:
+        return self.query_one("#fleet-list", ListPane)
+
+    def show_summary(self, text: str) -> None:
+        self.query_one("#fleet-summary", Static).update(Text(text))
+
+    def show_progress(self, done: int, total: int | None, note: str, *, running: bool) -> None:
+        """The bar and 'read 312 of 935' while a pass runs; hidden once it is complete."""
+        self.query_one("#fleet-progress").set_class(not running, "-done")
+        self.query_one("#fleet-bar", ProgressBar).update(total=total, progress=done)
+        count = f"read {done:,} of {total:,}" if total is not None else "listing the inner organizations…"
+        self.query_one("#fleet-count", Static).update(f"{count} · {note}" if note else count)
+
+
+class FleetHost(EiscopeScreen):
+    """The fleet's workers, messages and state, for the organization screen (a white-label owner's)."""
+
+    org_id: int
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fleet: dict[int, FleetEntry] = {}
+        self._fleet_pass = 0
+        self._fleet_network_started = False
+        self._fleet_total: int | None = None
+        self._fleet_done = 0
+        self._fleet_running = False
+        self._fleet_streaming = False  # rows go to the list as they arrive (the list was empty)
+        self._fleet_note = ""
+        self._fleet_pending: dict[int, FleetEntry] = {}
+
+    # -- what other parts read ---------------------------------------------------------------------------------
+
+    def fleet_summary(self, *, compact: bool = False) -> str | None:
+        """'3 over · 1 at limit · 12 near · 919 ok · 0 unknown', or None while nothing is known."""
+        if not self.fleet:
+            return None
+        return summary_text(Counter(entry.health.status for entry in self.fleet.values()), compact=compact)
+
+    def fleet_marks(self) -> dict[int, StatusMark]:
+        """inner id → status and worst percent, for views that mark inner organizations."""
+        return status_by_org({inner_id: entry.health for inner_id, entry in self.fleet.items()})
+
+    def fleet_usage(self, inner_id: Any) -> float | None:
+        entry = self.fleet.get(inner_id) if isinstance(inner_id, int) else None
+        return entry.health.worst_percent if entry else None
+
+    def show_fleet_summary(self) -> None:
+        """Hook: the screen shows the summary elsewhere too (the organization card)."""
+
+    # -- passes ------------------------------------------------------------------------------------------------
+
+    def start_fleet(self, *, network: bool) -> None:
+        """A cache-only pass (cheap: the summaries kept beside the cached bodies), or a network pass."""
+        if network:
+            self._fleet_network_started = True
+        self._fleet_pass += 1
+        self._fleet_running = True
+        self.run_worker(self._walk(self._fleet_pass, network), group="fleet", exclusive=True, exit_on_error=False)
+
+    async def _walk(self, pass_id: int, network: bool) -> None:
+        source = Source.NETWORK if network else Source.CACHE
+        try:
+            listed = await fleet_rows(self.client, self.org_id, source=source)
+            self.post_message(FleetListed(len(listed.rows), pass_id=pass_id, network=network))
+            async for batch, done in fleet_batches(self.client, self.org_id, listed.rows, source=source):
+                self.post_message(FleetArrived(batch, done, pass_id=pass_id, network=network))
+            self.post_message(FleetDone(pass_id=pass_id, network=network))
+        except ApiError as error:
+            self.post_message(FleetFailed(error, pass_id=pass_id, network=network))
+        except Exception as error:
+            self.log.error(f"the fleet failed: {error!r}")
+            self.post_message(FleetFailed(UnexpectedError.wrapping(error), pass_id=pass_id, network=network))
+
+    # -- results -----------------------------------------------------------------------------------------------
+
+    def _panel(self) -> FleetPanel | None:
+        found = self.query(FleetPanel)
+        return found.first() if found else None
+
+    @on(FleetListed)
+    def _fleet_listed(self, message: FleetListed) -> None:
+        if message.pass_id != self._fleet_pass:
+            return
+        self._fleet_total, self._fleet_done = message.total, 0
+        self._fleet_pending = {}
+        self._fleet_note = "refreshing" if message.network else "from the cache"
+        panel = self._panel()
+        self._fleet_streaming = not self.fleet or panel is None
+        if self._fleet_streaming and panel is not None:
+            panel.list.set_rows([], expected=message.total)
+        self._show_fleet_progress()
+
+    @on(FleetArrived)
+    def _fleet_arrived(self, message: FleetArrived) -> None:
+        if message.pass_id != self._fleet_pass:
+            return
+        self._fleet_done = message.done
+        arrived = {entry.inner_id: entry for entry in message.entries}
+        if self._fleet_streaming:
+            self.fleet.update(arrived)
+            panel = self._panel()
+            if panel is not None and arrived:
+                table = panel.list.table
+                at_top = table.cursor_index == 0
+                panel.list.append_rows([fleet_row(e) for e in arrived.values()], expected=self._fleet_total)
+                if at_top:
+                    table.move_cursor(0)  # the worst stays under the cursor while rows stream in
+        else:
+            self._fleet_pending.update(arrived)
+        self._show_fleet_progress()
+
+    @on(FleetDone)
+    def _fleet_finished(self, message: FleetDone) -> None:
+        if message.pass_id != self._fleet_pass:
+            return
+        self._fleet_running = False
+        panel = self._panel()
+        if not self._fleet_streaming:
+            self.fleet = {**self.fleet, **self._fleet_pending} if not message.network else self._fleet_pending
+            self._fleet_pending = {}
+            self.fill_fleet()
+        elif panel is not None and panel.list.table.cursor_index == 0:
+            self.fill_fleet()  # ties in arrival order become ties by id: the same list every time
+        entries = list(self.fleet.values())
+        ages = [e.age_s for e in entries if e.from_cache or e.offline]
+        note = freshness(from_cache=bool(ages), offline=any(e.offline for e in entries), age_s=max(ages, default=0.0))
+        self._fleet_note = note.text if entries else ""
+        self._show_fleet_progress()
+
+    @on(FleetFailed)
+    def _fleet_failed(self, message: FleetFailed) -> None:
+        if message.pass_id != self._fleet_pass:
+            return
+        self._fleet_running = False
+        panel = self._panel()
+        if not message.network:
+            return  # nothing cached: the network pass says more when the tab is opened
+        if self.fleet:
+            self.flash_error("the fleet", message.error)
+        elif panel is not None:
+            panel.list.show_error("Fleet not loaded", message.error.message, tui_hint(message.error))
+        self._show_fleet_progress()
+
+    def fill_fleet(self) -> None:
+        """Give a freshly composed (or refreshed) Fleet tab every row the screen holds."""
+        panel = self._panel()
+        if panel is not None:
+            entries = sorted(self.fleet.values(), key=lambda e: (e.health.rank_key, e.inner_id))
+            panel.list.set_rows([fleet_row(entry) for entry in entries])
+        self._show_fleet_progress()
+
+    def _show_fleet_progress(self) -> None:
+        summary = self.fleet_summary()
+        panel = self._panel()
+        if panel is not None:
+            if summary is not None:
+                panel.show_summary(summary)
+            elif not self._fleet_running and not self._fleet_network_started:
+                panel.show_summary("Not read yet: r reads every inner organization's usage.")
+            done = self._fleet_done if self._fleet_running else (self._fleet_total or 0)
+            panel.show_progress(done, self._fleet_total, self._fleet_note, running=self._fleet_running)
+            if not self._fleet_running:
+                panel.list.set_note(self._fleet_note)
+        self.show_fleet_summary()
+
+    def status_of(self, inner_id: int) -> Status | None:
+        entry = self.fleet.get(inner_id)
+        return entry.health.status if entry else None
+
+    def with_usage(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Inner orgs list rows with their worst usage percent (`usagePercent`), once the fleet knows it."""
+        if not self.fleet:
+            return rows
+        return [{**row, "usagePercent": self.fleet_usage(row.get("id"))} if "id" in row else row for row in rows]
