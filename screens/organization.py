@@ -9,9 +9,7 @@ each tab's pager is one exclusive worker, and each pass is numbered so a page of
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -23,25 +21,23 @@ from textual.widgets import Markdown, Static, TabbedContent, TabPane
 
 from screens import columns
 from screens.fleet import FleetHost, FleetPanel
-from screens.loading import UnexpectedError, cached_note, describe, freshness, load_cached_then_fresh
+from screens.list_state import ListState
+from screens.loading import cached_note, describe, load_cached_then_fresh
 from screens.messages import (
     Kind,
     LoadFailed,
     OrganizationLoaded,
     OrganizationPeeked,
     OrganizationProjectsLoaded,
-    PageArrived,
-    PagesDone,
-    PagesFailed,
     ShowStructure,
     StructureData,
     WhitelabelLoaded,
     WhitelabelMetricsLoaded,
 )
+from screens.paged_lists import PAGED_KINDS, PagedListsHost
 from screens.usage import UsagePanel
-from tui.api.errors import ApiError, ForbiddenError
+from tui.api.errors import ForbiddenError
 from tui.api.peek import organization_info_path, peek_cached
-from tui.api.source import Source
 from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
@@ -53,12 +49,6 @@ if TYPE_CHECKING:
     from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
-PAGED_KINDS = {
-    "inner-orgs": "inner_organizations",
-    "wl-users": "whitelabel_users",
-    "wl-projects": "whitelabel_projects",
-}
-PAGE_SIZE = 1000
 # The lists whose rows come with the organization's own bodies, and the tab each lives in.
 TAB_OF_LIST = {
     "users-list": "users",
@@ -67,37 +57,6 @@ TAB_OF_LIST = {
     "experiments-list": "settings",
     "cli-list": "settings",
 }
-
-
-@dataclass
-class ListState:
-    """What a list should show, kept by the screen so a tab composed later shows what arrived before it."""
-
-    rows: list[dict[str, Any]] | None = None
-    note: tuple[str, bool] | None = None
-    error: tuple[str, str, str] | None = None
-
-    def update(
-        self,
-        *,
-        rows: list[dict[str, Any]] | None,
-        note: tuple[str, bool] | None,
-        error: tuple[str, str, str] | None,
-    ) -> None:
-        if rows is not None:
-            self.rows, self.error = rows, None
-        if note is not None:
-            self.note = note
-        if error is not None:
-            self.error = error
-
-    def apply(self, pane: ListPane, *, rows: bool = True, note: bool = True, error: bool = True) -> None:
-        if rows and self.rows is not None:
-            pane.set_rows(self.rows)
-        if note and self.note is not None:
-            pane.set_note(self.note[0], stale=self.note[1])
-        if error and self.error is not None:
-            pane.show_error(*self.error)
 
 
 # Which entity a row of each list is, so enter opens the right screen (decided by the app).
@@ -118,7 +77,7 @@ PAGED_INDEX_KINDS = {
 }
 
 
-class OrganizationScreen(FleetHost):
+class OrganizationScreen(FleetHost, PagedListsHost):
     """One organization, as its info page shows it, with the white label's lists for an owner org."""
 
     TAB_TITLES: ClassVar[dict[str, str]] = {
@@ -156,10 +115,6 @@ class OrganizationScreen(FleetHost):
         self.whitelabel_metrics: MetricsResponse | None = None
         self.is_whitelabel_admin: bool | None = None
         self.loading_tabs = frozenset(WHITELABEL_TABS)
-        self._paged_started: set[str] = set()
-        self._passes = itertools.count(1)
-        self._current_pass: dict[str, int] = {}
-        self._pass_stale: dict[str, tuple[bool, bool, float | None]] = {}
         self._usage_stale = True
         self._composed: set[str] = {"users"}
         self._lists: dict[str, ListState] = {}
@@ -320,67 +275,6 @@ class OrganizationScreen(FleetHost):
                 self, WhitelabelMetricsLoaded, lambda **kw: self.client.whitelabel_metrics(self.org_id, **kw)
             )
 
-    def _start_paged(self, tab: str) -> None:
-        """Page a white-label list into its tab: one worker per tab, a new one cancels the one before."""
-        if tab in self._paged_started or self.is_whitelabel_admin is False or tab not in self._composed:
-            return
-        self._paged_started.add(tab)
-        pass_id = next(self._passes)
-        self._current_pass[tab] = pass_id
-        self.run_worker(self._load_pages(tab, pass_id), group=f"pages-{tab}", exclusive=True, exit_on_error=False)
-
-    def _stop_paged(self, tab: str) -> None:
-        self._paged_started.discard(tab)
-        self._current_pass.pop(tab, None)
-        self.workers.cancel_group(self, f"pages-{tab}")
-
-    async def _load_pages(self, tab: str, pass_id: int) -> None:
-        """Cached pages first (at once), then the network's; the first page of each pass replaces what is shown,
-        so a refresh or a fresh pass over cached rows never doubles a row."""
-        kind = PAGED_KINDS[tab]
-        cached = 0
-        try:
-            async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
-                self.post_message(
-                    PageArrived(
-                        tab,
-                        page.raw_items,
-                        page.total,
-                        cached=True,
-                        age_s=page.age_s,
-                        replace=not cached,
-                        pass_id=pass_id,
-                    )
-                )
-                cached += len(page.raw_items) or 1
-            fresh = 0
-            stale, offline, oldest = False, False, None
-            async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE):
-                self.post_message(
-                    PageArrived(
-                        tab,
-                        page.raw_items,
-                        page.total,
-                        cached=page.from_cache,
-                        offline=page.offline,
-                        age_s=page.age_s,
-                        replace=not fresh,
-                        pass_id=pass_id,
-                    )
-                )
-                fresh += len(page.raw_items) or 1
-                if page.from_cache or page.offline:
-                    stale, offline = True, offline or page.offline
-                    oldest = max(oldest or 0.0, page.age_s or 0.0)
-            self.post_message(PagesDone(tab, fresh, stale=stale, offline=offline, age_s=oldest, pass_id=pass_id))
-        except ApiError as error:
-            self.post_message(PagesFailed(tab, error, had_cache=bool(cached), pass_id=pass_id))
-        except Exception as error:
-            self.log.error(f"paging {tab} failed: {error!r}")
-            self.post_message(
-                PagesFailed(tab, UnexpectedError.wrapping(error), had_cache=bool(cached), pass_id=pass_id)
-            )
-
     # -- results ---------------------------------------------------------------------------------------------------
 
     @on(OrganizationLoaded)
@@ -459,41 +353,9 @@ class OrganizationScreen(FleetHost):
         elif message.what is OrganizationProjectsLoaded:
             self._set_list("projects-list", error=("Projects not loaded", error.message, tui_hint(error)))
 
-    def _current(self, tab: str, pass_id: int) -> bool:
-        """A message of a pass that a refresh (or a 403) replaced is dropped."""
-        return self._current_pass.get(tab) == pass_id
-
-    @on(PageArrived)
-    def _page_arrived(self, message: PageArrived) -> None:
-        if not self._current(message.tab, message.pass_id):
-            return
-        pane = self.query_one(f"#{message.tab}-list", ListPane)
-        if message.replace:
-            pane.set_rows([], expected=message.total)
-        pane.append_rows(self.with_usage(message.rows), expected=message.total)
-        if message.cached or message.offline:
-            note = freshness(from_cache=True, offline=message.offline, age_s=message.age_s)
-            pane.set_note(note.text, stale=True)
-        self.index.register(PAGED_INDEX_KINDS[message.tab], self.org_id, pane.table.store.find)
-
-    @on(PagesDone)
-    def _pages_done(self, message: PagesDone) -> None:
-        if not self._current(message.tab, message.pass_id):
-            return
-        note = freshness(from_cache=message.stale, offline=message.offline, age_s=message.age_s, refreshing=False)
-        self.query_one(f"#{message.tab}-list", ListPane).set_note(note.text, stale=note.stale)
-
-    @on(PagesFailed)
-    def _pages_failed(self, message: PagesFailed) -> None:
-        if not self._current(message.tab, message.pass_id):
-            return
-        self._paged_started.discard(message.tab)
-        pane = self.query_one(f"#{message.tab}-list", ListPane)
-        if message.had_cache:
-            self.flash_error(f"the {pane.noun}", message.error)
-            pane.set_note(f"not refreshed: {message.error.message}", stale=True)
-            return
-        pane.show_error("Not loaded", message.error.message, tui_hint(message.error))
+    def rows_for_list(self, tab: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Inner organizations carry their usage percent once the fleet knows it."""
+        return self.with_usage(rows) if tab == "inner-orgs" else rows
 
     def _show_info(self, info: OrganizationInfo, raw: dict[str, Any]) -> None:
         org = info.organization

@@ -70,6 +70,7 @@ async def test_owner_org_shows_numbered_tabs_in_order(make_app: MakeApp, sandbox
             "usage",
             "readme",
             "settings",
+            "fleet",
         ]
         tabs = screen.query_one(TabbedContent)
         assert str(tabs.get_tab("inner-orgs").label) == "4 Inner orgs"
