@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from textual.message import Message
 from textual.screen import Screen
 
+from screens.chart_metrics import ChartSubject
 from tui.api.client import Fetched
 from tui.api.errors import ApiError
 from tui.api.models import (
@@ -216,3 +217,30 @@ class ShowHelp(Message):
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
         self.screen = screen
+
+
+class ShowChart(Message):
+    """Chart this metric of this subject over time; posted by a screen (enter on a sparkline) or the palette."""
+
+    def __init__(self, subject: ChartSubject, metric_key: str, *, days: int = 30) -> None:
+        super().__init__()
+        self.subject = subject
+        self.metric_key = metric_key
+        self.days = days
+
+
+class ComparisonLoaded(Message):
+    """Another inner organization's metrics arrived, to draw beside the chart's own (`+`)."""
+
+    def __init__(self, subject: ChartSubject) -> None:
+        super().__init__()
+        self.subject = subject
+
+
+class ComparisonFailed(Message):
+    """Another inner organization's metrics could not be loaded for a comparison."""
+
+    def __init__(self, name: str, error: ApiError) -> None:
+        super().__init__()
+        self.name = name
+        self.error = error
