@@ -111,9 +111,6 @@ class ChartScreen(EiscopeScreen):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(chart_metric.label, "bold")
         title.append(f" · {self.subject.name} · last {self.days} days · {kind}")
-        keys = "  (t range"
-        keys += " · d total/daily" if chart_metric.counterpart else ""
-        title.append(keys + " · + compare)", "dim")
         self.query_one("#chart-title", Static).update(title)
         self.query_one("#chart-legend", Static).update(self._legend(lines, limit))
         self.set_crumb(f"Chart: {chart_metric.label}")

@@ -167,13 +167,15 @@ class MetricChart(PlotextPlot):
 
     def index_at(self, x: int) -> int | None:
         """The day under column `x` of this widget, from where the last render put the plot's borders."""
-        if self._frame is None or len(self._days) < 2:
+        if self._frame is None or not self._days:
             return None
         left, right = self._frame
         inner = right - left - 2
         if inner <= 0 or not left < x < right:
             return None
-        return round((x - left - 1) / inner * (len(self._days) - 1))
+        count = len(self._days)
+        index = round(-1 + (x - left - 1) / inner * (count + 1))  # the inverse of xlim(-1, count)
+        return min(max(0, index), count - 1)
 
     def on_click(self, event: events.Click) -> None:
         index = self.index_at(event.x)
@@ -203,7 +205,7 @@ class MetricChart(PlotextPlot):
         y_ticks = nice_ticks(low, high, max(2, min(6, (self.size.height - 3) // 3)), self._unit)
         plt.ylim(y_ticks[0], y_ticks[-1])
         plt.yticks(y_ticks, [self._formatter(tick) for tick in y_ticks])
-        plt.xlim(0, count - 1) if count > 1 else plt.xlim(-1, 1)
+        plt.xlim(-1, count)  # a day's margin each side, so the cursor on the first or last day is not the border
         label_count = max(2, min(count, (self.size.width - 12) // 14))
         positions = sorted({float(round(i * (count - 1) / max(1, label_count - 1))) for i in range(label_count)})
         plt.xticks(positions, [f"{self._days[int(p)]:%Y-%m-%d}" for p in positions])
