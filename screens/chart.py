@@ -92,7 +92,7 @@ class ChartScreen(EiscopeScreen):
                 other_metric = metric(comparison.metric_key or self.metric_key)
                 other = self.subject.points(other_metric)
                 name = other_metric.label
-                lines[0] = (self.metric.label, lines[0][1])
+                lines[0] = (self.metric.label, ChartLine(self.metric.label, own))
             lines.append((name, ChartLine(name, [point for point in other if point[0] >= first])))
         return lines
 
