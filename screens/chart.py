@@ -27,7 +27,7 @@ from tui.api.errors import ApiError
 from tui.formatting import format_percent
 from tui.safe_text import clean
 from widgets.daily_metrics import RANGES
-from widgets.metric_chart import MARKERS, ChartLine, MetricChart
+from widgets.metric_chart import LINE_COLOURS, MARKERS, ChartLine, MetricChart
 
 LEGEND_MARKS = ("⠒⠒", "••")
 """How each line looks in the legend: braille, then dots (the chart's MARKERS)."""
@@ -60,6 +60,8 @@ class ChartScreen(EiscopeScreen):
         self.metric_key = metric_key
         self.days = days if days in RANGES else RANGES[0]
         self.comparison: Comparison | None = None
+        self.loading: str | None = None
+        """The organization whose metrics are on their way for a comparison (said in the legend)."""
         self.crumb = f"Chart: {self.metric.label}"
 
     @property
@@ -117,12 +119,14 @@ class ChartScreen(EiscopeScreen):
 
     def _legend(self, lines: list[tuple[str, ChartLine]], limit: float | None) -> Text:
         legend = Text(no_wrap=True, overflow="ellipsis")
-        styles = ("bold $accent", "bold $warning")
+        styles = [f"bold ${colour}" for colour in LINE_COLOURS]
         for number, (label, _line) in enumerate(lines):
             mark = LEGEND_MARKS[number % len(MARKERS)]
             legend.append(mark + " ", self._style(styles[number % len(styles)]))
             legend.append(clean(label))
             legend.append("   ")
+        if self.loading is not None:
+            legend.append(f"loading {self.loading}…   ", "italic")
         if limit is not None:
             legend.append("── ", self._style("bold $error"))
             legend.append(f"limit {self.metric.formatter(limit)}")
@@ -201,7 +205,8 @@ class ChartScreen(EiscopeScreen):
         if self.subject.org_id is None:
             return
         name = clean(row.get("name") or f"Organization {row.get('id')}")
-        self.notify(f"Loading {name}…", timeout=2)
+        self.loading = name
+        self.redraw()
         self._load_comparison(self.subject.org_id, int(row["id"]), name)
 
     def comparable_metrics(self) -> list[ChartMetric]:
@@ -235,7 +240,8 @@ class ChartScreen(EiscopeScreen):
         except Exception as error:
             self.post_message(ComparisonFailed(name, UnexpectedError.wrapping(error)))
             return
-        if fetched is None:
+        if fetched is None:  # only a cache-only read answers None; this one goes to the network
+            self.post_message(ComparisonFailed(name, UnexpectedError("No answer for this organization.")))
             return
         info = fetched.value
         records = daily_records(info.daily_metrics)
@@ -244,11 +250,14 @@ class ChartScreen(EiscopeScreen):
 
     @on(ComparisonLoaded)
     def _comparison_loaded(self, message: ComparisonLoaded) -> None:
+        self.loading = None
         self.comparison = Comparison(subject=message.subject)
         self.redraw()
 
     @on(ComparisonFailed)
     def _comparison_failed(self, message: ComparisonFailed) -> None:
+        self.loading = None
+        self.redraw()
         self.flash_error(message.name, message.error)
 
     def load(self) -> None:

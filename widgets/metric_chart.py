@@ -25,11 +25,11 @@ from textual_plotext import PlotextPlot
 
 from tui.formatting import format_number
 
-__all__ = ["MARKERS", "ChartLine", "MetricChart", "nice_ticks"]
+__all__ = ["LINE_COLOURS", "MARKERS", "ChartLine", "MetricChart", "nice_ticks"]
 
 MARKERS = ("braille", "•")
 """The marker of each line, in order: they differ without colour."""
-LINE_COLOURS = ("accent", "warning")
+LINE_COLOURS = ("accent", "primary-lighten-2")
 """Theme variables the lines are drawn in; the limit in `error`, the cursor in `foreground`."""
 UNIT_SCALES: dict[str, tuple[float, ...]] = {
     "seconds": (1.0, 60.0, 3600.0),
