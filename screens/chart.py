@@ -48,7 +48,7 @@ class ChartScreen(EiscopeScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "next_range", "Range", id="chart-range"),
         Binding("d", "toggle_daily", "Total/daily", id="chart-total-daily"),
-        Binding("plus,equals_sign", "compare", "Compare", id="chart-compare"),
+        Binding("plus", "compare", "Compare", id="chart-compare"),
         Binding("minus", "remove_comparison", "Uncompare", show=False, id="chart-uncompare"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
         Binding("y", "raw_json", "Raw JSON", show=False, id="raw-json"),

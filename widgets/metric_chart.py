@@ -213,7 +213,7 @@ class MetricChart(PlotextPlot):
             plt.hline(self._limit, self._colour("error"))
         plt.vline(self.cursor, self._colour("foreground"))
         index_of = {day: i for i, day in enumerate(self._days)}
-        for number, line in enumerate(self._by_day):
+        for number, line in reversed(list(enumerate(self._by_day))):  # the first line drawn last: on top
             xs = [index_of[day] for day in line if day in index_of]
             ys = [line[day] for day in line if day in index_of]
             if xs:
