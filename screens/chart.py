@@ -60,7 +60,7 @@ class ChartScreen(EiscopeScreen):
         self.metric_key = metric_key
         self.days = days if days in RANGES else RANGES[0]
         self.comparison: Comparison | None = None
-        self.loading: str | None = None
+        self.pending: str | None = None
         """The organization whose metrics are on their way for a comparison (said in the legend)."""
         self.crumb = f"Chart: {self.metric.label}"
 
@@ -125,8 +125,8 @@ class ChartScreen(EiscopeScreen):
             legend.append(mark + " ", self._style(styles[number % len(styles)]))
             legend.append(clean(label))
             legend.append("   ")
-        if self.loading is not None:
-            legend.append(f"loading {self.loading}…   ", "italic")
+        if self.pending is not None:
+            legend.append(f"loading {self.pending}…   ", "italic")
         if limit is not None:
             legend.append("── ", self._style("bold $error"))
             legend.append(f"limit {self.metric.formatter(limit)}")
@@ -205,7 +205,7 @@ class ChartScreen(EiscopeScreen):
         if self.subject.org_id is None:
             return
         name = clean(row.get("name") or f"Organization {row.get('id')}")
-        self.loading = name
+        self.pending = name
         self.redraw()
         self._load_comparison(self.subject.org_id, int(row["id"]), name)
 
@@ -250,13 +250,13 @@ class ChartScreen(EiscopeScreen):
 
     @on(ComparisonLoaded)
     def _comparison_loaded(self, message: ComparisonLoaded) -> None:
-        self.loading = None
+        self.pending = None
         self.comparison = Comparison(subject=message.subject)
         self.redraw()
 
     @on(ComparisonFailed)
     def _comparison_failed(self, message: ComparisonFailed) -> None:
-        self.loading = None
+        self.pending = None
         self.redraw()
         self.flash_error(message.name, message.error)
 
