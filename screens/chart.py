@@ -49,7 +49,7 @@ class ChartScreen(EiscopeScreen):
         Binding("t", "next_range", "Range", id="chart-range"),
         Binding("d", "toggle_daily", "Total/daily", id="chart-total-daily"),
         Binding("plus", "compare", "Compare", id="chart-compare"),
-        Binding("minus", "remove_comparison", "Uncompare", show=False, id="chart-uncompare"),
+        Binding("minus", "remove_comparison", "Uncompare", id="chart-uncompare"),
         Binding("r", "refresh", "Refresh", show=False, id="refresh"),
         Binding("y", "raw_json", "Raw JSON", show=False, id="raw-json"),
     ]
@@ -116,6 +116,7 @@ class ChartScreen(EiscopeScreen):
         self.query_one("#chart-title", Static).update(title)
         self.query_one("#chart-legend", Static).update(self._legend(lines, limit))
         self.set_crumb(f"Chart: {chart_metric.label}")
+        self.refresh_bindings()
 
     def _legend(self, lines: list[tuple[str, ChartLine]], limit: float | None) -> Text:
         legend = Text(no_wrap=True, overflow="ellipsis")
@@ -169,6 +170,14 @@ class ChartScreen(EiscopeScreen):
         return text
 
     # -- keys ------------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`d` greys out for a metric without a running-total/daily twin; `-` shows only with a comparison."""
+        if action == "toggle_daily" and self.metric.counterpart is None:
+            return None
+        if action == "remove_comparison":
+            return self.comparison is not None
+        return super().check_action(action, parameters)
 
     def action_next_range(self) -> None:
         self.days = RANGES[(RANGES.index(self.days) + 1) % len(RANGES)]

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from screens.chart import ChartScreen
 from screens.chart_metrics import ChartSubject, daily_records, metric
 from screens.inner_org import InnerOrganizationScreen
+from screens.messages import ShowChart
 from screens.organization import OrganizationScreen
 from screens.user import UserScreen
 from tui.app import EiscopeApp
@@ -259,6 +260,35 @@ async def test_user_daily_metrics_open_a_chart_without_a_limit(make_app: MakeApp
         await walk(pilot, "enter")
         assert isinstance(app.screen, ChartScreen)
         assert "limit" not in readout(app.screen)
+
+
+async def test_hostile_names_show_as_text_in_title_legend_and_readout(make_app: MakeApp, sandbox: Sandbox) -> None:
+    body = sandbox.world.inner_organization_info(2001)
+    assert body is not None
+    name = "[@click=app.quit]Red[/] \x1b]52;c;ZXZpbA==\x07Team\x1b[2J"
+    subject = ChartSubject(name, tuple(daily_records(body["dailyMetrics"])))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.post_message(ShowChart(subject, "totalUsers"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChartScreen)
+        for widget in ("#chart-title", "#chart-legend"):
+            shown = str(screen.query_one(widget).render())
+            assert "[@click=app.quit]Red[/] Team" in shown and "\x1b" not in shown
+        assert "[@click=app.quit]Red[/] Team" in readout(screen)
+
+
+async def test_d_and_minus_are_offered_only_where_they_do_something(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_inner_org(pilot)
+        screen = await open_chart(pilot, "totalUsers")
+        assert screen.check_action("toggle_daily", ()) is None  # shown greyed: users have no daily twin here
+        assert screen.check_action("remove_comparison", ()) is False
+        screen.compare_metric("usersAdded")
+        assert screen.check_action("remove_comparison", ()) is True
 
 
 def test_hostile_names_are_cleaned_for_titles_and_legends() -> None:
