@@ -316,3 +316,4 @@ def test_value_ticks_are_round_in_the_unit_read() -> None:
     gigabytes = nice_ticks(0, 76.3e9, 5, "bytes")
     assert all(tick % 1e9 == 0 for tick in gigabytes)
     assert nice_ticks(0, 12, 5, "count") == [0, 5, 10, 15]
+    assert nice_ticks(0, 0, 5, "count") == [0, 1]  # a flat zero line still has whole-number ticks

@@ -56,6 +56,8 @@ def nice_ticks(low: float, high: float, count: int, unit: str = "count") -> list
     raw = span / max(1, count - 1)
     power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw) * scale
+    if unit == "count":
+        step = max(1.0, round(step))  # a count has no fractions: 0, 1, 2, not 0, 0.25, 0.5
     first = math.floor(low / step) * step
     ticks: list[float] = []
     value = first
