@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from screens import columns, units
 from screens.base import EiscopeScreen
+from screens.chart_metrics import ChartSubject, daily_records
 from screens.loading import UnexpectedError, describe, load_cached_then_fresh
 from screens.messages import (
     ComputeTimeLoaded,
@@ -22,6 +23,7 @@ from screens.messages import (
     LoadFailed,
     PageArrived,
     PagesFailed,
+    ShowChart,
 )
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
@@ -33,6 +35,7 @@ from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 from widgets.resource_table import ResourceTable
+from widgets.sparkline import MetricSparkline
 
 if TYPE_CHECKING:
     from tui.api.models import DailyMetrics, InnerOrganizationInfo
@@ -231,6 +234,27 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.query_one("#metrics-title", Static).update(
             Text(f"Daily metrics · last {days} days (t: 30/90/365)", style="bold")
         )
+
+    def chart_subject(self) -> ChartSubject | None:
+        """This organization's daily metrics and limits, for a chart (None until the info arrives)."""
+        info = self.info
+        if info is None or not info.daily_metrics:
+            return None
+        raw = (self.info_raw or {}).get("dailyMetrics")
+        return ChartSubject(
+            self.crumb,
+            tuple(daily_records(info.daily_metrics)),
+            info.entitlement_limits,
+            self.org_id,
+            self.inner_id,
+            raw,
+        )
+
+    @on(MetricSparkline.Selected)
+    def _chart(self, message: MetricSparkline.Selected) -> None:
+        subject = self.chart_subject()
+        if subject is not None and message.metric_key:
+            self.post_message(ShowChart(subject, message.metric_key, days=self.query_one(DailyMetricsPanel).days))
 
     def raw_document(self) -> tuple[str, Any] | None:
         """What the API sent: the info body, or the list row until it arrives."""

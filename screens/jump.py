@@ -11,7 +11,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import TabbedContent
 
 from screens.base import EiscopeScreen
-from screens.messages import Kind, Open
+from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
+from screens.messages import Kind, Open, ShowChart
+from screens.usage import UsagePanel
 from tui.safe_text import clean
 
 MAX_HITS = 40
@@ -109,6 +111,10 @@ class JumpProvider(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._switch_tab, tab_id), text=text)
+        for text, message in self._charts():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self.app.post_message, message), text=text)
         index = self.index
         if index is None:
             return
@@ -122,6 +128,27 @@ class JumpProvider(Provider):
             yield DiscoveryHit(text, action)
         for tab_id, title in self._tabs():
             yield DiscoveryHit(f"Switch tab: {title}", partial(self._switch_tab, tab_id))
+        for text, message in self._charts():
+            yield DiscoveryHit(text, partial(self.app.post_message, message))
+
+    def _charts(self) -> list[tuple[str, ShowChart]]:
+        """'Chart: Storage' for every metric the current screen shows (and its Usage tab, once loaded)."""
+        screen = self.screen
+        sources = [screen, *screen.query(UsagePanel)]
+        subjects: list[ChartSubject] = []
+        for source in sources:
+            subject = source.chart_subject() if isinstance(source, ChartSource) else None
+            if subject is not None:
+                subjects.append(subject)
+        many = len(subjects) > 1
+        return [
+            (
+                f"Chart: {chart_metric.label}" + (f" · {subject.name}" if many else ""),
+                ShowChart(subject, chart_metric.key),
+            )
+            for subject in subjects
+            for chart_metric in chartable_metrics(subject)
+        ]
 
     def _views(self) -> list[tuple[str, Callable[[], object]]]:
         """Views the current screen opens by a key, offered by name: 'Structure' on an organization."""

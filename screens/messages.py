@@ -19,6 +19,7 @@ from textual.screen import Screen
 from tui.api.errors import ApiError
 
 if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
+    from screens.chart_metrics import ChartSubject
     from tui.api.fleet_walk import FleetEntry
     from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
         ComputeTimeUsage,
@@ -305,3 +306,30 @@ class ShowStructure(Message):
     def __init__(self, data: StructureData) -> None:
         super().__init__()
         self.data = data
+
+
+class ShowChart(Message):
+    """Chart this metric of this subject over time; posted by a screen (enter on a sparkline) or the palette."""
+
+    def __init__(self, subject: ChartSubject, metric_key: str, *, days: int = 30) -> None:
+        super().__init__()
+        self.subject = subject
+        self.metric_key = metric_key
+        self.days = days
+
+
+class ComparisonLoaded(Message):
+    """Another inner organization's metrics arrived, to draw beside the chart's own (`+`)."""
+
+    def __init__(self, subject: ChartSubject) -> None:
+        super().__init__()
+        self.subject = subject
+
+
+class ComparisonFailed(Message):
+    """Another inner organization's metrics could not be loaded for a comparison."""
+
+    def __init__(self, name: str, error: ApiError) -> None:
+        super().__init__()
+        self.name = name
+        self.error = error

@@ -5,17 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens import units
+from screens.chart_metrics import ChartSubject, daily_records
 from screens.detail import humanize
+from screens.messages import ShowChart
 from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.gauge import UsageGauge
+from widgets.sparkline import MetricSparkline
 
 if TYPE_CHECKING:
     from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
@@ -169,6 +173,22 @@ class UsagePanel(VerticalScroll):
     async def recompose(self) -> None:
         await super().recompose()
         self._fill_metrics()
+
+    def chart_subject(self) -> ChartSubject | None:
+        """The white label's daily metrics against this organization's limits, for a chart."""
+        info = self._info
+        daily = self._daily()
+        if info is None or not daily:
+            return None
+        org = info.organization
+        org_id = org.id if self._is_whitelabel else None
+        return ChartSubject(org.name, tuple(daily_records(daily)), info.entitlement_limits, org_id, None, daily)
+
+    @on(MetricSparkline.Selected)
+    def _chart(self, message: MetricSparkline.Selected) -> None:
+        subject = self.chart_subject()
+        if subject is not None and message.metric_key:
+            self.post_message(ShowChart(subject, message.metric_key, days=self._days))
 
     def action_next_range(self) -> None:
         panels = self.query(DailyMetricsPanel)

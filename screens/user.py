@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,15 +11,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
+from screens.chart_metrics import ChartSubject, daily_records
 from screens.detail import DetailScreen, card_rows
 from screens.loading import describe, load_cached_then_fresh
-from screens.messages import Kind, LoadFailed, WhitelabelUserLoaded, WhitelabelUserMetricsLoaded
+from screens.messages import Kind, LoadFailed, ShowChart, WhitelabelUserLoaded, WhitelabelUserMetricsLoaded
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 from widgets.resource_table import ResourceTable
+from widgets.sparkline import MetricSparkline
+
+if TYPE_CHECKING:
+    from tui.api.models import DailyMetrics
 
 USER_FIRST = (
     "name",
@@ -65,6 +70,7 @@ class UserScreen(DetailScreen):
         self.org_projects = org_projects or []
         self.document = row
         self.metrics: dict[str, Any] | None = None
+        self.daily: list[DailyMetrics] = []
         self.crumb = clean(row.get("name") or row.get("username") or f"User {self.user_id}")
 
     def compose_body(self) -> ComposeResult:
@@ -128,6 +134,20 @@ class UserScreen(DetailScreen):
         self.query_one("#user-orgs-list", ListPane).set_rows(list(user.get("organizations") or []))
         self.query_one("#user-trials-list", ListPane).set_rows(list(user.get("trials") or []))
         self.query_one(DailyMetricsPanel).set_records(user.get("dailyMetrics") or [])
+        self.daily = daily_records(message.value.user.daily_metrics)
+
+    def chart_subject(self) -> ChartSubject | None:
+        """This user's daily metrics (a user has no entitlement limits), for a chart."""
+        if not self.daily:
+            return None
+        raw = self.document.get("dailyMetrics") if isinstance(self.document, dict) else None
+        return ChartSubject(self.crumb, tuple(self.daily), None, self.org_id, None, raw)
+
+    @on(MetricSparkline.Selected)
+    def _chart(self, message: MetricSparkline.Selected) -> None:
+        subject = self.chart_subject()
+        if subject is not None and message.metric_key:
+            self.post_message(ShowChart(subject, message.metric_key, days=self.query_one(DailyMetricsPanel).days))
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

@@ -116,3 +116,31 @@ def test_structure(
     an inner organization opened on its limits and projects."""
     app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id) if view == "plain" else make_app()
     assert snap_compare(app, terminal_size=size, run_before=STRUCTURE_VIEWS[view])
+
+
+async def _open_contract_chart(pilot: Pilot[Any]) -> None:
+    """An inner organization's contract compute with its limit line, the cursor a few days back."""
+    await settle(pilot)
+    await walk(pilot, "4", "enter")
+    pilot.app.screen.query_one("#spark-totalCurrentContractComputeTimeSeconds").focus()
+    await walk(pilot, "enter", "left", "left", "left", "left", "left")
+
+
+async def _compare_with_kestrel(pilot: Pilot[Any]) -> None:
+    await _open_contract_chart(pilot)
+    await walk(pilot, "plus")
+    await pilot.press(*"Kestrel")
+    await settle(pilot)
+    await walk(pilot, "enter")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chart_with_limit_line(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_open_contract_chart)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chart_comparing_two_organizations(
+    size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]
+) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=_compare_with_kestrel)

@@ -19,6 +19,8 @@ ALLOWED_OWN = frozenset(
     {
         "screens",
         "screens.base",
+        "screens.chart",
+        "screens.chart_metrics",
         "screens.columns",
         "screens.dataset",
         "screens.detail",
@@ -73,6 +75,7 @@ ALLOWED_OWN = frozenset(
         "widgets.json_view",
         "widgets.key_footer",
         "widgets.list_pane",
+        "widgets.metric_chart",
         "widgets.notice",
         "widgets.resource_table",
         "widgets.row_pack",

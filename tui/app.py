@@ -11,11 +11,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from screens.chart import ChartScreen
 from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowHelp, ShowRaw, ShowStructure
+from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
@@ -173,3 +174,7 @@ class EiscopeApp(App[None]):
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:
         self.push_screen(HelpScreen(message.screen))
+
+    @on(ShowChart)
+    def show_chart(self, message: ShowChart) -> None:
+        self.push_screen(ChartScreen(message.subject, message.metric_key, days=message.days))

@@ -68,7 +68,14 @@ class DailyMetricsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(Text("No daily metrics yet", style="italic"), classes="metrics-empty")
         for series in SERIES:
-            yield MetricSparkline(series.label, [], series.formatter, label_width=LABEL_WIDTH, id=f"spark-{series.key}")
+            yield MetricSparkline(
+                series.label,
+                [],
+                series.formatter,
+                label_width=LABEL_WIDTH,
+                metric_key=series.key,
+                id=f"spark-{series.key}",
+            )
 
     def set_records(self, records: Sequence[dict[str, Any]] | None) -> None:
         self._records = sorted(records or [], key=lambda r: str(r.get("date", "")))

@@ -12,6 +12,9 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widget import Widget
 
 from tui.formatting import format_number, format_period
@@ -55,8 +58,32 @@ def sparkline_text(values: Sequence[float], cells: int) -> str:
 class MetricSparkline(Widget):
     """Two lines: the label and a sparkline across the width, then last · min · max · period.
 
-    The screen slices the points for 30/90/365 days and calls `set_points`.
+    The screen slices the points for 30/90/365 days and calls `set_points`. It can be focused (tab, or up/down
+    from its neighbour) and enter (or a click) posts `Selected`, so the screen can open a chart of it.
     """
+
+    can_focus = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Chart", id="open-chart"),
+        Binding("down", "sibling(1)", "Next metric", show=False, id="next-metric"),
+        Binding("up", "sibling(-1)", "Previous metric", show=False, id="previous-metric"),
+    ]
+
+    class Selected(Message):
+        """Enter on a sparkline: chart this metric."""
+
+        def __init__(self, sparkline: MetricSparkline) -> None:
+            super().__init__()
+            self.sparkline = sparkline
+
+        @property
+        def control(self) -> MetricSparkline:
+            return self.sparkline
+
+        @property
+        def metric_key(self) -> str | None:
+            return self.sparkline.metric_key
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "metric-sparkline--label",
@@ -80,6 +107,7 @@ class MetricSparkline(Widget):
         formatter: Callable[[float], str] = format_number,
         *,
         label_width: int = 12,
+        metric_key: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -89,6 +117,8 @@ class MetricSparkline(Widget):
         self._points: list[tuple[date, float]] = list(points)
         self._formatter = formatter
         self._label_width = label_width
+        self.metric_key = metric_key
+        """Which metric this is (the API's name), for whoever opens a chart of it."""
 
     @property
     def points(self) -> list[tuple[date, float]]:
@@ -104,6 +134,23 @@ class MetricSparkline(Widget):
         """Change the label."""
         self._label = clean(label)
         self.refresh()
+
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self))
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+        self.post_message(self.Selected(self))
+
+    def action_sibling(self, step: int) -> None:
+        """Up/down: focus the sparkline above or below, so a panel of them reads like a list."""
+        parent = self.parent
+        if parent is None:
+            return
+        siblings = [w for w in parent.children if isinstance(w, MetricSparkline) and w.display]
+        position = siblings.index(self) + step if self in siblings else -1
+        if 0 <= position < len(siblings):
+            siblings[position].focus()
 
     def stats_text(self) -> str:
         """The second line: "last 12.5 h · min 0 s · max 20.0 h · Nov 25 2025 – Nov 24 2026"."""
