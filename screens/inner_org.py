@@ -125,7 +125,7 @@ class InnerOrganizationScreen(EiscopeScreen):
         gauges.remove_children()
         limits = info.entitlement_limits or self.row.get("entitlementLimits")
         fallback = {"storage": units.number(info.total_storage)}
-        gauges.mount_all(entitlement_gauges(limits, daily[-1] if daily else None, fallback))
+        gauges.mount_all(entitlement_gauges(limits, daily, fallback))
         if not self.query_one("#usage-start", Input).value:
             self._default_usage_range(daily)
 

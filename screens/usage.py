@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from screens import units
 from screens.chart_metrics import ChartSubject, daily_records
 from screens.detail import humanize
 from screens.messages import ShowChart
+from tui.api.fleet import RESOURCES, measure
 from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
@@ -25,43 +27,29 @@ if TYPE_CHECKING:
     from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
 
 
+GAUGE_FORMATS = {"count": format_count, "bytes": format_bytes, "seconds": format_duration}
+GAUGE_LABELS = {"compute": "Compute (CPU+3×GPU)"}  # as the contract's limit counts it: the label says so
+
+
 def entitlement_gauges(
     limits: EntitlementLimits | dict[str, Any] | None,
-    latest: dict[str, Any] | None,
+    daily: Sequence[dict[str, Any]] | None,
     fallback: dict[str, float | None],
 ) -> list[UsageGauge]:
-    """Used / limit for users, projects, storage, compute and GPU compute.
-
-    `latest` is the newest daily metrics record (the API's own usage figures); `fallback` stands in for the
-    figures a plain organization has no metrics for (its member and project counts). The compute gauge counts
-    CPU + 3 × GPU, as the contract's limit does; its label says so.
-    """
+    """Used / limit for users, projects, storage, compute and GPU compute, by Fleet health's own definitions
+    (`tui.api.fleet.measure`: the newest daily record by date against the entitlement limits), so a gauge and
+    the fleet never disagree. `fallback` stands in for the figures a plain organization has no metrics for
+    (its member and project counts, its datasets' size), keyed by resource (users, projects, storage)."""
     if limits is not None and not isinstance(limits, dict):  # an EntitlementLimits model
         limits = limits.model_dump(by_alias=True)
-    limits = limits or {}
-    latest = latest or {}
-
-    def used(key: str, fallback_key: str) -> float | None:
-        value = latest.get(key)
-        return float(value) if isinstance(value, int | float) else fallback.get(fallback_key)
-
-    return [
-        UsageGauge("Users", used("totalUsers", "users"), limits.get("numberOfUsers"), format_count),
-        UsageGauge("Projects", used("totalProjects", "projects"), limits.get("numberOfProjects"), format_count),
-        UsageGauge("Storage", used("totalStorageSizeBytes", "storage"), limits.get("totalStorage"), format_bytes),
-        UsageGauge(
-            "Compute (CPU+3×GPU)",
-            used("totalCurrentContractComputeTimeSeconds", "compute"),
-            limits.get("computeTimePerYear"),
-            format_duration,
-        ),
-        UsageGauge(
-            "GPU compute",
-            used("totalCurrentContractGpuComputeTimeSeconds", "gpu"),
-            limits.get("gpuComputeTimePerYear"),
-            format_duration,
-        ),
-    ]
+    health = measure(limits, daily)
+    gauges = []
+    for resource in RESOURCES:
+        usage = health.usage(resource.key)
+        used = usage.used if usage.used is not None else fallback.get(resource.key)
+        label = GAUGE_LABELS.get(resource.key, resource.label)
+        gauges.append(UsageGauge(label, used, usage.limit, GAUGE_FORMATS[resource.unit]))
+    return gauges
 
 
 class UsagePanel(VerticalScroll):
@@ -108,7 +96,7 @@ class UsagePanel(VerticalScroll):
         }
         yield Static(Text("Entitlement limits", style="bold"), classes="section-title")
         if info.entitlement_limits:
-            yield from entitlement_gauges(info.entitlement_limits, daily[-1] if daily else None, fallback)
+            yield from entitlement_gauges(info.entitlement_limits, daily, fallback)
         else:
             yield Static(Text("No entitlement limits set for this organization."))
         if daily:

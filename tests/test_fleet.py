@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,11 @@ from tui.api.fleet import OrgHealth, Status, measure, summary_text
 from tui.api.fleet_walk import FleetEntry, fleet_health, fleet_rows
 from tui.api.models_fleet import FleetInfo
 from tui.api.responses import validate_json_body
+from tui.app import EiscopeApp
 from tui.config import ResolvedSettings
 from tui.export import ExportRequest, run_export
 from tui.sandbox.server import Sandbox
+from widgets.gauge import UsageGauge
 from widgets.list_pane import ListPane
 
 from .test_app_browse import settle, walk
@@ -245,3 +248,20 @@ def test_export_fleet_marks_failures_and_exits_1_only_when_nothing_read(sandbox:
         sandbox.fail_next(f"/whitelabel/organizations/{inner}", [404])
     code, _, err = export_fleet(sandbox, tmp_path / "again", "json")
     assert code == 1 and "no inner organization" in err and count > 0
+
+
+async def test_inner_org_gauges_say_what_the_fleet_says(make_app: Callable[..., EiscopeApp], sandbox: Sandbox) -> None:
+    """One definition everywhere: the inner organization's gauges use the fleet's numbers."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await walk(pilot, "4", "enter")
+        screen = app.screen
+        assert isinstance(screen, InnerOrganizationScreen)
+        body = sandbox.world.inner_organization_info(screen.inner_id)
+        health = measure(body["entitlementLimits"], body["dailyMetrics"])
+        gauges = {gauge._label: gauge for gauge in screen.query(UsageGauge)}
+        compute = health.usage("compute")
+        assert gauges["Compute (CPU+3×GPU)"]._used == compute.used
+        assert gauges["Compute (CPU+3×GPU)"]._limit == compute.limit
+        assert gauges["Users"]._used == health.usage("users").used
