@@ -126,12 +126,16 @@ def main() -> None:
     finally:
         process.terminate()
 
-    print(f"{len(paths)} inner organizations of the {args.scale} world, ~{average // 1000} KB each, "
-          f"{IN_FLIGHT} in flight, best of {args.rounds}")
+    print(
+        f"{len(paths)} inner organizations of the {args.scale} world, ~{average // 1000} KB each, "
+        f"{IN_FLIGHT} in flight, best of {args.rounds}"
+    )
     print(f"  trivial fixed-body server      {trivial:6.2f} s")
     print(f"  sandbox, cold (first walk)     {cold:6.2f} s   ({cold / trivial:.2f}x)")
-    print(f"  sandbox, first walk, prebuilt  {prebuilt:6.2f} s   ({prebuilt / trivial:.2f}x)"
-          f"   (--prebuild took {prebuild_s:.1f} s at start)")
+    print(
+        f"  sandbox, first walk, prebuilt  {prebuilt:6.2f} s   ({prebuilt / trivial:.2f}x)"
+        f"   (--prebuild took {prebuild_s:.1f} s at start)"
+    )
     print(f"  sandbox, warm                  {warm:6.2f} s   ({warm / trivial:.2f}x)")
     print(f"  sandbox, warm, identity        {identity:6.2f} s   ({identity / trivial:.2f}x)")
 

@@ -31,6 +31,7 @@ __all__ = [
     "metric",
 ]
 
+
 def _snake(key: str) -> str:
     """The model's field name for an API name ('totalStorageSizeBytes' → 'total_storage_size_bytes')."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()

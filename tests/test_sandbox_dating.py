@@ -25,7 +25,12 @@ def moved() -> World:
 def every_date(world: World) -> list[str]:
     users, projects, orgs = world.whitelabel_users, world.whitelabel_projects, world.inner_organizations
     bodies = [
-        orgs, users, projects, world.current_user(), world.whitelabel(), world.whitelabel_metrics(),
+        orgs,
+        users,
+        projects,
+        world.current_user(),
+        world.whitelabel(),
+        world.whitelabel_metrics(),
         [world.organization_info(o) for o in (world.owner_org_id, world.plain_org_id, orgs[2]["id"])],
         [world.inner_organization_info(o["id"]) for o in orgs[:3]],
         [world.whitelabel_user(u["id"]) for u in users[:5]],

@@ -84,7 +84,7 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
             positive_number(config[key], key, path, text)
     keymap = config.get("keymap", {})
     if not isinstance(keymap, dict):
-        raise ConfigError(f"{_where(path, text, 'keymap')}: [keymap] must be a table of binding id = \"keys\"")
+        raise ConfigError(f'{_where(path, text, "keymap")}: [keymap] must be a table of binding id = "keys"')
     for binding_id, keys in keymap.items():
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(

@@ -64,22 +64,20 @@ def _one_line_error(parser: argparse.ArgumentParser) -> Callable[[str], NoReturn
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.error = _one_line_error(parser)  # type: ignore[method-assign,assignment]
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument("--port", type=port_number, default=8080, help="port to bind (0: any free port; default 8080)")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="demo", help="size of the world (default demo)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the world: same seed, same data (default 7)")
     parser.add_argument(
-        "--port", type=port_number, default=8080, help="port to bind (0: any free port; default 8080)"
-    )
-    parser.add_argument(
-        "--scale", choices=sorted(SCALES), default="demo", help="size of the world (default demo)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=7, help="seed of the world: same seed, same data (default 7)"
-    )
-    parser.add_argument(
-        "--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
         help="date the world as of this day (default: today, UTC); metrics end the day before",
     )
     parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
     parser.add_argument(
-        "--prebuild", action="store_true",
+        "--prebuild",
+        action="store_true",
         help="build every inner organization's answer in the background at start (a fast first fleet walk)",
     )
     faults = parser.add_argument_group("faults (all off by default)")

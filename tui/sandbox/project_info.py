@@ -14,11 +14,22 @@ from datetime import date, timedelta
 from tui.sandbox import names
 from tui.sandbox.landmarks import Body
 
-_SENSORS = {"Accelerometer": "accelerometer", "Audio": "microphone", "Images": "camera",
-            "Keyword spotting": "microphone", "Object detection": "camera", "Other": "unknown"}
-_LABELS = {"Accelerometer": ["idle", "walking", "running"], "Audio": ["noise", "event"],
-           "Images": ["ok", "defect"], "Keyword spotting": ["hello", "noise", "unknown"],
-           "Object detection": ["person", "vehicle"], "Other": ["normal", "anomaly"]}
+_SENSORS = {
+    "Accelerometer": "accelerometer",
+    "Audio": "microphone",
+    "Images": "camera",
+    "Keyword spotting": "microphone",
+    "Object detection": "camera",
+    "Other": "unknown",
+}
+_LABELS = {
+    "Accelerometer": ["idle", "walking", "running"],
+    "Audio": ["noise", "event"],
+    "Images": ["ok", "defect"],
+    "Keyword spotting": ["hello", "noise", "unknown"],
+    "Object detection": ["person", "vehicle"],
+    "Other": ["normal", "anomaly"],
+}
 
 
 def project_info_extras(project: Body, today: date) -> Body:

@@ -11,8 +11,14 @@ from tui.sandbox.landmarks import PROJECT_KIND, WHITELABEL_ID, Body, derive_seed
 from tui.sandbox.people import person
 from tui.sandbox.state import WorldState
 
-CATEGORY_TITLES = {"kws": "Keyword spotting", "audio": "Audio", "object-detection": "Object detection",
-                   "image": "Images", "accelerometer": "Accelerometer", "other": "Other"}
+CATEGORY_TITLES = {
+    "kws": "Keyword spotting",
+    "audio": "Audio",
+    "object-detection": "Object detection",
+    "image": "Images",
+    "accelerometer": "Accelerometer",
+    "other": "Other",
+}
 
 
 def project_description(item: Body) -> str:
@@ -73,8 +79,10 @@ def build_project(st: WorldState, pi: int) -> Body:
     developer = st.project_owner_org[pi] == -2
     # The owner flag marks the user who owns the project: a developer profile's user; an organization's
     # projects are owned by the organization, so none of their collaborators is flagged.
-    collaborators = [{**person(st, ui), "isOwner": developer and position == 0}
-                     for position, (_, ui) in enumerate(collaborator_ids(st, pi))]
+    collaborators = [
+        {**person(st, ui), "isOwner": developer and position == 0}
+        for position, (_, ui) in enumerate(collaborator_ids(st, pi))
+    ]
     public = st.project_public[pi]
     return full_project(st, item, collaborators, public, developer, WHITELABEL_ID, rng)
 
@@ -85,23 +93,37 @@ def plain_project(st: WorldState, k: int) -> Body:
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, item["id"]) + 1)
     ui = st.user_index[st.jwt_user_id]
     collaborators = [{**person(st, ui), "isOwner": False}]
-    collaborators += [{**person(st, -j - 1), "isOwner": False}
-                      for j in range(len(st.plain_users)) if k % (j + 1) == 0]
+    collaborators += [{**person(st, -j - 1), "isOwner": False} for j in range(len(st.plain_users)) if k % (j + 1) == 0]
     return full_project(st, item, collaborators, k == 1, False, None, rng)
 
 
-def full_project(st: WorldState, item: Body, collaborators: list[Body], public: bool, developer: bool,
-                 whitelabel: int | None, rng: random.Random) -> Body:
+def full_project(
+    st: WorldState,
+    item: Body,
+    collaborators: list[Body],
+    public: bool,
+    developer: bool,
+    whitelabel: int | None,
+    rng: random.Random,
+) -> Body:
     """The body both kinds of project share; ``rng`` is seeded from the project id, so order does not matter."""
     r = rng.random
     category = item["category"]
-    body: Body = {"id": item["id"], "name": item["name"],
-                  "description": item.get("description") or project_description(item),
-                  "created": item["created"], "owner": item["owner"]}
+    body: Body = {
+        "id": item["id"],
+        "name": item["name"],
+        "description": item.get("description") or project_description(item),
+        "created": item["created"],
+        "owner": item["owner"],
+    }
     body["lastAccessed"] = item["lastAccessed"]
     body["lastModified"] = item["lastAccessed"]
-    body["lastModificationDetails"] = ("Retrained model", "Added 120 samples", "Changed impulse design",
-                                       "Built deployment (C++ library)")[int(r() * 4)]
+    body["lastModificationDetails"] = (
+        "Retrained model",
+        "Added 120 samples",
+        "Changed impulse design",
+        "Built deployment (C++ library)",
+    )[int(r() * 4)]
     for key in ("ownerUserId", "ownerOrganizationId"):
         if key in item:
             body[key] = item[key]
@@ -113,8 +135,15 @@ def full_project(st: WorldState, item: Body, collaborators: list[Body], public: 
         body["labelingMethod"] = "label_map" if r() < 0.3 else "object_detection"
     else:
         body["labelingMethod"] = "single_label"
-    body["metadata"] = {"sensor": {"kws": "microphone", "audio": "microphone", "image": "camera",
-                                   "object-detection": "camera", "accelerometer": "imu"}.get(category, "other")}
+    body["metadata"] = {
+        "sensor": {
+            "kws": "microphone",
+            "audio": "microphone",
+            "image": "camera",
+            "object-detection": "camera",
+            "accelerometer": "imu",
+        }.get(category, "other")
+    }
     body["isEnterpriseProject"] = item.get("tier") == "enterprise" and not developer
     body["whitelabelId"] = whitelabel
     if whitelabel:

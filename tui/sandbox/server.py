@@ -112,8 +112,10 @@ class Sandbox:
         if self.prebuild:
             self._stopping.clear()
             worker = threading.Thread(
-                target=self.api.prebuild_inner_organizations, args=(self._stopping.is_set,),
-                name="eiscope-sandbox-prebuild", daemon=True,
+                target=self.api.prebuild_inner_organizations,
+                args=(self._stopping.is_set,),
+                name="eiscope-sandbox-prebuild",
+                daemon=True,
             )
             worker.start()
 
