@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Markdown, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from screens import columns
 from screens.fleet import FleetHost, FleetPanel
@@ -46,6 +46,8 @@ from widgets.notice import ErrorPanel
 from widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
+    from textual.widgets import Markdown
+
     from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
@@ -150,6 +152,9 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             case "usage":
                 yield UsagePanel(id="usage-panel")
             case "readme":
+                # Imported when the Readme tab is first shown: markdown-it is ~25 ms that start-up need not pay.
+                from textual.widgets import Markdown
+
                 yield VerticalScroll(
                     Markdown("_Loading the readme…_", open_links=False, id="readme-body"), id="readme-scroll"
                 )
@@ -409,7 +414,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         found = self.query("#readme-body")
         if found:
             markdown = clean_multiline(info.readme.markdown if info.readme else "")
-            found.first(Markdown).update(markdown or "_This organization has no readme._")
+            cast("Markdown", found.first()).update(markdown or "_This organization has no readme._")
 
     def _show_branding(self, info: OrganizationInfo) -> None:
         found = self.query("#org-branding")

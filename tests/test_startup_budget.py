@@ -19,7 +19,6 @@ ALLOWED_OWN = frozenset(
     {
         "screens",
         "screens.base",
-        "screens.chart",
         "screens.chart_metrics",
         "screens.columns",
         "screens.dataset",

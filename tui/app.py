@@ -11,7 +11,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from screens.chart import ChartScreen
 from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
@@ -177,4 +176,7 @@ class EiscopeApp(App[None]):
 
     @on(ShowChart)
     def show_chart(self, message: ShowChart) -> None:
+        # Imported on the first chart, not at start-up: plotext and the chart screen cost ~65 ms of it.
+        from screens.chart import ChartScreen
+
         self.push_screen(ChartScreen(message.subject, message.metric_key, days=message.days))
