@@ -489,6 +489,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             whitelabel=bool(self.is_whitelabel_admin),
             inner_orgs=self._complete_rows("inner-orgs"),
             whitelabel_projects=self._complete_rows("wl-projects"),
+            health={inner_id: (str(mark.status), mark.worst_percent) for inner_id, mark in self.fleet_marks().items()},
         )
 
     def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:

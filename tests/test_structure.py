@@ -207,3 +207,24 @@ def test_model_groups_unknown_statuses_and_indexes_projects_once() -> None:
     assert model.inner_label({"id": 2, "name": "A", "entitlementLimits": {"numberOfProjects": 5}}) == (
         "A  ·  users –  ·  projects 2/5  ·  worst 120%"
     )
+
+
+async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> None:
+    """Fleet health, once read (tab 0), groups the inner organizations in the Structure view by status."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await walk(pilot, "0")
+        await settle(pilot)
+        org = app.screen
+        assert isinstance(org, OrganizationScreen)
+        marks = org.fleet_marks()
+        assert marks
+        await walk(pilot, "1", "t")
+        screen = structure(app)
+        inner_orgs = screen.view_tree.root.children[-1]
+        inner_orgs.expand()
+        await pilot.pause()
+        groups = [label.split(" (")[0] for label in labels(inner_orgs)]
+        assert groups[0] == "Over limit"
+        assert "OK" in groups
