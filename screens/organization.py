@@ -298,6 +298,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         note = describe(message.fetched)
         self._set_list("projects-list", rows=self.projects, note=(note.text, note.stale))
         self.index.register_rows(Kind.PROJECT, self.org_id, self.projects)
+        self._show_usage()  # a plain organization's project gauge counts these
 
     @on(WhitelabelLoaded)
     def _whitelabel_loaded(self, message: WhitelabelLoaded) -> None:

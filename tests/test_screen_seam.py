@@ -287,3 +287,15 @@ async def test_a_keymap_remaps_a_binding_and_help_shows_the_key_in_force(sandbox
         assert "y" not in screen_keys
         await walk(pilot, "escape", "f5")
         assert type(app.screen).__name__ == "RawJsonScreen"
+
+
+async def test_a_plain_orgs_project_gauge_counts_its_projects(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """Not 'Projects unknown / 25' while the Projects tab lists them."""
+    app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await walk(pilot, "4")
+        projects = sandbox.world.organization_projects(sandbox.plain_org_id) or []
+        gauges = {gauge._label: gauge for gauge in app.screen.query("UsageGauge")}
+        assert gauges["Projects"]._used == len(projects)
+        assert not str(gauges["Projects"].render()).startswith("unknown")
