@@ -4,7 +4,7 @@
 
 The sandbox runs in a child process (its world is not counted); the app runs headless (120x40) with an empty
 cache, opens the Fleet tab (`0`) and waits until every inner organization's health is in. While the fleet
-streams, it samples how many rows are on screen and how long a key press (`j`, the cursor) takes to be handled,
+streams, it samples how many rows are on screen and the event loop's lag (how long a key would wait),
 so "the app stays responsive" is a number. Printed: the time to the first rows and to the whole fleet, the
 largest key-press delay, and the app process's peak RSS (target: under 250 MB). Numbers only.
 """
@@ -49,18 +49,16 @@ async def run_fleet(url: str, key: str, org: int) -> dict[str, float]:
             started = time.perf_counter()
             await pilot.press("0")
             first_rows = None
-            worst_key_ms = 0.0
-            samples = 0
+            lags: list[float] = []
             while True:
-                await asyncio.sleep(0.25)
+                # A key is handled as soon as the event loop is free: the loop's lag is how long a key waits.
+                asked = time.perf_counter()
+                await asyncio.sleep(0.05)
+                lags.append((time.perf_counter() - asked - 0.05) * 1000)
                 panes = screen.query("#fleet-list")
                 shown = panes.first(ListPane).table.total_count if panes else 0
                 if shown and first_rows is None:
                     first_rows = time.perf_counter() - started
-                pressed = time.perf_counter()
-                await pilot.press("j")
-                worst_key_ms = max(worst_key_ms, (time.perf_counter() - pressed) * 1000)
-                samples += 1
                 if not screen._fleet_running and screen._fleet_total is not None and screen.fleet:
                     break
             total = time.perf_counter() - started
@@ -68,8 +66,9 @@ async def run_fleet(url: str, key: str, org: int) -> dict[str, float]:
                 "orgs": float(len(screen.fleet)),
                 "first_rows_s": first_rows or total,
                 "whole_fleet_s": total,
-                "worst_key_ms": worst_key_ms,
-                "key_samples": float(samples),
+                "worst_key_ms": max(lags),
+                "p95_key_ms": sorted(lags)[int(len(lags) * 0.95)],
+                "key_samples": float(len(lags)),
             }
 
 
@@ -91,7 +90,10 @@ def main() -> int:
     print(f"inner organizations in the fleet:   {result['orgs']:.0f}")
     print(f"first rows on screen:               {result['first_rows_s']:.2f} s")
     print(f"whole fleet:                        {result['whole_fleet_s']:.2f} s")
-    print(f"slowest key press while streaming:  {result['worst_key_ms']:.0f} ms ({result['key_samples']:.0f} presses)")
+    print(
+        f"a key's wait while streaming:       p95 {result['p95_key_ms']:.0f} ms, worst {result['worst_key_ms']:.0f} ms"
+        f" ({result['key_samples']:.0f} samples of the event loop's lag)"
+    )
     print(f"app peak RSS:                       {peak_mb:.0f} MB (target < 250 MB)")
     return 0
 

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from screens import columns
@@ -31,6 +32,9 @@ from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows
 from tui.api.source import Source
 from tui.hints import tui_hint
 from widgets.list_pane import ListPane
+
+PROGRESS_EVERY_S = 0.4
+"""How often a streaming fleet redraws its summary, progress bar and the card's line."""
 
 __all__ = ["FleetHost", "FleetPanel", "fleet_row"]
 
@@ -105,6 +109,8 @@ class FleetHost(EiscopeScreen):
         self._fleet_streaming = False  # rows go to the list as they arrive (the list was empty)
         self._fleet_note = ""
         self._fleet_pending: dict[int, FleetEntry] = {}
+        self._fleet_progress_timer: Timer | None = None
+        self._fleet_unshown: dict[int, FleetEntry] = {}
 
     # -- what other parts read ---------------------------------------------------------------------------------
 
@@ -161,6 +167,7 @@ class FleetHost(EiscopeScreen):
             return
         self._fleet_total, self._fleet_done = message.total, 0
         self._fleet_pending = {}
+        self._fleet_unshown = {}
         self._fleet_note = "refreshing" if message.network else "from the cache"
         panel = self._panel()
         self._fleet_streaming = not self.fleet or panel is None
@@ -176,15 +183,19 @@ class FleetHost(EiscopeScreen):
         arrived = {entry.inner_id: entry for entry in message.entries}
         if self._fleet_streaming:
             self.fleet.update(arrived)
-            panel = self._panel()
-            if panel is not None and arrived:
-                table = panel.list.table
-                at_top = table.cursor_index == 0
-                panel.list.append_rows([fleet_row(e) for e in arrived.values()], expected=self._fleet_total)
-                if at_top:
-                    table.move_cursor(0)  # the worst stays under the cursor while rows stream in
+            self._fleet_unshown.update(arrived)  # appended by the next redraw, with the others of that moment
         else:
             self._fleet_pending.update(arrived)
+        self._schedule_fleet_progress()
+
+    def _schedule_fleet_progress(self) -> None:
+        """While a fleet streams, the summary, progress and card are redrawn a few times a second, not per
+        batch: each redraw of the card reflows the screen, and thousands of them starved the keys."""
+        if self._fleet_progress_timer is None:
+            self._fleet_progress_timer = self.set_timer(PROGRESS_EVERY_S, self._flush_fleet_progress)
+
+    def _flush_fleet_progress(self) -> None:
+        self._fleet_progress_timer = None
         self._show_fleet_progress()
 
     @on(FleetDone)
@@ -222,12 +233,29 @@ class FleetHost(EiscopeScreen):
     def fill_fleet(self) -> None:
         """Give a freshly composed (or refreshed) Fleet tab every row the screen holds."""
         panel = self._panel()
+        self._fleet_unshown = {}  # every row is set below: nothing is left to append
         if panel is not None:
             entries = sorted(self.fleet.values(), key=lambda e: (e.health.rank_key, e.inner_id))
             panel.list.set_rows([fleet_row(entry) for entry in entries])
         self._show_fleet_progress()
 
+    def _append_streamed_rows(self) -> None:
+        """Rows that arrived since the last redraw, in one append: each append reflows the list."""
+        arrived, self._fleet_unshown = self._fleet_unshown, {}
+        panel = self._panel()
+        if panel is None or not arrived or not self._fleet_streaming:
+            return
+        table = panel.list.table
+        at_top = table.cursor_index == 0
+        panel.list.append_rows([fleet_row(e) for e in arrived.values()], expected=self._fleet_total)
+        if at_top:
+            table.move_cursor(0)  # the worst stays under the cursor while rows stream in
+
     def _show_fleet_progress(self) -> None:
+        if self._fleet_progress_timer is not None:  # shown now: a pending redraw has nothing left to do
+            self._fleet_progress_timer.stop()
+            self._fleet_progress_timer = None
+        self._append_streamed_rows()
         summary = self.fleet_summary()
         panel = self._panel()
         if panel is not None:

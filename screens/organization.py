@@ -120,6 +120,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self._usage_stale = True
         self._composed: set[str] = {"users"}
         self._lists: dict[str, ListState] = {}
+        self._card_right: list[tuple[str, object]] = []
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="org-card"):
@@ -402,14 +403,15 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         last = (
             ("Fleet", self.fleet_summary(compact=True) or "tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
         )
-        self.query_one("#org-card-right", KeyValueCard).update_rows(
-            [
-                ("White label", org.whitelabel_name or org.whitelabel_id),
-                ("Trial", _trial_text(info=self.info)),
-                ("Developer profile", org.is_developer_profile),
-                last,
-            ]
-        )
+        rows: list[tuple[str, object]] = [
+            ("White label", org.whitelabel_name or org.whitelabel_id),
+            ("Trial", _trial_text(info=self.info)),
+            ("Developer profile", org.is_developer_profile),
+            last,
+        ]
+        if rows != self._card_right:  # an unchanged card is not redrawn (a redraw reflows the screen)
+            self._card_right = rows
+            self.query_one("#org-card-right", KeyValueCard).update_rows(rows)
 
     def _show_readme(self, info: OrganizationInfo) -> None:
         found = self.query("#readme-body")
