@@ -68,6 +68,7 @@ class StructureScreen(EiscopeScreen):
         self._rest: dict[int, tuple[Iterator[tuple[str, NodeData, bool]], int | None]] = {}
         """'more' node id → the children still to add after it, and how many those are (when known)."""
         self._pass = 0
+        self._expand_pending: StructureNode | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="find a name…  (enter finds, n the next, esc closes)", id="structure-find-input")
@@ -197,8 +198,26 @@ class StructureScreen(EiscopeScreen):
     # -- keys ----------------------------------------------------------------------------------------------------
 
     def action_expand_all(self) -> None:
-        """Open everything under the cursor, breadth first, up to EXPAND_LIMIT nodes."""
+        """Open everything under the cursor, breadth first, up to EXPAND_LIMIT nodes; while the white label's
+        lists are still loading, once more when they arrive (so `e` pressed early is not lost)."""
         start = self.view_tree.cursor_node or self.view_tree.root
+        self._expand_pending = start if self._still_loading() else None
+        self._expand_from(start)
+
+    def _still_loading(self) -> bool:
+        model = self.model
+        return model.data.whitelabel and (model.inner_orgs is None or model.whitelabel_projects is None)
+
+    def _expand_again(self) -> None:
+        """The lists a pending `e` was waiting for arrived: open what they brought."""
+        start = self._expand_pending
+        if start is None:
+            return
+        if not self._still_loading():
+            self._expand_pending = None
+        self._expand_from(start)
+
+    def _expand_from(self, start: StructureNode) -> None:
         queue: deque[StructureNode] = deque([start])
         shown = 0
         while queue and shown < EXPAND_LIMIT:
@@ -313,6 +332,7 @@ class StructureScreen(EiscopeScreen):
             self._inner_orgs_arrived(sorted(message.rows, key=_by_id))
         else:
             self._projects_arrived(message.rows)
+        self._expand_again()
         self._status()
 
     def _inner_orgs_arrived(self, rows: list[dict[str, Any]]) -> None:

@@ -20,6 +20,7 @@ from screens.structure_model import Branch, NodeData, OrgStructure
 from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
+from tui.sandbox.faults import FaultConfig
 from tui.sandbox.names import HOSTILE_ORG_NAME
 from tui.sandbox.server import Sandbox
 
@@ -228,3 +229,21 @@ async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> 
         groups = [label.split(" (")[0] for label in labels(inner_orgs)]
         assert groups[0] == "Over limit"
         assert "OK" in groups
+
+
+async def test_expand_all_pressed_while_the_lists_load_is_not_lost(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """`e` at once after `t`, before the view has paged the inner organizations: they open when they arrive."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sandbox.faults = FaultConfig(latency_ms=1500)
+        await pilot.press("t")
+        await pilot.pause()
+        screen = structure(app)
+        assert screen.model.inner_orgs is None  # still paging
+        await pilot.press("e")
+        await settle(pilot)
+        inner_orgs = screen.view_tree.root.children[-1]
+        assert inner_orgs.is_expanded
+        first = inner_orgs.children[0]
+        assert first.is_expanded and any(str(child.label).startswith("Limits") for child in first.children)
