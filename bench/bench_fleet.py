@@ -94,6 +94,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cold_fleet(remote: RemoteSandbox, cache: DiskCache, args: argparse.Namespace) -> tuple[int, str, float, float]:
+    """(inner orgs read, summary, seconds, latency bound) of one fleet from an empty cache."""
+    settings = ClientSettings(endpoint=remote.url, api_key=remote.admin_key, max_in_flight=args.in_flight)
+    started = time.perf_counter()
+    n, summary = asyncio.run(fleet(settings, cache, remote.owner_org_id, args.limit))
+    seconds = time.perf_counter() - started
+    return n, summary, seconds, n * args.latency_ms / 1000 / args.in_flight
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=50.0)
@@ -109,11 +118,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             cache = DiskCache(Path(tmp) / "cache")
-            settings = ClientSettings(endpoint=remote.url, api_key=remote.admin_key, max_in_flight=args.in_flight)
-            started = time.perf_counter()
-            n, summary = asyncio.run(fleet(settings, cache, remote.owner_org_id, args.limit))
-            cold = time.perf_counter() - started
-            bound = n * args.latency_ms / 1000 / args.in_flight
+            n, summary, cold, bound = cold_fleet(remote, cache, args)
             print(f"large world, sandbox in a child process, {args.latency_ms:g} ms, {args.in_flight} in flight")
             print(f"  cold fleet   : {n} inner orgs in {cold:.2f} s; latency bound {bound:.2f} s ({cold / bound:.2f}x)")
             print(f"                 {summary}")
@@ -135,12 +140,7 @@ def main() -> None:
     remote = RemoteSandbox("huge", args.latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            cache = DiskCache(Path(tmp) / "cache")
-            settings = ClientSettings(endpoint=remote.url, api_key=remote.admin_key, max_in_flight=args.in_flight)
-            started = time.perf_counter()
-            n, summary = asyncio.run(fleet(settings, cache, remote.owner_org_id, args.limit))
-            huge = time.perf_counter() - started
-            bound = n * args.latency_ms / 1000 / args.in_flight
+            n, summary, huge, bound = cold_fleet(remote, DiskCache(Path(tmp) / "cache"), args)
             print(f"huge world: {n} inner orgs in {huge:.2f} s (latency bound {bound:.2f} s); ")
             print(f"  peak resident memory of this process: {peak_rss_mb():.0f} MB")
             print(f"                 {summary}")

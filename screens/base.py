@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane
 
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
@@ -133,8 +133,15 @@ class EiscopeScreen(Screen[None]):
         self.number_tabs()
 
     def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and self.leave_field(focused):
+            return  # escape in a text field leaves the field, not the screen
         if self._has_screen_below():
             self.app.pop_screen()
+
+    def leave_field(self, field: Input) -> bool:
+        """Escape was pressed in `field`: move the focus out of it and return True, or False to go back."""
+        return False
 
     def _has_screen_below(self) -> bool:
         """The first screen (over Textual's default one) has nowhere to go back to."""

@@ -168,12 +168,10 @@ class InnerOrganizationScreen(EiscopeScreen):
 
     # -- compute usage for a date range ---------------------------------------------------------------------------
 
-    def action_back(self) -> None:
+    def leave_field(self, field: Input) -> bool:
         """Escape in a date input leaves the input, not the screen."""
-        if isinstance(self.focused, Input):
-            self.query_one("#inner-scroll").focus()
-            return
-        super().action_back()
+        self.query_one("#inner-scroll").focus()
+        return True
 
     def action_usage_range(self) -> None:
         self.query_one("#usage-start", Input).focus()

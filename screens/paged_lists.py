@@ -12,18 +12,18 @@ from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, freshness
 from screens.messages import Kind, PageArrived, PagesDone, PagesFailed
 from tui.api.errors import ApiError
+from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 from tui.hints import tui_hint
 from widgets.list_pane import ListPane
 
-__all__ = ["PAGED_INDEX_KINDS", "PAGED_KINDS", "PAGE_SIZE", "PagedListsHost"]
+__all__ = ["PAGED_INDEX_KINDS", "PAGED_KINDS", "PagedListsHost"]
 
 PAGED_KINDS = {
     "inner-orgs": "inner_organizations",
     "wl-users": "whitelabel_users",
     "wl-projects": "whitelabel_projects",
 }
-PAGE_SIZE = 1000
 # The palette finds rows of the paged lists in their tables.
 PAGED_INDEX_KINDS = {
     "inner-orgs": Kind.INNER_ORGANIZATION,

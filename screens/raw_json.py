@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Key
 from textual.widgets import Input, Static
 
 from screens.base import EiscopeScreen
@@ -85,12 +84,11 @@ class RawJsonScreen(EiscopeScreen):
     def _match_moved(self) -> None:
         self._status()
 
-    def on_key(self, event: Key) -> None:
-        field = self.query_one("#json-search", Input)
-        if event.key == "escape" and field.has_focus:
-            event.stop()
-            field.display = False
-            self.view.focus()
+    def leave_field(self, field: Input) -> bool:
+        """Escape in the search field closes it, not the screen."""
+        field.display = False
+        self.view.focus()
+        return True
 
     def _status(self) -> None:
         view = self.view

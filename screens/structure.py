@@ -22,8 +22,10 @@ from textual.widgets.tree import TreeNode
 from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError
 from screens.messages import Kind, PageArrived, PagesFailed, StructureData
+from screens.paged_lists import PAGED_KINDS
 from screens.structure_model import Branch, NodeData, OrgStructure
 from tui.api.errors import ApiError
+from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 from widgets.notice import StatusLine
 
@@ -32,8 +34,6 @@ CHUNK = 300
 expansion stays instant (Textual's Tree lays out every open line again on each change)."""
 EXPAND_LIMIT = 2_000
 """`e` expands at most this many nodes under the cursor (a white label can hold 100,000), then says how many."""
-PAGE_SIZE = 1000
-PAGED = {"inner-orgs": "inner_organizations", "wl-projects": "whitelabel_projects"}
 GROUP_STYLES = {"over": "bold red", "at": "bold dark_orange", "near": "bold yellow", "ok": "bold green"}
 
 StructureNode = TreeNode[NodeData]
@@ -285,14 +285,11 @@ class StructureScreen(EiscopeScreen):
     def _child(node: StructureNode, key: tuple[Any, ...]) -> StructureNode | None:
         return next((child for child in node.children if child.data is not None and child.data.key == key), None)
 
-    def action_back(self) -> None:
+    def leave_field(self, field: Input) -> bool:
         """Escape in the find field closes it, not the screen."""
-        field = self.query_one("#structure-find-input", Input)
-        if field.has_focus:
-            field.display = False
-            self.view_tree.focus()
-            return
-        super().action_back()
+        field.display = False
+        self.view_tree.focus()
+        return True
 
     def raw_document(self) -> tuple[str, Any] | None:
         node = self.view_tree.cursor_node
@@ -304,7 +301,7 @@ class StructureScreen(EiscopeScreen):
 
     async def _page(self, tab: str, pass_id: int) -> None:
         """All pages of a list, from the cache (at once) and then the network; one message per complete pass."""
-        kind = PAGED[tab]
+        kind = PAGED_KINDS[tab]
         cached: list[dict[str, Any]] = []
         try:
             async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):

@@ -48,6 +48,7 @@ ALLOWED_OWN = frozenset(
         "tui.api.errors",
         "tui.api.fleet",
         "tui.api.fleet_walk",
+        "tui.api.paging",
         "tui.api.peek",
         "tui.api.query",
         "tui.api.settings",

@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from tui.api.errors import ApiError
 from tui.api.fleet import OrgHealth
+from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 
 if TYPE_CHECKING:  # the client pulls in the models (~0.2 s): a screen importing this module need not
     from tui.api.client import StudioClient
 
 __all__ = ["FleetEntry", "fleet_batches", "fleet_health", "fleet_rows"]
-
-PAGE_SIZE = 1000  # the Inner orgs tab's page size: the fleet reuses its cached pages
 
 
 @dataclass

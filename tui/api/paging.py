@@ -15,9 +15,12 @@ from typing import Any, Generic, TypeVar
 
 from tui.api.errors import ApiError
 
-__all__ = ["PAGED_KINDS", "Page", "iter_pages"]
+__all__ = ["PAGED_KINDS", "PAGE_SIZE", "Page", "iter_pages"]
 
 T = TypeVar("T")
+
+PAGE_SIZE = 1000
+"""The page size every list asks for: the tabs, the Structure view and the fleet then share cached pages."""
 
 # kind -> name of the list field in the page body
 PAGED_KINDS: dict[str, str] = {

@@ -123,20 +123,25 @@ def parse_body(response: httpx.Response, path: str, redact: Redact) -> dict[str,
     return body
 
 
+def _bad_field(exc: ValidationError, path: str, raw: dict[str, Any] | None) -> BadResponseError:
+    """The error naming the first bad field of a body (and how many more there are)."""
+    first = exc.errors(include_url=False, include_input=False)[0]
+    field_path = ".".join(str(part) for part in first["loc"])
+    more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    return BadResponseError(
+        f"the Studio API response for {path} has a bad field {field_path}: {first['msg']}{more}.",
+        field_path=field_path,
+        raw=raw,
+        path=path,
+    )
+
+
 def validate_body(model: type[ModelT], raw: dict[str, Any], path: str) -> ModelT:
     """The body as `model`, or a BadResponseError naming the first bad field (and how many more there are)."""
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        field_path = ".".join(str(part) for part in first["loc"])
-        more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
-        raise BadResponseError(
-            f"the Studio API response for {path} has a bad field {field_path}: {first['msg']}{more}.",
-            field_path=field_path,
-            raw=raw,
-            path=path,
-        ) from None
+        raise _bad_field(exc, path, raw) from None
 
 
 def validate_json_body(model: type[ModelT], data: bytes, path: str, redact: Redact) -> ModelT:
@@ -159,14 +164,7 @@ def validate_json_body(model: type[ModelT], data: bytes, path: str, redact: Reda
             raise BadResponseError(
                 f"the Studio API sent JSON that is not an object for {path}.", path=path, raw=None
             ) from None
-        field_path = ".".join(str(part) for part in first["loc"])
-        more = f" and {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
-        raise BadResponseError(
-            f"the Studio API response for {path} has a bad field {field_path}: {first['msg']}{more}.",
-            field_path=field_path,
-            raw=None,
-            path=path,
-        ) from None
+        raise _bad_field(exc, path, None) from None
     if getattr(value, "success", None) is False:
         text = redact(str(getattr(value, "error", None) or "no error text"))[:500]
         raise BadResponseError(
