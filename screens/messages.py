@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the
         WhitelabelUserResponse,
     )
     from tui.api.transport import Fetched
+    from tui.periods import Since
 
 T = TypeVar("T")
 
@@ -232,6 +233,36 @@ class ShowHelp(Message):
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
         self.screen = screen
+
+
+class ShowChanges(Message):
+    """Show what changed in an organization since the last look (or since `since`): the Changes view."""
+
+    def __init__(self, org_id: int, *, since: Since | None = None) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.since = since
+
+
+class ShowCompute(Message):
+    """Show who and what used compute: an organization's (`inner_id` None) or an inner organization's jobs.
+
+    `days` is the range (30, 90, 365); None: the current contract period.
+    """
+
+    def __init__(self, org_id: int, *, inner_id: int | None = None, days: int | None = 30) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.inner_id = inner_id
+        self.days = days
+
+
+class ShowAccess(Message):
+    """Show an organization's API keys and members with their last activity: the Access view."""
+
+    def __init__(self, org_id: int) -> None:
+        super().__init__()
+        self.org_id = org_id
 
 
 class FleetListed(Message):

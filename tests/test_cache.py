@@ -176,3 +176,33 @@ def test_a_fifo_or_directory_planted_as_an_entry_is_a_miss(cache: DiskCache) -> 
     cache.put("a" * 64, "k1", "/x", {"v": 2})  # and a fresh answer replaces the planted file
     entry = cache.get("a" * 64, "k1")
     assert entry is not None and entry.body == {"v": 2}
+
+
+def test_kept_files_outlive_the_size_bound_and_go_with_clear(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "c", max_bytes=4_000)
+    ns = namespace_id(ENDPOINT, KEY)
+    kept = cache.kept(ns)
+    kept.write("fleet/1234.json", b'{"orgs": 5000}')
+    for i in range(20):  # far past the bound: eviction runs many times
+        cache.put(ns, entry_key(f"/{i}"), f"/{i}", {"pad": "x" * 500})
+    assert kept.read("fleet/1234.json", max_bytes=1_000) == b'{"orgs": 5000}'
+    assert kept.names("fleet") == ["fleet/1234.json"]
+    mode = stat.S_IMODE(os.stat(kept.path("fleet/1234.json")).st_mode)
+    assert mode == 0o600
+    assert stat.S_IMODE(os.stat(kept.directory).st_mode) == 0o700
+    info = cache.info()
+    assert (info.kept_files, info.kept_bytes) == (1, len(b'{"orgs": 5000}'))
+    assert info.bytes <= cache.max_bytes  # kept files are outside the bound
+    cache.clear()
+    assert kept.read("fleet/1234.json", max_bytes=1_000) is None
+    assert cache.info().kept_files == 0
+
+
+def test_kept_files_refuse_names_that_escape_and_files_too_large(cache: DiskCache) -> None:
+    kept = cache.kept(namespace_id(ENDPOINT, KEY))
+    for name in ("../x", "/etc/passwd", "a/../../b", ".hidden", "a//b", ""):
+        with pytest.raises(ValueError):
+            kept.path(name)
+    kept.write("snapshots/1/a.json", b"x" * 100)
+    assert kept.read("snapshots/1/a.json", max_bytes=99) is None
+    assert kept.read("snapshots/1/a.json", max_bytes=100) == b"x" * 100

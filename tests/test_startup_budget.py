@@ -44,6 +44,8 @@ ALLOWED_OWN = frozenset(
         "tui",
         "tui.api",
         "tui.api.cache",
+        "tui.api.files",
+        "tui.api.kept",
         "tui.api.cache_keys",
         "tui.api.errors",
         "tui.api.fleet",

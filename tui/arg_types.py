@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-__all__ = ["iso_date"]
+from tui.periods import Since, parse_since
+
+__all__ = ["iso_date", "since"]
 
 
 def iso_date(text: str) -> date:
@@ -14,3 +16,11 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def since(text: str) -> Since:
+    """`--since`: a duration back from now (`7d`) or a date (`YYYY-MM-DD`)."""
+    try:
+        return parse_since(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

@@ -215,6 +215,8 @@ def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
         f"namespaces: {info.namespaces} (one per endpoint and credential)\n"
         f"entries:    {info.entries}\n"
         f"size:       {format_bytes(info.bytes)} of {format_bytes(info.max_bytes)}\n"
+        f"kept:       {info.kept_files} files, {format_bytes(info.kept_bytes)} (fleet summaries and snapshots;"
+        " outside the bound, never evicted)\n"
     )
     return EXIT_OK
 
@@ -223,5 +225,5 @@ def cache_clear(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """`eiscope cache clear`: delete every cached response (all profiles); returns the exit code."""
     cache = settings.disk_cache()
     removed = cache.clear()
-    out.write(f"removed {removed} cached responses from {cache.directory}\n")
+    out.write(f"removed {removed} cached files from {cache.directory}\n")
     return EXIT_OK

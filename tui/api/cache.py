@@ -10,8 +10,6 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -22,6 +20,8 @@ from typing import Any
 import platformdirs
 import pydantic_core
 
+from tui.api.files import TMP_PREFIX, ensure_private_dir, read_regular_file, write_private_atomically
+from tui.api.kept import KeptFiles, clear_kept, kept_usage
 from tui.api.query import canonical_request
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 200 * 1_000_000  # 200 MB (SI, as every size eiscope shows)
 _HEX = set("0123456789abcdef")
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = TMP_PREFIX
 _STALE_TMP_S = 3600.0
 DIGEST_SUFFIX = ".digest.json"
 """A summary beside an entry (`<key>.digest.json`): counted, evicted and cleared like an entry."""
@@ -59,27 +59,6 @@ def default_cache_dir(env: Mapping[str, str]) -> Path:
     return Path(override).expanduser() if override else Path(platformdirs.user_cache_dir("eiscope"))
 
 
-def _read_regular_file(path: Path) -> bytes | None:
-    """The file's bytes, or None unless it is a regular file we can read.
-
-    Opened without blocking and checked with fstat before reading: a FIFO or device planted in the cache
-    directory must not hang the reader (an open or read of a FIFO waits for a writer forever).
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            return fh.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 @dataclass(frozen=True)
 class CacheEntry:
     body: Any
@@ -98,6 +77,9 @@ class CacheInfo:
     entries: int
     bytes: int
     max_bytes: int
+    kept_files: int = 0
+    """Fleet summaries and snapshots (`kept/`): outside the size bound, never evicted."""
+    kept_bytes: int = 0
 
 
 class DiskCache:
@@ -127,7 +109,7 @@ class DiskCache:
         """The entry file as stored (`{"path":…,"fetched_at":…,"body":…}`), for a caller that parses it with
         its own (slim) model; None when missing. Touches the entry, as `get` does."""
         path = self._entry_path(namespace, key)
-        data = _read_regular_file(path)
+        data = read_regular_file(path)
         if data is not None:
             with contextlib.suppress(OSError):
                 os.utime(path)
@@ -136,7 +118,7 @@ class DiskCache:
     def get_digest(self, namespace: str, key: str, kind: str) -> tuple[dict[str, Any], float] | None:
         """A compact summary kept beside an entry (`put_digest`), and when its body was fetched; None when
         there is none of this kind. It outlives its body when the size bound evicts the body (it is tiny)."""
-        data = _read_regular_file(self._digest_path(namespace, key))
+        data = read_regular_file(self._digest_path(namespace, key))
         if data is None:
             return None
         try:
@@ -154,15 +136,7 @@ class DiskCache:
         try:
             self._ensure_dir(self.directory)
             self._ensure_dir(ns_dir)
-            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=ns_dir)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data.encode())
-                os.replace(tmp, self._digest_path(namespace, key))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_private_atomically(self._digest_path(namespace, key), data.encode(), fsync=False)
         except OSError:
             return
         self._account(len(data))
@@ -170,7 +144,7 @@ class DiskCache:
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
         path = self._entry_path(namespace, key)
-        data = _read_regular_file(path)
+        data = read_regular_file(path)
         if data is None:
             return None
         try:
@@ -208,19 +182,9 @@ class DiskCache:
         try:
             self._ensure_dir(self.directory)
             self._ensure_dir(ns_dir)
-            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=ns_dir)  # mkstemp creates 0600
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self._entry_path(namespace, key))
-                with contextlib.suppress(FileNotFoundError):
-                    self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_private_atomically(self._entry_path(namespace, key), data)
+            with contextlib.suppress(FileNotFoundError):
+                self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
         except OSError:
             return  # a full or read-only disk must not break browsing
         self._account(len(data))
@@ -232,9 +196,7 @@ class DiskCache:
     def _ensure_dir(self, path: Path) -> None:
         if path in self._known_dirs and path.is_dir():
             return
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if path.stat().st_mode & 0o777 != 0o700:
-            os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask, and old dirs may be wider
+        ensure_private_dir(path)
         self._known_dirs.add(path)
 
     # ------------------------------------------------------------ size bound
@@ -292,17 +254,24 @@ class DiskCache:
 
     def info(self) -> CacheInfo:
         entries = self._scan()
+        kept = kept_usage(self.directory)
         return CacheInfo(
             directory=self.directory,
             namespaces=len(self._namespace_dirs()),
             entries=sum(1 for _, path, _ in entries if not path.name.endswith(DIGEST_SUFFIX)),
             bytes=sum(size for _, _, size in entries),
             max_bytes=self.max_bytes,
+            kept_files=kept.files,
+            kept_bytes=kept.bytes,
         )
 
+    def kept(self, namespace: str) -> KeptFiles:
+        """The namespace's kept files (fleet summaries, snapshots): beside the cache, never evicted by its bound."""
+        return KeptFiles(self.directory, namespace)
+
     def clear(self, namespace: str | None = None) -> int:
-        """Delete every entry (or one namespace's); return how many entries were deleted."""
-        removed = 0
+        """Delete every entry and kept file (or one namespace's); return how many files were deleted."""
+        removed = clear_kept(self.directory, namespace)
         for ns_dir in self._namespace_dirs():
             if namespace is not None and ns_dir.name != namespace:
                 continue

@@ -30,6 +30,7 @@ from tui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from tui.api.kept import KeptFiles
 from tui.api.query import canonical_request, query_params
 from tui.api.redact import redact
 from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body, validate_json_body
@@ -135,6 +136,12 @@ class StudioTransport:
         if found is None:
             found = self._namespaces[header] = namespace_for(self.settings, header)
         return found
+
+    def kept_files(self) -> KeptFiles | None:
+        """This endpoint and credential's kept files (fleet summaries, snapshots); None with `--no-cache`."""
+        if self.cache is None:
+            return None
+        return self.cache.kept(self._namespace(self._credential_header(False)))
 
     def _redact(self, text: str) -> str:
         """Belt and braces: an API error text that echoes the key must not carry it further."""
