@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-__all__ = ["iso_date"]
+__all__ = ["iso_date", "positive_int"]
 
 
 def iso_date(text: str) -> date:
@@ -14,3 +14,14 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    """A count or a number of seconds: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
