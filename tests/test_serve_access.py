@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import resource
 import signal
 import socket
@@ -25,6 +26,7 @@ import pytest
 
 from tests.serve_helpers import Served, alive, serve_env, serving
 from tui.sandbox.server import Sandbox
+from tui.serve_access import AccessPolicy, TokenError, choose_token
 
 START_S = 90  # an upper bound for a loaded two-core machine, not a speed check
 
@@ -279,3 +281,31 @@ async def test_serve_honours_the_key_file_options(sandbox: Sandbox, tmp_path: Pa
         variable = b"EI_API_KEY=" if option == "--api-key-file" else b"EI_JWT_TOKEN="
         assert variable + secret.encode() in environment
         assert secret.encode() not in cmdline and secret not in served.text()
+
+
+def test_a_public_url_is_the_one_other_name_the_page_answers_to() -> None:
+    policy = AccessPolicy.build("t" * 20, "127.0.0.1", 8000, "https://eiscope.example.org/team/")
+    assert policy.url_with_token() == "https://eiscope.example.org/team/?token=" + "t" * 20
+    assert policy.host_allowed("eiscope.example.org") and policy.host_allowed("127.0.0.1:8000")
+    assert policy.origin_allowed("https://eiscope.example.org") and not policy.origin_allowed(
+        "http://eiscope.example.org"
+    )
+    assert not policy.host_allowed("evil.example") and not policy.host_allowed(None)
+    assert (policy.secure, policy.path_prefix) == (True, "/team/")
+    assert policy.token_matches("t" * 20) and not policy.token_matches("t" * 19) and not policy.token_matches(None)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ((False, "short", None, "127.0.0.1", None), "--token must be at least 16 characters"),
+        ((False, None, "has spaces in it, long enough", "127.0.0.1", None), "EISCOPE_SERVE_TOKEN may hold only"),
+        ((True, "x" * 20, None, "127.0.0.1", None), "--no-token and a token"),
+        ((False, None, None, "127.0.0.1", "ftp://x"), "--public-url must be http:// or https://"),
+    ],
+)
+def test_a_token_that_cannot_serve_is_one_line(arguments: tuple[object, ...], message: str) -> None:
+    with pytest.raises(TokenError, match=re.escape(message)):
+        choose_token(*arguments)  # type: ignore[arg-type]
+    token, warnings = choose_token(False, None, None, "127.0.0.1", None)
+    assert token is not None and len(token) >= 43 and warnings == []  # 256 random bits, base64url

@@ -15,11 +15,9 @@ import os
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from tui.arg_types import positive_int
 from tui.config import ConfigError, resolve_settings
-from tui.serve_access import TokenError, checked_token, is_loopback, new_token
 
 if TYPE_CHECKING:
     from tui.sandbox.server import Sandbox
@@ -30,7 +28,7 @@ DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 4  # each session is an eiscope process (~60 MB)
 DEFAULT_IDLE_TIMEOUT_S = 30 * 60
 CREDENTIAL_VARIABLES = ("EI_API_KEY", "EI_JWT_TOKEN", "EI_API_ENDPOINT", "EI_ORG_ID", "EI_PROFILE")
-TOKEN_VARIABLE = "EISCOPE_SERVE_TOKEN"
+TOKEN_VARIABLE = "EISCOPE_SERVE_TOKEN"  # the name is tui/serve_access.py's too
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,33 +90,6 @@ def _warn(text: str) -> None:
     print(f"eiscope: warning: {text}", file=sys.stderr)
 
 
-def _token(args: argparse.Namespace, env: Mapping[str, str]) -> str | None:
-    """The token to require (None: --no-token), after its own checks; raises TokenError in one line."""
-    if args.no_token:
-        if args.token or env.get(TOKEN_VARIABLE):
-            raise TokenError(f"--no-token and a token (--token or {TOKEN_VARIABLE}) both given; use one")
-        if not is_loopback(args.host):
-            raise TokenError(
-                f"--no-token is allowed on a loopback address only (--host {DEFAULT_HOST}), not {args.host}"
-            )
-        _warn("--no-token: every local user can open the page and browse with this key")
-        return None
-    if args.token:
-        _warn(f"--token is visible to every local user (in `ps`); prefer {TOKEN_VARIABLE}")
-        return checked_token(args.token, "--token")
-    if env.get(TOKEN_VARIABLE):
-        return checked_token(env[TOKEN_VARIABLE], TOKEN_VARIABLE)
-    return new_token()
-
-
-def _check_public_url(url: str | None) -> None:
-    if url is None:
-        return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise TokenError(f"--public-url must be http:// or https:// and a host, with no query: got {url[:80]!r}")
-
-
 def _resolve(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, str | None] | None:
     """The credential every session gets, resolved once (a password manager is asked once), or None after saying
     in one line what is wrong."""
@@ -146,26 +117,18 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Resolve the credential (or start the sandbox) and the token, then serve until Ctrl+C."""
     # Imported here: `eiscope` builds this command's parser at every start, and aiohttp alone takes ~400 ms to
     # import (measured); only `eiscope serve` pays for it.
+    # The access rules too (ipaddress alone is ~10 ms of every start).
+    from tui.serve_access import TokenError, choose_token, exposure_warnings
     from tui.serve_log import setup_logging
     from tui.serve_web import ServeOptions, serve_forever
 
     try:
-        _check_public_url(args.public_url)
-        token = _token(args, env)
+        token, warnings = choose_token(args.no_token, args.token, env.get(TOKEN_VARIABLE), args.host, args.public_url)
     except TokenError as error:
         print(f"eiscope: {error}", file=sys.stderr)
         return 2
-    if not is_loopback(args.host):
-        plain = not (args.public_url or "").startswith("https://")
-        _warn(
-            f"--host {args.host} is reachable from other machines: whoever has the URL browses with this key"
-            + (
-                "; over plain HTTP anyone on the way can read the token (prefer an SSH tunnel to 127.0.0.1, or TLS "
-                "in front with --public-url https://…)"
-                if plain
-                else ""
-            )
-        )
+    for warning in (*warnings, *exposure_warnings(args.host, args.public_url)):
+        _warn(warning)
 
     sandbox: Sandbox | None = None
     if getattr(args, "demo", False):

@@ -21,6 +21,8 @@ __all__ = [
     "AccessPolicy",
     "TokenError",
     "checked_token",
+    "choose_token",
+    "exposure_warnings",
     "format_host",
     "is_loopback",
     "is_wildcard",
@@ -28,12 +30,13 @@ __all__ = [
 ]
 
 MIN_TOKEN_LENGTH = 16
+TOKEN_VARIABLE = "EISCOPE_SERVE_TOKEN"
 _TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9._~-]+")
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 class TokenError(ValueError):
-    """A token given with --token or EISCOPE_SERVE_TOKEN that cannot serve; its message is one line."""
+    """A token (or --no-token, or --public-url) that cannot serve; its message is one line."""
 
 
 def new_token() -> str:
@@ -48,6 +51,49 @@ def checked_token(token: str, where: str) -> str:
     if not _TOKEN_CHARACTERS.fullmatch(token):
         raise TokenError(f"{where} may hold only letters, digits and . _ ~ -")
     return token
+
+
+def choose_token(
+    no_token: bool, flag: str | None, variable: str | None, host: str, public_url: str | None
+) -> tuple[str | None, list[str]]:
+    """The token to require (None: --no-token) and what to warn about; TokenError (one line) when none can serve.
+
+    `flag` is --token, `variable` EISCOPE_SERVE_TOKEN; with neither, a new random token each start.
+    """
+    _check_public_url(public_url)
+    if no_token:
+        if flag or variable:
+            raise TokenError(f"--no-token and a token (--token or {TOKEN_VARIABLE}) both given; use one")
+        if not is_loopback(host):
+            raise TokenError(f"--no-token is allowed on a loopback address only (--host 127.0.0.1), not {host}")
+        return None, ["--no-token: every local user can open the page and browse with this key"]
+    if flag:
+        warning = f"--token is visible to every local user (in `ps`); prefer {TOKEN_VARIABLE}"
+        return checked_token(flag, "--token"), [warning]
+    if variable:
+        return checked_token(variable, TOKEN_VARIABLE), []
+    return new_token(), []
+
+
+def _check_public_url(url: str | None) -> None:
+    if url is None:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise TokenError(f"--public-url must be http:// or https:// and a host, with no query: got {url[:80]!r}")
+
+
+def exposure_warnings(host: str, public_url: str | None) -> list[str]:
+    """What to tell whoever listens beyond loopback."""
+    if is_loopback(host):
+        return []
+    warning = f"--host {host} is reachable from other machines: whoever has the URL browses with this key"
+    if not (public_url or "").startswith("https://"):
+        warning += (
+            "; over plain HTTP anyone on the way can read the token (prefer an SSH tunnel to 127.0.0.1, "
+            "or TLS in front with --public-url https://…)"
+        )
+    return [warning]
 
 
 def is_wildcard(host: str) -> bool:
