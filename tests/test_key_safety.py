@@ -22,6 +22,7 @@ import pytest
 from textual.widgets._toast import Toast
 
 from tests.hostile import HostileServer
+from tests.serve_helpers import alive
 from tui.api.redact import redact
 from tui.app import EiscopeApp
 from tui.config import ConfigError, resolve_settings, run_key_command
@@ -267,14 +268,6 @@ def test_a_key_with_control_characters_is_refused_from_every_source(tmp_path: Pa
 # ---------------------------------------------------------------- the key command's whole tree dies on timeout
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 def test_a_key_command_that_hangs_is_killed_with_what_it_started_even_after_setsid(tmp_path: Path) -> None:
     escaped, orphan = tmp_path / "escaped", tmp_path / "orphan"
     command = (
@@ -289,7 +282,7 @@ def test_a_key_command_that_hangs_is_killed_with_what_it_started_even_after_sets
             run_key_command(command, "vault", timeout_s=1.0)
         assert time.monotonic() - started < 10
         pids = [int(escaped.read_text()), int(orphan.read_text())]
-        assert [pid for pid in pids if _alive(pid)] == []
+        assert [pid for pid in pids if alive(pid)] == []
     finally:
         for pid in pids:
             with contextlib.suppress(OSError):
