@@ -25,6 +25,7 @@ def eiscope(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.
 
 
 def script_env(sandbox: Sandbox, tmp_path: Path, **extra: str) -> dict[str, str]:
+    (tmp_path / "config.toml").touch()  # EISCOPE_CONFIG naming a missing file is an error
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EI_", "EISCOPE_"))}
     env.update(
         EI_API_ENDPOINT=sandbox.url,
@@ -231,10 +232,12 @@ def test_api_key_from_standard_input_or_a_file(sandbox: Sandbox, tmp_path: Path)
 def test_commands_needing_no_key_do_not_run_the_key_command(sandbox: Sandbox, tmp_path: Path) -> None:
     env = script_env(sandbox, tmp_path)
     env.pop("EI_API_KEY")
+    env.pop("EI_API_ENDPOINT")  # the profile pins its endpoint: a variable may not replace it
     marker = tmp_path / "ran"
     config = Path(env["EISCOPE_CONFIG"])
     config.write_text(
-        f'default_profile = "p"\n[profiles.p]\napi_key_command = "echo run >> {marker}; echo {sandbox.admin_key}"\n'
+        f'default_profile = "p"\n[profiles.p]\nendpoint = "{sandbox.url}"\n'
+        f'api_key_command = "echo run >> {marker}; echo {sandbox.admin_key}"\n'
     )
     config.chmod(0o600)
     assert eiscope("export", "orgs", env=env).returncode == 0  # runs the command once, fills the cache

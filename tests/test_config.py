@@ -41,8 +41,8 @@ def env_for(path: Path, **extra: str) -> dict[str, str]:
     return {"EISCOPE_CONFIG": str(path), **extra}
 
 
-def test_defaults_without_config(tmp_path: Path) -> None:
-    s = resolve_settings({}, env_for(tmp_path / "missing.toml"))
+def test_defaults_without_config() -> None:
+    s = resolve_settings({}, env_for(Path(os.devnull)))
     assert s.endpoint == DEFAULT_ENDPOINT
     assert (s.api_key, s.org_id, s.profile, s.offline, s.no_cache) == (None, None, None, False, False)
 
@@ -57,9 +57,9 @@ def test_default_profile_applies(config_file: Path) -> None:
     )
 
 
-def test_environment_beats_profile(config_file: Path) -> None:
+def test_environment_beats_the_config_when_no_profile_is_chosen(config_file: Path) -> None:
     env = env_for(config_file, EI_API_KEY="ei_env", EI_API_ENDPOINT="https://env.example.com/v1/", EI_ORG_ID="5")
-    s = resolve_settings({}, env)
+    s = resolve_settings({"no_profile": True}, env)
     assert (s.api_key, s.endpoint, s.org_id, s.key_source) == (
         "ei_env",
         "https://env.example.com/v1",
@@ -71,6 +71,7 @@ def test_environment_beats_profile(config_file: Path) -> None:
 def test_flags_beat_environment(config_file: Path) -> None:
     env = env_for(config_file, EI_API_KEY="ei_env", EI_ORG_ID="5", EI_JWT_TOKEN="jwt_env")
     flags = {"api_key": "ei_flag", "org": "9", "endpoint": "http://127.0.0.1:1/v1", "jwt_token": "jwt_flag"}
+    flags["no_profile"] = True
     s = resolve_settings(flags, env)
     assert (s.api_key, s.org_id, s.endpoint, s.jwt_token) == (
         "ei_flag",
@@ -93,12 +94,13 @@ def test_api_key_command_supplies_the_key(config_file: Path) -> None:
     assert s.endpoint == DEFAULT_ENDPOINT
 
 
-def test_api_key_command_not_run_when_env_has_a_key(tmp_path: Path) -> None:
+def test_api_key_command_not_run_when_a_flag_gives_the_key(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     path = tmp_path / "c.toml"
     path.write_text(f'[profiles.p]\napi_key_command = "touch {marker}; echo ei_x"\n')
-    s = resolve_settings({"profile": "p"}, env_for(path, EI_API_KEY="ei_env"))
-    assert s.api_key == "ei_env" and not marker.exists()
+    s = resolve_settings({"profile": "p", "api_key": "ei_flag"}, env_for(path))
+    assert s.api_key == "ei_flag" and not marker.exists()
+    assert any("--api-key replaces the key of profile 'p'" in warning for warning in s.warnings)
 
 
 def test_failing_key_command_does_not_echo_its_output() -> None:
@@ -157,7 +159,7 @@ def test_no_warning_without_inline_key(tmp_path: Path) -> None:
 
 def test_bad_org_id_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="EI_ORG_ID: organization id must be a number"):
-        resolve_settings({}, env_for(tmp_path / "none.toml", EI_ORG_ID="abc"))
+        resolve_settings({}, env_for(Path(os.devnull), EI_ORG_ID="abc"))
 
 
 def test_secrets_stay_out_of_repr(config_file: Path) -> None:
@@ -167,7 +169,7 @@ def test_secrets_stay_out_of_repr(config_file: Path) -> None:
 
 
 def test_flags_offline_and_no_cache_reach_the_client(tmp_path: Path) -> None:
-    s = resolve_settings({"offline": True, "no_cache": True}, env_for(tmp_path / "none.toml"))
+    s = resolve_settings({"offline": True, "no_cache": True}, env_for(Path(os.devnull)))
     cs = s.client_settings()
     assert cs.offline is True and cs.use_cache is False
 
@@ -218,17 +220,17 @@ def test_request_deadline_reaches_the_client(tmp_path: Path) -> None:
 
 
 def test_key_from_a_flag_warns_once(tmp_path: Path) -> None:
-    s = resolve_settings({"api_key": "ei_flag", "jwt_token": "jwt_flag"}, env_for(tmp_path / "none.toml"))
+    s = resolve_settings({"api_key": "ei_flag", "jwt_token": "jwt_flag"}, env_for(Path(os.devnull)))
     assert s.api_key == "ei_flag" and len(s.warnings) == 1
     assert "ps" in s.warnings[0] and "ei_flag" not in s.warnings[0]
-    assert resolve_settings({}, env_for(tmp_path / "none.toml", EI_API_KEY="ei_env")).warnings == []
+    assert resolve_settings({}, env_for(Path(os.devnull), EI_API_KEY="ei_env")).warnings == []
 
 
 def test_key_from_a_file_or_standard_input(tmp_path: Path) -> None:
     key_file = tmp_path / "key"
-    key_file.write_text("ei_from_file\n\nignored\n")
+    key_file.write_text("ei_from_file\n")
     key_file.chmod(0o600)
-    none = env_for(tmp_path / "none.toml")
+    none = env_for(Path(os.devnull))
     s = resolve_settings({"api_key_file": str(key_file)}, none)
     assert s.api_key == "ei_from_file" and s.warnings == [] and s.key_source == "--api-key-file"
     s = resolve_settings({"jwt_token_file": "-"}, none, stdin=io.StringIO("jwt_from_stdin\n"))
@@ -251,7 +253,7 @@ def test_key_file_problems_are_one_line(tmp_path: Path, flags: dict[str, str], e
     (tmp_path / "empty").write_text("")
     flags = {k: str(tmp_path / "empty") if v == "EMPTY" else v for k, v in flags.items()}
     with pytest.raises(ConfigError, match=expected):
-        resolve_settings(flags, env_for(tmp_path / "none.toml"), stdin=io.StringIO(""))
+        resolve_settings(flags, env_for(Path(os.devnull)), stdin=io.StringIO(""))
 
 
 def _alive(pid: int) -> bool:

@@ -52,7 +52,7 @@ def test_headless_edges_are_defined_once() -> None:
     once = {
         "EXPORT_KINDS = ": "tui/export_spec.py",
         '"EISCOPE_CACHE_DIR"': "tui/api/cache.py",
-        ".replace(secret": "tui/api/redact.py",
+        "def redact(": "tui/api/redact.py",
         "def query_value": "tui/api/query.py",
     }
     sources = {p.relative_to(ROOT).as_posix(): p.read_text() for p in sorted((ROOT / "tui").rglob("*.py"))}

@@ -1,25 +1,22 @@
 """`eiscope serve --demo` in a real browser: Debian's headless Chromium driven by Playwright.
 
-The terminal draws on a canvas, so the test reads xterm.js's own buffer: an init script catches the terminal
-object when textual-serve's fit addon is given it (`addon._terminal = terminal`), and `page.evaluate` reads its
-lines. The screenshot it takes is the README's picture (EISCOPE_UPDATE_SCREENSHOT=1 writes it to docs/).
+It opens the URL the server printed (with its token), as a person would. The terminal draws on a canvas, so the
+test reads xterm.js's own buffer: an init script catches the terminal object when textual-serve's fit addon is
+given it (`addon._terminal = terminal`), and `page.evaluate` reads its lines. The screenshot it takes is the
+README's picture (EISCOPE_UPDATE_SCREENSHOT=1 writes it to docs/).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests.serve_helpers import Served, children, serving
 from tui.sandbox.credentials import fake_key
 
 from .conftest import DEMO_SEED
@@ -60,50 +57,11 @@ SCREEN_TEXT = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    """Until the server accepts connections (or it exited, which fails the test with its log)."""
-    for _ in range(600):
-        if process.poll() is not None:
-            raise AssertionError(f"eiscope serve exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=0.2)
-    raise AssertionError("eiscope serve did not listen")
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    """`eiscope serve --demo` on a free port, its output in a log file."""
-    folder = tmp_path_factory.mktemp("serve")
-    log = folder / "serve.log"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EI_")}
-    env["EISCOPE_CACHE_DIR"] = str(folder / "cache")
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "serve", "--demo", "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", process, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`eiscope serve --demo` on a free port, as a person starts it; its output in a log file."""
+    with serving(tmp_path_factory.mktemp("serve"), "--demo") as running:
+        yield running
 
 
 def screen_text(page: Page) -> str:
@@ -114,41 +72,31 @@ def wait_for_text(page: Page, text: str) -> None:
     page.wait_for_function(f"() => ({SCREEN_TEXT})().includes({text!r})", timeout=WAIT_MS)
 
 
-def child_command_lines(parent: int) -> list[str]:
-    """The command lines of a process's children (the app of each browser session), as `ps` shows them."""
-    lines = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == parent:
-                lines.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, IndexError, ValueError):
-            continue
-    return lines
-
-
-def test_browser_shows_the_organization_and_its_structure(
-    served: tuple[str, subprocess.Popen[bytes], Path], tmp_path: Path
-) -> None:
-    url, process, log = served
+def test_browser_shows_the_organization_and_its_structure(served: Served, tmp_path: Path) -> None:
     key = fake_key(DEMO_SEED, "admin")
-    with urllib.request.urlopen(url) as response:
-        page_html = response.read().decode()
-    assert "eiscope" in page_html
-    assert key not in page_html
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            stranger = browser.new_page()  # no token, no cookie: the page says how to get in, and shows nothing
+            response = stranger.goto(served.base + "/")
+            assert response is not None and response.status == 401
+            assert "Token needed" in stranger.content() and "eiscope serve" in stranger.content()
+            stranger.close()
+
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             page.add_init_script(CATCH_TERMINAL)
-            page.goto(f"{url}/?delay=1", wait_until="domcontentloaded")
+            page.goto(f"{served.url}&delay=1", wait_until="domcontentloaded")  # the URL it printed, token and all
+            assert page.url == f"{served.base}/?delay=1"  # the token went into a cookie, out of the address bar
+            [cookie] = page.context.cookies()
+            assert (cookie["value"], cookie["httpOnly"], cookie["sameSite"]) == (served.token, True, "Strict")
+            assert key not in page.content()
             page.click("#start")  # textual-serve's start dialog
             wait_for_text(page, "Acme Edge AI")
             text = screen_text(page)
             assert "1 Users" in text
             assert "Kai Mahlangu" in text
             assert key not in page.url
-            assert all(key not in line for line in child_command_lines(process.pid))
+            assert all(key not in line for _, line in children(served.process.pid))
             page.focus(".xterm-helper-textarea")  # keys go to the terminal, as after a click in it
             page.keyboard.press("t")
             wait_for_text(page, "Inner organizations")
@@ -165,4 +113,4 @@ def test_browser_shows_the_organization_and_its_structure(
                 shutil.copyfile(shot, SCREENSHOT)
         finally:
             browser.close()
-    assert key not in log.read_text(errors="replace")
+    assert key not in served.text()

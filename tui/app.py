@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -56,6 +57,7 @@ class EiscopeApp(App[None]):
         config_path: str = "config.toml",
         demo_scale: str = "demo",
         keymap: dict[str, str] | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         super().__init__()
         if keymap:
@@ -71,6 +73,9 @@ class EiscopeApp(App[None]):
         self.index = EntityIndex()
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+        # Warnings printed before the TUI took the screen (a config others can read, a key on the command line, a
+        # flag replacing a profile's setting): the alternate screen hides them, so they are shown again inside.
+        self.notices = tuple(notices)
 
     @property
     def client(self) -> StudioClient:
@@ -86,6 +91,13 @@ class EiscopeApp(App[None]):
         self.open_home()
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
+        if self.notices:
+            self.call_after_refresh(self.show_notices)
+
+    def show_notices(self) -> None:
+        """The start-up warnings as notifications, after the first paint (markup off: they hold paths)."""
+        for notice in self.notices:
+            self.notify(notice, title="warning", severity="warning", timeout=30, markup=False)
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without local variables: a frame's locals could hold a key or a header.

@@ -7,7 +7,7 @@ from datetime import date
 
 from tui.periods import Since, parse_since
 
-__all__ = ["iso_date", "since"]
+__all__ = ["iso_date", "positive_int", "since"]
 
 
 def iso_date(text: str) -> date:
@@ -24,3 +24,14 @@ def since(text: str) -> Since:
         return parse_since(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def positive_int(text: str) -> int:
+    """A count or a number of seconds: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number

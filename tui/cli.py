@@ -23,6 +23,12 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
     extra: dict[str, object] = {"default": argparse.SUPPRESS} if repeated else {}
     group.add_argument("--profile", help="profile from config.toml (or EI_PROFILE)", **extra)  # type: ignore[arg-type]
     group.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="choose no profile, not even default_profile: flags and the environment alone say where and as whom",
+        **extra,  # type: ignore[arg-type]
+    )
+    group.add_argument(
         "--endpoint",
         help="API endpoint (or EI_API_ENDPOINT; default https://studio.edgeimpulse.com/v1)",
         **extra,  # type: ignore[arg-type]

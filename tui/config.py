@@ -12,7 +12,10 @@
     api_key_command = "pass show edge-impulse/work"   # or api_key_env = "WORK_EI_KEY", or api_key = "ei_..."
 
 `EI_API_KEY` and `EI_API_ENDPOINT` are the names Edge Impulse's own Python SDK reads, so a shell set up for
-the SDK works unchanged. Errors are one line (`ConfigError`), never a traceback, and never contain a key or
+the SDK works unchanged, as long as no profile is chosen: a chosen profile pins its endpoint, key and org
+together (tui/profile_pin.py), and a variable that would replace one of them is refused. A config file that
+another user could write is not read at all (tui/config_file.py), and a key with a control character is
+refused as such (tui/key_sources.py). Errors are one line (`ConfigError`), never a traceback, and never contain a key or
 the output of `api_key_command`. Reading and checking the file is tui/config_file.py; the command, file and
 stdin key sources are tui/key_sources.py.
 """
@@ -29,13 +32,15 @@ import platformdirs
 from tui.api.cache import DEFAULT_MAX_BYTES, DiskCache, default_cache_dir
 from tui.api.settings import DEFAULT_ENDPOINT, ClientSettings
 from tui.config_file import ConfigError, load_config, permission_warning
-from tui.key_sources import KEY_COMMAND_TIMEOUT_S, read_key_file, run_key_command
+from tui.key_sources import KEY_COMMAND_TIMEOUT_S, checked_key, read_key_file, run_key_command
+from tui.profile_pin import ProfilePin
 
 __all__ = [
     "DEFAULT_ENDPOINT",
     "KEY_COMMAND_TIMEOUT_S",
     "ConfigError",
     "ResolvedSettings",
+    "config_location",
     "config_path",
     "load_config",
     "read_keymap",
@@ -93,26 +98,42 @@ class ResolvedSettings:
         return None if self.no_cache else self.disk_cache()
 
 
-def config_path(env: Mapping[str, str]) -> Path:
-    """EISCOPE_CONFIG, else config.toml in the user config dir."""
+def config_location(flags: Mapping[str, Any], env: Mapping[str, str]) -> tuple[Path, str | None]:
+    """The config file, and what named it ("--config", "EISCOPE_CONFIG"; None for the default place)."""
+    if flags.get("config"):
+        return Path(flags["config"]).expanduser(), "--config"
     override = env.get("EISCOPE_CONFIG")
     if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_config_dir("eiscope")) / "config.toml"
+        return Path(override).expanduser(), "EISCOPE_CONFIG"
+    return Path(platformdirs.user_config_dir("eiscope")) / "config.toml", None
 
 
-def _select_profile(config: Mapping[str, Any], name: str | None, path: Path) -> tuple[str | None, dict[str, Any]]:
+def config_path(env: Mapping[str, str]) -> Path:
+    """EISCOPE_CONFIG, else config.toml in the user config dir."""
+    return config_location({}, env)[0]
+
+
+def _select_profile(
+    config: Mapping[str, Any], flags: Mapping[str, Any], env: Mapping[str, str], path: Path
+) -> ProfilePin | None:
+    """The chosen profile: --profile, else EI_PROFILE, else default_profile; none with --no-profile."""
+    if flags.get("no_profile"):
+        return None
     profiles = config.get("profiles", {})
-    explicit = name is not None
-    name = name or config.get("default_profile")
-    if name is None:
-        return None, {}
+    if flags.get("profile"):
+        name, chosen_by = str(flags["profile"]), "--profile"
+    elif env.get("EI_PROFILE"):
+        name, chosen_by = env["EI_PROFILE"], "EI_PROFILE"
+    elif config.get("default_profile") is not None:
+        name, chosen_by = str(config["default_profile"]), "default_profile"
+    else:
+        return None
     profile = profiles.get(name)
     if profile is None:
         known = ", ".join(sorted(profiles)) or "none"
-        where = "" if explicit else " (default_profile)"
+        where = "" if chosen_by == "--profile" else f" ({chosen_by})"
         raise ConfigError(f"unknown profile {name!r}{where}; known profiles: {known} (in {path})")
-    return name, profile
+    return ProfilePin(name, profile, chosen_by)
 
 
 def _to_org_id(value: Any, where: str) -> int:
@@ -133,7 +154,7 @@ def _flag_secret(flags: Mapping[str, Any], name: str, settings: ResolvedSettings
         raise ConfigError(f"{flag} and {flag}-file both given; use one")
     if path:
         return read_key_file(str(path), f"{flag}-file", settings.warnings, stdin)
-    return str(value) if value else None
+    return checked_key(str(value), flag) if value else None
 
 
 def resolve_settings(
@@ -142,14 +163,17 @@ def resolve_settings(
     """Apply flags > environment > profile > defaults.
 
     flags (all optional, None = not given): endpoint, api_key, api_key_file, jwt_token, jwt_token_file,
-    org (int|str), profile, offline (bool), no_cache (bool), config (path of config.toml).
+    org (int|str), profile, no_profile (bool), offline (bool), no_cache (bool), config (path of config.toml).
     env: EI_API_KEY, EI_API_ENDPOINT, EI_ORG_ID, EI_JWT_TOKEN, EI_PROFILE, EISCOPE_CONFIG, EISCOPE_CACHE_DIR.
-    need_key=False (the cache tools, an offline export): a profile's api_key_command is not run.
+    A chosen profile pins its endpoint, key and org (tui/profile_pin.py): a variable that would replace one is
+    refused, a flag that does is noted in `warnings`.
+    need_key=False (the cache tools, an offline export): no key is sent, so nothing is pinned, and a profile's
+    api_key_command is not run.
     stdin: where `--api-key-file -` reads (default sys.stdin).
     Raises ConfigError (one line) on any problem.
     """
-    path = Path(flags["config"]).expanduser() if flags.get("config") else config_path(env)
-    config = load_config(path)
+    path, named_by = config_location(flags, env)
+    config = load_config(path, named_by=named_by)
     settings = ResolvedSettings(config_file=path if path.exists() else None)
     warning = permission_warning(path, config)
     if warning:
@@ -157,7 +181,11 @@ def resolve_settings(
     if flags.get("api_key_file") == "-" and flags.get("jwt_token_file") == "-":
         raise ConfigError("--api-key-file - and --jwt-token-file - cannot both read standard input")
 
-    profile_name, profile = _select_profile(config, flags.get("profile") or env.get("EI_PROFILE") or None, path)
+    pin = _select_profile(config, flags, env, path)
+    profile: Mapping[str, Any] = pin.profile if pin else {}
+    profile_name = pin.name if pin else None
+    if pin is not None and need_key:
+        settings.warnings.extend(pin.check(flags, env))  # raises on a variable that would split the profile
     settings.profile = profile_name
     where = f"profile {profile_name!r}"
 
@@ -181,14 +209,15 @@ def resolve_settings(
         file_given = bool(flags.get("api_key_file"))
         settings.api_key, settings.key_source = flag_key, "--api-key-file" if file_given else "--api-key"
     elif env.get("EI_API_KEY"):
-        settings.api_key, settings.key_source = env["EI_API_KEY"], "EI_API_KEY"
+        settings.api_key, settings.key_source = checked_key(env["EI_API_KEY"], "EI_API_KEY"), "EI_API_KEY"
     elif profile.get("api_key"):
-        settings.api_key, settings.key_source = profile["api_key"], f"{where} (api_key)"
+        settings.api_key = checked_key(profile["api_key"], f"{where}: api_key")
+        settings.key_source = f"{where} (api_key)"
     elif profile.get("api_key_env"):
         var = profile["api_key_env"]
         if not env.get(var):
             raise ConfigError(f"{where}: api_key_env names {var}, which is not set")
-        settings.api_key, settings.key_source = env[var], f"{where} (${var})"
+        settings.api_key, settings.key_source = checked_key(env[var], var), f"{where} (${var})"
     elif profile.get("api_key_command"):
         command = profile["api_key_command"]
         # The cache is named by the command, not the key it prints, so commands that need no key
@@ -203,11 +232,11 @@ def resolve_settings(
     if flag_jwt:
         settings.jwt_token = flag_jwt
     elif env.get("EI_JWT_TOKEN"):
-        settings.jwt_token = env["EI_JWT_TOKEN"]
+        settings.jwt_token = checked_key(env["EI_JWT_TOKEN"], "EI_JWT_TOKEN")
     elif profile.get("jwt_token"):
-        settings.jwt_token = profile["jwt_token"]
+        settings.jwt_token = checked_key(profile["jwt_token"], f"{where}: jwt_token")
     elif profile.get("jwt_token_env") and env.get(profile["jwt_token_env"]):
-        settings.jwt_token = env[profile["jwt_token_env"]]
+        settings.jwt_token = checked_key(env[profile["jwt_token_env"]], profile["jwt_token_env"])
     if flags.get("api_key") or flags.get("jwt_token"):
         settings.warnings.append(FLAG_KEY_WARNING)
 
@@ -224,4 +253,5 @@ def resolve_settings(
 
 def read_keymap(env: Mapping[str, str]) -> dict[str, str]:
     """The `[keymap]` table alone (binding id → keys), for the demo, which reads no profile."""
-    return dict(load_config(config_path(env)).get("keymap") or {})
+    path, named_by = config_location({}, env)
+    return dict(load_config(path, named_by=named_by).get("keymap") or {})

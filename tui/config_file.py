@@ -7,6 +7,7 @@ tomllib gives a line for a syntax error but none for a key, so a key's line is f
 from __future__ import annotations
 
 import math
+import os
 import re
 import shlex
 import stat
@@ -15,12 +16,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROFILE_KEYS", "TOP_LEVEL_KEYS", "ConfigError", "load_config", "permission_warning", "positive_number"]
+__all__ = [
+    "MAX_CONFIG_BYTES",
+    "PROFILE_KEYS",
+    "TOP_LEVEL_KEYS",
+    "ConfigError",
+    "load_config",
+    "permission_warning",
+    "positive_number",
+    "trust_problem",
+]
 
 TOP_LEVEL_KEYS = frozenset({"default_profile", "cache_max_mb", "request_deadline_s", "profiles", "keymap"})
 PROFILE_KEYS = frozenset({"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"})
 _STRING_PROFILE_KEYS = PROFILE_KEYS - {"org"}
 _SECRET_KEYS = ("api_key", "jwt_token", "api_key_command")
+MAX_CONFIG_BYTES = 1_000_000  # a config is a few hundred bytes; this bounds a mistake, not a real file
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
 
 
@@ -113,14 +124,15 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
                 raise ConfigError(f"{_where(path, text, key, table)}: {table}.org must be a number, got {_kind(value)}")
 
 
-def load_config(path: Path) -> dict[str, Any]:
-    """The parsed and checked file ({} when absent); any problem is one ConfigError line naming the line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+def load_config(path: Path, *, named_by: str | None = None) -> dict[str, Any]:
+    """The parsed and checked file ({} when absent); any problem is one ConfigError line naming the line.
+
+    `named_by` ("EISCOPE_CONFIG", "--config"): the path was asked for, so a missing file is an error, not "no
+    config". `/dev/null` is the one file that is not a regular file and still reads: as an empty config.
+    """
+    data = _read_config_bytes(path, named_by)
+    if data is None:
         return {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,6 +143,97 @@ def load_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path.name}: {exc}") from None
     _check(config, path, text)
     return config
+
+
+def _read_config_bytes(path: Path, named_by: str | None) -> bytes | None:
+    """The file's bytes, read only once it is known to be a small regular file that nobody else can write.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked on the open descriptor, so the
+    file checked is the file read.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        if named_by:
+            raise ConfigError(f"{named_by} names {path}, which does not exist") from None
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        facts = os.fstat(descriptor)
+        if _is_devnull(facts):
+            return None
+        if not stat.S_ISREG(facts.st_mode):
+            raise ConfigError(f"{path} is {_file_kind(facts.st_mode)}, not a regular file; a config must be a file")
+        if facts.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path} is {facts.st_size:,} bytes; a config file may hold {MAX_CONFIG_BYTES:,}")
+        problem = trust_problem(path, facts)
+        if problem:
+            raise ConfigError(problem)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES and (chunk := os.read(descriptor, MAX_CONFIG_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path} holds over {MAX_CONFIG_BYTES:,} bytes; a config file may hold {MAX_CONFIG_BYTES:,}")
+    return b"".join(chunks)
+
+
+def _is_devnull(facts: os.stat_result) -> bool:
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(facts.st_mode) and facts.st_rdev == null.st_rdev
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+def trust_problem(path: Path, facts: os.stat_result, uid: int | None = None) -> str | None:
+    """Why a config must not be trusted, as ssh refuses its config ("Bad owner or permissions"), or None.
+
+    The file decides where a key is sent and which command prints it, so one that another user could write (by
+    its mode, by owning it, or by replacing it in a directory they can write) is not read at all. Root's files
+    are trusted, as ssh and git trust them. `uid` is the user we run as (a test can play another).
+    """
+    uid = os.geteuid() if uid is None else uid
+    quoted = shlex.quote(str(path))
+    if facts.st_uid not in (uid, 0):
+        return (
+            f"{path} is owned by uid {facts.st_uid}, not by you (uid {uid}): another user could make eiscope send "
+            f"your key elsewhere or run a command; refusing it (as ssh does)"
+        )
+    if facts.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return (
+            f"{path} is writable by others (mode {stat.S_IMODE(facts.st_mode):o}): they could make eiscope send "
+            f"your key elsewhere or run a command; refusing it (as ssh does); run: chmod go-w {quoted}"
+        )
+    folder = Path(os.path.realpath(path)).parent
+    try:
+        holder = os.stat(folder)
+    except OSError:
+        return None
+    open_to_others = holder.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not holder.st_mode & stat.S_ISVTX
+    if holder.st_uid not in (uid, 0) or open_to_others:
+        return (
+            f"{path} is in {folder}, which others can write (mode {stat.S_IMODE(holder.st_mode):o}, "
+            f"uid {holder.st_uid}): they could replace the file; refusing it (as ssh does)"
+        )
+    return None
 
 
 def _holds_secret(config: Mapping[str, Any]) -> bool:

@@ -6,10 +6,8 @@ ConfigError line that never repeats what the command printed or what the file ho
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
-import signal
 import stat
 import subprocess
 import sys
@@ -17,62 +15,97 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.config_file import ConfigError
+from tui.process_tree import adopting_orphans, children_of, kill_tree
 
-__all__ = ["KEY_COMMAND_TIMEOUT_S", "read_key_file", "run_key_command"]
+__all__ = ["KEY_COMMAND_TIMEOUT_S", "checked_key", "read_key_file", "run_key_command"]
 
 KEY_COMMAND_TIMEOUT_S = 15.0
 _MAX_KEY_FILE_BYTES = 64 * 1024
 
 
-def _first_line(text: str) -> str:
-    stripped = text.strip()
-    return stripped.splitlines()[0].strip() if stripped else ""
+def _control_name(char: str) -> str:
+    names = {"\0": "a NUL byte", "\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\x1b": "an ESC"}
+    return names.get(char, f"the control character U+{ord(char):04X}")
+
+
+def checked_key(value: str, where: str) -> str:
+    """`value` as a key, or one ConfigError line saying what is wrong with it (never the key itself).
+
+    Surrounding spaces are dropped; a control character (NUL, a line break, ESC, C1) or a character outside
+    ASCII is refused as such: no API key or JWT holds one, and an HTTP header could not carry it, so it would
+    only surface later as a puzzling network error.
+    """
+    key = value.strip(" ")
+    if not key:
+        raise ConfigError(f"{where}: the key is empty")
+    for char in key:
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            raise ConfigError(f"{where}: the key holds {_control_name(char)}; a key is one line of printable text")
+    if not key.isascii() or " " in key:
+        what = "a space" if key.isascii() else "a character outside ASCII"
+        raise ConfigError(f"{where}: the key holds {what}, which no API key or JWT has")
+    return key
+
+
+def _whole_text(text: str) -> str:
+    """A file's or a pipe's text as a key: one trailing line break is normal and goes; anything else stays."""
+    if text.endswith("\n"):
+        text = text[:-1]
+        if text.endswith("\r"):
+            text = text[:-1]
+    return text
 
 
 def run_key_command(command: str, profile: str, timeout_s: float = KEY_COMMAND_TIMEOUT_S) -> str:
     """Run a password-manager command and return its first stdout line; failures never echo its output.
 
-    The command runs in its own session (its own process group), so on timeout the whole group is killed:
-    a shell's children (`sleep`, a stuck `gpg`) do not outlive it.
+    The first line, as `pass show` prints the password first and notes after it. The command runs in its own
+    session, and on timeout everything it started is killed, a child that called `setsid` included
+    (tui/process_tree.py): nothing it left behind keeps running.
     """
-    try:
-        process = subprocess.Popen(
-            command,
-            shell=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise ConfigError(f"profile {profile!r}: api_key_command could not run: {exc.strerror}") from None
-    try:
-        stdout, _ = process.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        for pipe in (process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
-        raise ConfigError(f"profile {profile!r}: api_key_command did not finish within {timeout_s:g} s") from None
+    where = f"profile {profile!r}: api_key_command"
+    with adopting_orphans():
+        adopted_before = children_of(os.getpid())
+        try:
+            process = subprocess.Popen(
+                command,
+                shell=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise ConfigError(f"{where} could not run: {exc.strerror}") from None
+        try:
+            stdout, _ = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            kill_tree(process.pid, adopted_before)
+            process.wait()
+            for pipe in (process.stdout, process.stderr):
+                if pipe is not None:
+                    pipe.close()
+            raise ConfigError(f"{where} did not finish within {timeout_s:g} s") from None
     if process.returncode != 0:
-        raise ConfigError(f"profile {profile!r}: api_key_command exited with status {process.returncode}")
-    key = _first_line(stdout)
-    if not key:
-        raise ConfigError(f"profile {profile!r}: api_key_command printed nothing")
-    return key
+        raise ConfigError(f"{where} exited with status {process.returncode}")
+    try:
+        text = stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where} printed something that is not UTF-8 text") from None
+    first = text.split("\n", 1)[0].removesuffix("\r")
+    if not first.strip(" "):
+        raise ConfigError(f"{where} printed nothing on its first line")
+    return checked_key(first, where)
 
 
 def read_key_file(path: str, flag: str, warnings: list[str], stdin: TextIO | None = None) -> str:
-    """The first line of the file at `path` (`-`: standard input). A file others can read earns a warning."""
+    """The key the file at `path` (`-`: standard input) holds, alone. A file others can read earns a warning."""
     if path == "-":
         source = stdin if stdin is not None else sys.stdin
-        key = _first_line(source.read(_MAX_KEY_FILE_BYTES))
-        if not key:
+        text = source.read(_MAX_KEY_FILE_BYTES)
+        if not text.strip():
             raise ConfigError(f"{flag} -: standard input held no key")
-        return key
+        return checked_key(_whole_text(text), f"{flag} -")
     file = Path(path).expanduser()
     try:
         with file.open("rb") as handle:
@@ -80,9 +113,13 @@ def read_key_file(path: str, flag: str, warnings: list[str], stdin: TextIO | Non
             data = handle.read(_MAX_KEY_FILE_BYTES)
     except OSError as exc:
         raise ConfigError(f"{flag} {path}: cannot read it: {exc.strerror}") from None
-    key = _first_line(data.decode("utf-8", errors="replace"))
-    if not key:
+    if not data.strip():
         raise ConfigError(f"{flag} {path}: the file is empty")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{flag} {path}: the file is not UTF-8 text") from None
+    key = checked_key(_whole_text(text), f"{flag} {path}")
     if stat.S_ISREG(mode) and mode & (stat.S_IRWXG | stat.S_IRWXO):
         warnings.append(
             f"{path} holds a key and is readable by others (mode {stat.S_IMODE(mode):o}); "

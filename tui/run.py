@@ -18,7 +18,7 @@ from tui.config import ConfigError, ResolvedSettings, config_path, read_keymap, 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
     names = ("profile", "endpoint", "api_key", "api_key_file", "jwt_token", "jwt_token_file", "org")
-    return {name: getattr(args, name, None) for name in (*names, "offline", "no_cache")}
+    return {name: getattr(args, name, None) for name in (*names, "no_profile", "offline", "no_cache")}
 
 
 def _resolve(args: argparse.Namespace, env: Mapping[str, str], *, need_key: bool = True) -> ResolvedSettings | None:
@@ -84,6 +84,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         config_path=str(config_path(env)),
         demo_scale=args.scale,
         keymap=settings.keymap,
+        notices=settings.warnings,
     )
     try:
         app.run()
