@@ -64,6 +64,7 @@ ALLOWED_OWN = frozenset(
         "tui.formatting",
         "tui.hints",
         "tui.key_sources",
+        "tui.periods",  # with arg_types: `--since` (re and datetime, both loaded already)
         "tui.process_tree",  # with key_sources: the key command's tree (ctypes, which Textual imports anyway)
         "tui.profile_pin",  # with config: a chosen profile pins endpoint, key and org
         "tui.run",
