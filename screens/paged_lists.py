@@ -147,7 +147,7 @@ class PagedListsHost(EiscopeScreen):
         pane.set_expected(None)  # no longer "loading 200,000 of 1,000,000,000": the list stopped
         pane.set_note(f"{message.cut.summary} · {note.text}", stale=True)
         self.notify(
-            f"{message.cut.message}\n{tui_hint(message.cut)}".strip(),
+            f"{message.cut.detail}\n{tui_hint(message.cut)}".strip(),
             title=f"The {pane.noun} list was cut short",
             severity="warning",
             timeout=12,

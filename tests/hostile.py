@@ -25,11 +25,7 @@ Handler = Callable[[BaseHTTPRequestHandler, str, dict[str, str]], None]
 
 def send_json(request: BaseHTTPRequestHandler, body: Any) -> None:
     data = json.dumps(body).encode()
-    request.send_response(200)
-    request.send_header("Content-Type", "application/json")
-    request.send_header("Content-Length", str(len(data)))
-    request.end_headers()
-    request.wfile.write(data)
+    _stream(request, iter([data]), {"Content-Length": str(len(data))})
 
 
 def lying_total(rows: list[dict[str, Any]], list_field: str, claimed_total: int = 100_000_000) -> Handler:
@@ -217,18 +213,19 @@ def main() -> None:
 
     with Sandbox(scale="demo") as sandbox:
         org = sandbox.owner_org_id
-        row = json.loads(
-            urllib.request.urlopen(
-                urllib.request.Request(
-                    f"{sandbox.url}/api/organizations/{org}/whitelabel/organizations?limit=1",
-                    headers={"x-api-key": sandbox.admin_key},
-                )
-            ).read()
-        )["organizations"][0]
-        routes = {
-            "/whitelabel/organizations": endless_pages(row, "organizations"),
-            "/whitelabel/users": same_page([{"id": 1, "name": "Same"}], "users"),
-            "/projects": gzip_bomb(),
+
+        def first_row(route: str, field: str) -> dict[str, Any]:
+            request = urllib.request.Request(
+                f"{sandbox.url}/api/organizations/{org}/whitelabel/{route}?limit=1",
+                headers={"x-api-key": sandbox.admin_key},
+            )
+            with urllib.request.urlopen(request) as answer:
+                return dict(json.loads(answer.read())[field][0])
+
+        routes = {  # the Inner orgs tab never ends, the Users tab repeats, Projects is a gzip bomb, Usage 500 MB
+            "/whitelabel/organizations": endless_pages(first_row("organizations", "organizations"), "organizations"),
+            "/whitelabel/users": same_page([first_row("users", "users")], "users"),
+            "/whitelabel/projects": gzip_bomb(),
             "/whitelabel/metrics": huge_body(),
         }
         with HostileServer(routes, behind=sandbox.url) as server:

@@ -125,14 +125,21 @@ async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> lis
 
 
 async def _inner_org_rows(client: StudioClient, org: int, cuts: list[ListCutShortError]) -> list[dict[str, Any]]:
-    """The inner organizations' rows in list order, each once; a list cut short by a bound gives the rows before
-    the stop and adds the stop to `cuts`. Only the raw rows are held (not the pages' models)."""
+    """The inner organizations' rows in list order, each once; a list cut short by a bound gives its first rows
+    up to the stop (pages arrive out of order: none past the first missing one) and adds the stop to `cuts`.
+    Only the raw rows are held (not the pages' models)."""
     by_offset: dict[int, list[dict[str, Any]]] = {}
     try:
         async for page in client.pages("inner_organizations", org):
             by_offset[page.offset] = page.raw_items
     except ListCutShortError as cut:
         cuts.append(cut)
+        next_offset = 0
+        for offset in sorted(by_offset):
+            if offset != next_offset:
+                del by_offset[offset]  # past a page that never came: not "the first rows" any more
+            else:
+                next_offset = offset + len(by_offset[offset])
     rows: list[dict[str, Any]] = []
     seen: set[Any] = set()
     for offset in sorted(by_offset):
@@ -218,7 +225,8 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
         return EXIT_API
     for cut in cuts:  # after the rows: a script sees what it got, then why it is not all
-        err.write(f"eiscope: incomplete: {_one_line(one_line(cut, 'cli'), settings)}\n")
+        written = f"wrote the first {len(data):,} rows; " if isinstance(data, list) else ""
+        err.write(f"eiscope: incomplete: {written}{_one_line(one_line(cut, 'cli'), settings)}\n")
     if cuts:
         return exit_code_for(cuts[0])
     if args.kind == "fleet" and data and all(record.get("error") for record in data):

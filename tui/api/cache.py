@@ -323,12 +323,12 @@ class DiskCache:
             if self._approx_bytes > self.max_bytes:
                 self._approx_bytes = self._evict(int(self.max_bytes * 0.9))
 
-    def _scan(self) -> _Scan:
+    def _scan(self, *, tidy: bool = True) -> _Scan:
         """Every entry (last use, path, size) and the temp files' bytes, which count toward the bound too.
 
-        Temp files of writers killed mid-write (older than a minute) are removed; so are entries larger than
-        any this cache writes (planted, or left by an older eiscope): they could never be read. A folder it
-        cannot read is skipped and said.
+        With `tidy` (a write's scan), temp files of writers killed mid-write (older than a minute) are removed,
+        and so are entries larger than any this cache writes (planted, or left by an older eiscope): they could
+        never be read. A folder it cannot read is skipped and said.
         """
         scan = _Scan(entries=[])
         now = time.time()
@@ -347,13 +347,13 @@ class DiskCache:
                 except OSError:
                     continue
                 if item.name.startswith(_TMP_PREFIX):
-                    if now - st.st_mtime > _STALE_TMP_S:
+                    if tidy and now - st.st_mtime > _STALE_TMP_S:
                         with contextlib.suppress(OSError):
                             os.unlink(item.path)
                             continue
                     scan.temp_bytes += st.st_size
                 elif item.name.endswith(".json"):
-                    if st.st_size > self.max_entry_bytes:
+                    if tidy and st.st_size > self.max_entry_bytes:
                         with contextlib.suppress(OSError):
                             os.unlink(item.path)
                             continue
@@ -389,7 +389,8 @@ class DiskCache:
         return [p for p in children if len(p.name) == 64 and set(p.name) <= _HEX and p.is_dir()]
 
     def info(self) -> CacheInfo:
-        scan = self._scan()
+        """What the cache holds, touching nothing (`eiscope cache info`)."""
+        scan = self._scan(tidy=False)
         kept = kept_usage(self.directory)
         return CacheInfo(
             directory=self.directory,

@@ -206,7 +206,8 @@ class ListCutShortError(ApiError):
 
     `reason` is "rows" (the row cap), "bytes" (the list's byte budget), "repeat" (a page of rows already
     listed: a server that ignores `offset`) or "time" (the list's time budget). `summary` is a few words for a
-    status line ("stopped at 200,000 rows"); `message` says it all.
+    status line ("stopped at 200,000 rows"); `detail` says why, for a place that already says "cut short";
+    `message` says it all.
     """
 
     default_hint = (
@@ -221,4 +222,5 @@ class ListCutShortError(ApiError):
         self.reason = reason
         self.rows = rows
         self.summary = summary
+        self.detail = detail
         super().__init__(f"the list of {noun} was cut short: {detail}", hint=hint)
