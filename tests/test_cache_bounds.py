@@ -157,33 +157,25 @@ def said_skipped(stderr: str, cache_dir: Path) -> bool:
     return f"warning: cache: skipped {cache_dir / OTHER_PROFILE}" in stderr and "Traceback" not in stderr
 
 
-def test_export_skips_an_unreadable_cache_folder_with_a_warning(
+def test_export_cache_info_and_cache_clear_skip_an_unreadable_folder_with_a_warning(
     sandbox: Sandbox, cache_with_a_folder_it_cannot_read: Path
 ) -> None:
-    done = eiscope(["export", "orgs"], sandbox, cache_with_a_folder_it_cannot_read)
-    assert done.returncode == 0, done.stderr
-    assert [org["id"] for org in json.loads(done.stdout)] == [sandbox.owner_org_id]
-    assert said_skipped(done.stderr, cache_with_a_folder_it_cannot_read), done.stderr
+    """Issue 21: each died with a PermissionError traceback."""
+    cache_dir = cache_with_a_folder_it_cannot_read
+    exported = eiscope(["export", "orgs"], sandbox, cache_dir)
+    assert exported.returncode == 0, exported.stderr
+    assert [org["id"] for org in json.loads(exported.stdout)] == [sandbox.owner_org_id]
+    assert said_skipped(exported.stderr, cache_dir), exported.stderr
 
+    info = eiscope(["cache", "info"], sandbox, cache_dir)
+    assert info.returncode == 0, info.stderr
+    assert "entries:    1" in info.stdout  # what export cached beside the folder it could not read
+    assert said_skipped(info.stderr, cache_dir), info.stderr
 
-def test_cache_info_skips_an_unreadable_cache_folder_with_a_warning(
-    sandbox: Sandbox, cache_with_a_folder_it_cannot_read: Path
-) -> None:
-    eiscope(["export", "orgs"], sandbox, cache_with_a_folder_it_cannot_read)
-    done = eiscope(["cache", "info"], sandbox, cache_with_a_folder_it_cannot_read)
-    assert done.returncode == 0, done.stderr
-    assert "entries:    1" in done.stdout
-    assert said_skipped(done.stderr, cache_with_a_folder_it_cannot_read), done.stderr
-
-
-def test_cache_clear_removes_what_it_can_and_names_what_it_cannot(
-    sandbox: Sandbox, cache_with_a_folder_it_cannot_read: Path
-) -> None:
-    eiscope(["export", "orgs"], sandbox, cache_with_a_folder_it_cannot_read)
-    done = eiscope(["cache", "clear"], sandbox, cache_with_a_folder_it_cannot_read)
-    assert done.returncode == 1  # the cache is not empty, and a script should know
-    assert done.stdout.startswith("removed 1 cached files")
-    assert said_skipped(done.stderr, cache_with_a_folder_it_cannot_read), done.stderr
+    cleared = eiscope(["cache", "clear"], sandbox, cache_dir)
+    assert cleared.returncode == 1  # the cache is not empty, and a script should know
+    assert cleared.stdout.startswith("removed 1 cached files")
+    assert said_skipped(cleared.stderr, cache_dir), cleared.stderr
 
 
 def test_the_app_shows_its_data_and_says_the_cache_skipped_a_folder(

@@ -333,15 +333,7 @@ class DiskCache:
         scan = _Scan(entries=[])
         now = time.time()
         for ns_dir in self._namespace_dirs():
-            try:
-                with os.scandir(ns_dir) as it:
-                    items = list(it)
-            except PermissionError as error:
-                self._skipped(ns_dir, error)
-                continue
-            except OSError:
-                continue
-            for item in items:
+            for item in self._listing(ns_dir):
                 try:
                     st = item.stat(follow_symlinks=False)
                 except OSError:
@@ -359,6 +351,17 @@ class DiskCache:
                             continue
                     scan.entries.append((st.st_mtime, Path(item.path), st.st_size))
         return scan
+
+    def _listing(self, folder: Path) -> list[os.DirEntry[str]]:
+        """The folder's items; none when it cannot be read (said, when it is another user's)."""
+        try:
+            with os.scandir(folder) as it:
+                return list(it)
+        except PermissionError as error:
+            self._skipped(folder, error)
+        except OSError:
+            pass
+        return []
 
     def _evict(self, target: int) -> int:
         """Delete least recently used entries until the total is at most `target`; return the new total."""
@@ -415,21 +418,14 @@ class DiskCache:
             if namespace is not None and ns_dir.name != namespace:
                 continue
             self._known_dirs.discard(ns_dir)
-            try:
-                items = list(ns_dir.iterdir())
-            except PermissionError as error:
-                self._skipped(ns_dir, error)
-                continue
-            except OSError:
-                continue
-            for item in items:
+            for item in self._listing(ns_dir):
                 if item.name.endswith(".json") or item.name.startswith(_TMP_PREFIX):
                     try:
-                        item.unlink()
+                        os.unlink(item.path)
                     except FileNotFoundError:
                         continue
                     except PermissionError as error:
-                        self._skipped(item, error)
+                        self._skipped(Path(item.path), error)
                         continue
                     except OSError:
                         continue
