@@ -137,7 +137,8 @@ def test_writing_stops_with_a_notice_when_the_disk_is_nearly_full(tmp_path: Path
 @pytest.fixture
 def cache_with_a_folder_it_cannot_read(tmp_path: Path) -> Iterator[Path]:
     cache_dir = tmp_path / "cache"
-    cache_dir.mkdir(mode=0o700)
+    (cache_dir / OTHER_PROFILE).mkdir(mode=0o700, parents=True)
+    (cache_dir / OTHER_PROFILE / f"{entry_key('/api/organizations')}.json").write_text("{}")
     with unreadable(cache_dir / OTHER_PROFILE):
         yield cache_dir
 

@@ -333,7 +333,7 @@ class DiskCache:
         scan = _Scan(entries=[])
         now = time.time()
         for ns_dir in self._namespace_dirs():
-            for item in self._listing(ns_dir):
+            for item in self._listing(ns_dir) or []:
                 try:
                     st = item.stat(follow_symlinks=False)
                 except OSError:
@@ -352,8 +352,8 @@ class DiskCache:
                     scan.entries.append((st.st_mtime, Path(item.path), st.st_size))
         return scan
 
-    def _listing(self, folder: Path) -> list[os.DirEntry[str]]:
-        """The folder's items; none when it cannot be read (said, when it is another user's)."""
+    def _listing(self, folder: Path) -> list[os.DirEntry[str]] | None:
+        """The folder's items; None when it cannot be read (said, when it is another user's)."""
         try:
             with os.scandir(folder) as it:
                 return list(it)
@@ -361,7 +361,7 @@ class DiskCache:
             self._skipped(folder, error)
         except OSError:
             pass
-        return []
+        return None
 
     def _evict(self, target: int) -> int:
         """Delete least recently used entries until the total is at most `target`; return the new total."""
@@ -418,7 +418,10 @@ class DiskCache:
             if namespace is not None and ns_dir.name != namespace:
                 continue
             self._known_dirs.discard(ns_dir)
-            for item in self._listing(ns_dir):
+            items = self._listing(ns_dir)
+            if items is None:
+                continue  # skipped, and said: left as it is
+            for item in items:
                 if item.name.endswith(".json") or item.name.startswith(_TMP_PREFIX):
                     try:
                         os.unlink(item.path)
