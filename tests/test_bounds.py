@@ -127,7 +127,7 @@ def test_a_list_that_never_ends_stops_at_its_bound_in_little_memory(
     code, out, err, peak_mb = run_export(hostile, sandbox, tmp_path, "inner-orgs", "--format", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == EXIT_API
-    assert 10_000 < len(rows) < 30_000  # the rows before the stop are written, once each, in list order
+    assert 5_000 < len(rows) < 30_000  # the first rows before the stop are written, once each, in list order
     assert [row["id"] for row in rows] == list(range(1, len(rows) + 1))
     assert err.startswith(f"eiscope: incomplete: wrote the first {len(rows):,} rows; the list of inner organizations")
     assert "was cut short" in err
