@@ -87,7 +87,7 @@ def main() -> None:
                 **os.environ,
                 "EI_API_ENDPOINT": server.url,
                 "EI_API_KEY": sandbox.admin_key,
-                "EISCOPE_CONFIG": str(Path(tmp) / "absent.toml"),
+                "EISCOPE_CONFIG": os.devnull,
                 "EISCOPE_CACHE_DIR": str(Path(tmp) / "cache"),
             }
             export = [sys.executable, "-m", "tui.cli", "export", "--org", org]

@@ -79,7 +79,7 @@ def run_export(server: HostileServer, sandbox: Sandbox, tmp_path: Path, *args: s
         **os.environ,
         "EI_API_ENDPOINT": server.url,
         "EI_API_KEY": sandbox.admin_key,
-        "EISCOPE_CONFIG": str(tmp_path / "absent.toml"),
+        "EISCOPE_CONFIG": os.devnull,  # no config file: the environment alone
         "EISCOPE_CACHE_DIR": str(tmp_path / "cache"),
     }
     command = [sys.executable, "-m", "tui.cli", "export", "--org", str(sandbox.owner_org_id), *args]

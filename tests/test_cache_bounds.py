@@ -146,7 +146,7 @@ def cache_with_a_folder_it_cannot_read(tmp_path: Path) -> Iterator[Path]:
 def eiscope(args: list[str], sandbox: Sandbox, cache_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {
         "EISCOPE_CACHE_DIR": str(cache_dir),
-        "EISCOPE_CONFIG": str(cache_dir.parent / "absent.toml"),
+        "EISCOPE_CONFIG": os.devnull,  # no config file: the environment alone
         "EI_API_ENDPOINT": sandbox.url,
         "EI_API_KEY": sandbox.admin_key,
         "EI_ORG_ID": str(sandbox.owner_org_id),
