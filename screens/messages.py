@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.api.errors import ApiError
+from tui.api.errors import ApiError, ListCutShortError
 
 if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
     from screens.chart_metrics import ChartSubject
@@ -150,7 +150,8 @@ class PageArrived(Message):
 
 
 class PagesDone(Message):
-    """Every page of a white-label list arrived; `stale` when some came from the cache (the network failed)."""
+    """Every page of a white-label list arrived; `stale` when some came from the cache (the network failed);
+    `cut` when a bound stopped the list before its end (the rows before the stop arrived)."""
 
     def __init__(
         self,
@@ -161,6 +162,7 @@ class PagesDone(Message):
         stale: bool = False,
         offline: bool = False,
         age_s: float | None = None,
+        cut: ListCutShortError | None = None,
     ) -> None:
         super().__init__()
         self.tab = tab
@@ -169,6 +171,7 @@ class PagesDone(Message):
         self.stale = stale
         self.offline = offline
         self.age_s = age_s
+        self.cut = cut
 
 
 class PagesFailed(Message):

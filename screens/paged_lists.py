@@ -11,7 +11,7 @@ from textual import on
 from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, freshness
 from screens.messages import Kind, PageArrived, PagesDone, PagesFailed
-from tui.api.errors import ApiError
+from tui.api.errors import ApiError, ListCutShortError
 from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 from tui.hints import tui_hint
@@ -69,39 +69,47 @@ class PagedListsHost(EiscopeScreen):
         kind = PAGED_KINDS[tab]
         cached = 0
         try:
-            async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
-                self.post_message(
-                    PageArrived(
-                        tab,
-                        page.raw_items,
-                        page.total,
-                        cached=True,
-                        age_s=page.age_s,
-                        replace=not cached,
-                        pass_id=pass_id,
+            try:
+                async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE, source=Source.CACHE):
+                    self.post_message(
+                        PageArrived(
+                            tab,
+                            page.raw_items,
+                            page.total,
+                            cached=True,
+                            age_s=page.age_s,
+                            replace=not cached,
+                            pass_id=pass_id,
+                        )
                     )
-                )
-                cached += len(page.raw_items) or 1
+                    cached += len(page.raw_items) or 1
+            except ListCutShortError:
+                pass  # the network pass meets the same bound, and says it
             fresh = 0
             stale, offline, oldest = False, False, None
-            async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE):
-                self.post_message(
-                    PageArrived(
-                        tab,
-                        page.raw_items,
-                        page.total,
-                        cached=page.from_cache,
-                        offline=page.offline,
-                        age_s=page.age_s,
-                        replace=not fresh,
-                        pass_id=pass_id,
+            cut: ListCutShortError | None = None
+            try:
+                async for page in self.client.pages(kind, self.org_id, page_size=PAGE_SIZE):
+                    self.post_message(
+                        PageArrived(
+                            tab,
+                            page.raw_items,
+                            page.total,
+                            cached=page.from_cache,
+                            offline=page.offline,
+                            age_s=page.age_s,
+                            replace=not fresh,
+                            pass_id=pass_id,
+                        )
                     )
-                )
-                fresh += len(page.raw_items) or 1
-                if page.from_cache or page.offline:
-                    stale, offline = True, offline or page.offline
-                    oldest = max(oldest or 0.0, page.age_s or 0.0)
-            self.post_message(PagesDone(tab, fresh, stale=stale, offline=offline, age_s=oldest, pass_id=pass_id))
+                    fresh += len(page.raw_items) or 1
+                    if page.from_cache or page.offline:
+                        stale, offline = True, offline or page.offline
+                        oldest = max(oldest or 0.0, page.age_s or 0.0)
+            except ListCutShortError as error:
+                cut = error  # the rows before the stop stay on screen, and the status line says what was cut
+            done = PagesDone(tab, fresh, stale=stale, offline=offline, age_s=oldest, pass_id=pass_id, cut=cut)
+            self.post_message(done)
         except ApiError as error:
             self.post_message(PagesFailed(tab, error, had_cache=bool(cached), pass_id=pass_id))
         except Exception as error:
@@ -132,7 +140,18 @@ class PagedListsHost(EiscopeScreen):
         if not self._current(message.tab, message.pass_id):
             return
         note = freshness(from_cache=message.stale, offline=message.offline, age_s=message.age_s, refreshing=False)
-        self.query_one(f"#{message.tab}-list", ListPane).set_note(note.text, stale=note.stale)
+        pane = self.query_one(f"#{message.tab}-list", ListPane)
+        if message.cut is None:
+            pane.set_note(note.text, stale=note.stale)
+            return
+        pane.set_expected(None)  # no longer "loading 200,000 of 1,000,000,000": the list stopped
+        pane.set_note(f"{message.cut.summary} · {note.text}", stale=True)
+        self.notify(
+            f"{message.cut.detail}\n{tui_hint(message.cut)}".strip(),
+            title=f"The {pane.noun} list was cut short",
+            severity="warning",
+            timeout=12,
+        )
 
     @on(PagesFailed)
     def _pages_failed(self, message: PagesFailed) -> None:

@@ -96,17 +96,18 @@ def test_corrupt_entry_is_dropped_not_raised(cache: DiskCache, damage: str) -> N
 def test_size_bound_evicts_least_recently_used(tmp_path: Path) -> None:
     body = {"pad": "x" * 1000}
     entry_size = len(json.dumps({"path": "/e0", "fetched_at": time.time(), "body": body}, separators=(",", ":")))
-    cache = DiskCache(tmp_path / "c", max_bytes=int(entry_size * 3.5))
+    # room for ten entries (an entry may take a tenth of the bound)
+    cache = DiskCache(tmp_path / "c", max_bytes=int(entry_size * 10.5))
     ns = namespace_id(ENDPOINT, KEY)
-    for name in ("a", "b", "c"):
+    for name in "abcdefghij":
         cache.put(ns, entry_key(f"/{name}"), f"/{name}", body)
         time.sleep(0.02)
     assert cache.get(ns, entry_key("/a")) is not None  # a is now the most recently used
     time.sleep(0.02)
-    cache.put(ns, entry_key("/d"), "/d", body)
+    cache.put(ns, entry_key("/k"), "/k", body)
     assert cache.get(ns, entry_key("/b")) is None  # oldest use: evicted first
     assert cache.get(ns, entry_key("/a")) is not None
-    assert cache.get(ns, entry_key("/d")) is not None
+    assert cache.get(ns, entry_key("/k")) is not None
     assert cache.info().bytes <= cache.max_bytes
 
 

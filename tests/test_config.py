@@ -216,6 +216,19 @@ def test_request_deadline_reaches_the_client(tmp_path: Path) -> None:
     assert s.client_settings().deadline_s == 2.5 and s.cache_max_bytes == 10_000_000
 
 
+def test_the_response_and_list_bounds_reach_the_client_and_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("max_response_mb = 2.5\nmax_list_rows = 5000\n")
+    s = resolve_settings({}, env_for(path))
+    client = s.client_settings()
+    assert (client.max_body_bytes, client.max_list_rows, client.max_list_bytes) == (2_500_000, 5_000, 1_600_000)
+    assert s.disk_cache().max_entry_bytes == 2_500_000 + 4_096  # no entry larger than the largest body read
+    path.write_text("max_list_rows = 0\n")
+    with pytest.raises(ConfigError) as info:
+        resolve_settings({}, env_for(path))
+    assert "max_list_rows must be a positive number" in info.value.message
+
+
 # ---------------------------------------------------------------- keys: flags warn, files and stdin, the command
 
 

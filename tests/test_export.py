@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.hostile import Handler, HostileServer
 from tui.config import ResolvedSettings
 from tui.export import ExportRequest, cache_clear, cache_info, run_export, write_rows
 from tui.sandbox.faults import FaultConfig
@@ -267,3 +269,50 @@ def test_a_failed_write_is_one_line_and_exit_1(settings: ResolvedSettings) -> No
     err = io.StringIO()
     code = run_export(ExportRequest(kind="orgs"), settings, _FullDisk(), err)
     assert code == 1 and err.getvalue() == "eiscope: could not write the export: No space left on device\n"
+
+
+# ---------------------------------------------------------------- numbers JSON cannot hold
+
+
+def organizations_with_numbers_json_cannot_hold(sandbox: Sandbox) -> Handler:
+    """GET /api/organizations as the sandbox answers it, with `1e400` (infinity once parsed), `-1e400` and `NaN`
+    in the row (extra fields: the models keep them) and in a nested object."""
+    row = json.dumps(sandbox.world.organizations_for_key(sandbox.admin_key)[0])
+    row = row[:-1] + ', "score": 1e400, "floor": -1e400, "ratio": NaN, "stats": {"mean": NaN, "n": 3}}'
+    body = ('{"success": true, "organizations": [' + row + "]}").encode()
+
+    def handle(request: BaseHTTPRequestHandler, path: str, query: dict[str, str]) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handle
+
+
+def strict_json(text: str) -> Any:
+    """json.loads that refuses `Infinity`, `-Infinity` and `NaN`, as strict JSON parsers (jq, JSON.parse) do."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_numbers_json_cannot_hold_are_exported_as_null_or_empty(
+    sandbox: Sandbox, settings: ResolvedSettings, fmt: str
+) -> None:
+    with HostileServer({"/api/organizations": organizations_with_numbers_json_cannot_hold(sandbox)}) as server:
+        settings.endpoint = server.url
+        code, out, err = export(settings, "orgs", fmt)
+    assert (code, err) == (0, "")
+    assert "Infinity" not in out and "NaN" not in out
+    if fmt == "csv":
+        (row,) = csv.DictReader(io.StringIO(out))
+        assert (row["score"], row["floor"], row["ratio"], row["stats.mean"], row["stats.n"]) == ("", "", "", "", "3")
+        return
+    (row,) = strict_json(out) if fmt == "json" else [strict_json(line) for line in out.splitlines()]
+    assert (row["score"], row["floor"], row["ratio"], row["stats"]) == (None, None, None, {"mean": None, "n": 3})
+    assert row["id"] == sandbox.owner_org_id  # the rest of the row as it came

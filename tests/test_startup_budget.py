@@ -46,6 +46,7 @@ ALLOWED_OWN = frozenset(
         "tui.api.cache",
         "tui.api.files",
         "tui.api.kept",
+        "tui.api.limits",
         "tui.api.cache_keys",
         "tui.api.errors",
         "tui.api.fleet",

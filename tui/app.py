@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +89,8 @@ class EiscopeApp(App[None]):
         return self._client
 
     def on_mount(self) -> None:
+        if self.cache is not None:
+            self._hear_cache_warnings(self.cache)
         self.open_home()
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
@@ -98,6 +101,24 @@ class EiscopeApp(App[None]):
         """The start-up warnings as notifications, after the first paint (markup off: they hold paths)."""
         for notice in self.notices:
             self.notify(notice, title="warning", severity="warning", timeout=30, markup=False)
+
+    def _hear_cache_warnings(self, cache: DiskCache) -> None:
+        """What the cache skipped (a folder another user owns, a full disk) is said in a toast, once each.
+
+        The cache warns from worker threads and from the event loop alike, so the toast is scheduled on the
+        loop thread-safely; warnings from before the app started are said too.
+        """
+        loop = asyncio.get_running_loop()
+
+        def show(text: str) -> None:
+            self.notify(text, title="Cache", severity="warning", timeout=12)
+
+        def heard(text: str) -> None:
+            loop.call_soon_threadsafe(show, text)
+
+        cache.on_warning = heard
+        for text in list(cache.warnings):
+            show(text)
 
     def _fatal_error(self) -> None:
         """Textual's crash report, without local variables: a frame's locals could hold a key or a header.

@@ -5,6 +5,8 @@
     default_profile = "work"
     cache_max_mb = 200            # optional
     request_deadline_s = 60       # optional: the longest one request may take, all of it
+    max_response_mb = 16          # optional: the largest body read (decompressed); past it, an error
+    max_list_rows = 200000        # optional: where a paged list stops (its bytes: 320 a row on average)
 
     [profiles.work]
     endpoint = "https://studio.edgeimpulse.com/v1"
@@ -30,6 +32,7 @@ from typing import Any, TextIO
 import platformdirs
 
 from tui.api.cache import DEFAULT_MAX_BYTES, DiskCache, default_cache_dir
+from tui.api.limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_LIST_ROWS, LIST_BYTES_PER_ROW
 from tui.api.settings import DEFAULT_ENDPOINT, ClientSettings
 from tui.config_file import ConfigError, load_config, permission_warning
 from tui.key_sources import KEY_COMMAND_TIMEOUT_S, checked_key, read_key_file, run_key_command
@@ -68,6 +71,8 @@ class ResolvedSettings:
     cache_dir: Path | None = None
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     request_deadline_s: float | None = None
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_list_rows: int = DEFAULT_MAX_LIST_ROWS
     keymap: dict[str, str] = field(default_factory=dict)
     config_file: Path | None = None
     key_source: str | None = None  # "--api-key", "EI_API_KEY", "profile work (api_key_command)", ...
@@ -83,6 +88,9 @@ class ResolvedSettings:
             "offline": self.offline,
             "use_cache": not self.no_cache,
             "cache_identity": self.cache_identity,
+            "max_body_bytes": self.max_body_bytes,
+            "max_list_rows": self.max_list_rows,
+            "max_list_bytes": self.max_list_rows * LIST_BYTES_PER_ROW,
         }
         if self.request_deadline_s is not None:
             values["deadline_s"] = self.request_deadline_s
@@ -91,7 +99,7 @@ class ResolvedSettings:
 
     def disk_cache(self) -> DiskCache:
         """The disk cache these settings point at, even with --no-cache (`eiscope cache` manages it)."""
-        return DiskCache(self.cache_dir, max_bytes=self.cache_max_bytes)
+        return DiskCache(self.cache_dir, max_bytes=self.cache_max_bytes, max_body_bytes=self.max_body_bytes)
 
     def cache(self) -> DiskCache | None:
         """The disk cache to browse or export with: None with --no-cache."""
@@ -247,6 +255,10 @@ def resolve_settings(
         settings.cache_max_bytes = int(config["cache_max_mb"] * 1_000_000)  # SI megabytes, as shown everywhere
     if config.get("request_deadline_s") is not None:
         settings.request_deadline_s = float(config["request_deadline_s"])
+    if config.get("max_response_mb") is not None:
+        settings.max_body_bytes = int(config["max_response_mb"] * 1_000_000)
+    if config.get("max_list_rows") is not None:
+        settings.max_list_rows = max(1, int(config["max_list_rows"]))
     settings.keymap = dict(config.get("keymap") or {})
     return settings
 

@@ -27,7 +27,17 @@ __all__ = [
     "trust_problem",
 ]
 
-TOP_LEVEL_KEYS = frozenset({"default_profile", "cache_max_mb", "request_deadline_s", "profiles", "keymap"})
+TOP_LEVEL_KEYS = frozenset(
+    {
+        "default_profile",
+        "cache_max_mb",
+        "request_deadline_s",
+        "max_response_mb",
+        "max_list_rows",
+        "profiles",
+        "keymap",
+    }
+)
 PROFILE_KEYS = frozenset({"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"})
 _STRING_PROFILE_KEYS = PROFILE_KEYS - {"org"}
 _SECRET_KEYS = ("api_key", "jwt_token", "api_key_command")
@@ -90,7 +100,7 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
             )
     if "default_profile" in config and not isinstance(config["default_profile"], str):
         raise ConfigError(f"{_where(path, text, 'default_profile')}: default_profile must be a string")
-    for key in ("cache_max_mb", "request_deadline_s"):
+    for key in ("cache_max_mb", "request_deadline_s", "max_response_mb", "max_list_rows"):
         if key in config:
             positive_number(config[key], key, path, text)
     keymap = config.get("keymap", {})

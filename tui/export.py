@@ -14,11 +14,13 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tui.api.cache import DiskCache
 from tui.api.client import StudioClient
 from tui.api.errors import (
     ApiError,
     AuthError,
     ForbiddenError,
+    ListCutShortError,
     NetworkError,
     NotFoundError,
     OfflineCacheMissError,
@@ -122,9 +124,43 @@ async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> lis
     return [fleet_record(entry.inner_id, entry.name, entry.health) for entry in entries]
 
 
-async def _collect(request: ExportRequest, settings: ResolvedSettings, progress: TextIO | None = None) -> Any:
-    """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them."""
-    cache = settings.cache()
+async def _inner_org_rows(client: StudioClient, org: int, cuts: list[ListCutShortError]) -> list[dict[str, Any]]:
+    """The inner organizations' rows in list order, each once; a list cut short by a bound gives its first rows
+    up to the stop (pages arrive out of order: none past the first missing one) and adds the stop to `cuts`.
+    Only the raw rows are held (not the pages' models)."""
+    by_offset: dict[int, list[dict[str, Any]]] = {}
+    try:
+        async for page in client.pages("inner_organizations", org):
+            by_offset[page.offset] = page.raw_items
+    except ListCutShortError as cut:
+        cuts.append(cut)
+        next_offset = 0
+        for offset in sorted(by_offset):
+            if offset != next_offset:
+                del by_offset[offset]  # past a page that never came: not "the first rows" any more
+            else:
+                next_offset = offset + len(by_offset[offset])
+    rows: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    for offset in sorted(by_offset):
+        for row in by_offset.pop(offset):
+            if row.get("id") not in seen:  # rows shifting between pages must not appear twice
+                seen.add(row.get("id"))
+                rows.append(row)
+    return rows
+
+
+async def _collect(
+    request: ExportRequest,
+    settings: ResolvedSettings,
+    cache: DiskCache | None,
+    progress: TextIO | None,
+    cuts: list[ListCutShortError],
+) -> Any:
+    """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them.
+
+    A list cut short by a bound is written as far as it goes, its stop added to `cuts` (export then says so
+    and exits 1)."""
     client_settings = settings.client_settings(cache_fallback=False)
     async with StudioClient(client_settings, cache) as client:
         kind = request.kind
@@ -148,15 +184,7 @@ async def _collect(request: ExportRequest, settings: ResolvedSettings, progress:
             assert projects is not None
             return projects.raw.get("projects", [])
         if kind == "inner-orgs":
-            pages = [page async for page in client.pages("inner_organizations", org)]
-            rows: list[dict[str, Any]] = []
-            seen: set[Any] = set()
-            for page in sorted(pages, key=lambda p: p.offset):
-                for row in page.raw_items:
-                    if row.get("id") not in seen:  # rows shifting between pages must not appear twice
-                        seen.add(row.get("id"))
-                        rows.append(row)
-            return rows
+            return await _inner_org_rows(client, org, cuts)
         assert request.target_id is not None
         inner = await client.inner_organization(org, request.target_id)
         assert inner is not None
@@ -173,8 +201,13 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
     if args.format not in FORMATS:
         err.write(f"eiscope: unknown format {args.format!r}; expected one of {', '.join(FORMATS)}\n")
         return EXIT_USAGE
+    cuts: list[ListCutShortError] = []
+    cache = settings.cache()
     try:
-        data = asyncio.run(_collect(args, settings, err if _is_terminal(err) else None))
+        try:
+            data = asyncio.run(_collect(args, settings, cache, err if _is_terminal(err) else None, cuts))
+        finally:
+            _say_cache_warnings(settings, err, cache)
     except UsageError as exc:
         err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
         return EXIT_USAGE
@@ -191,6 +224,11 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         reason = exc.strerror or type(exc).__name__
         err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
         return EXIT_API
+    for cut in cuts:  # after the rows: a script sees what it got, then why it is not all
+        written = f"wrote the first {len(data):,} rows; " if isinstance(data, list) else ""
+        err.write(f"eiscope: incomplete: {written}{_one_line(one_line(cut, 'cli'), settings)}\n")
+    if cuts:
+        return exit_code_for(cuts[0])
     if args.kind == "fleet" and data and all(record.get("error") for record in data):
         err.write(f"eiscope: no inner organization's info could be read ({_one_line(data[0]['error'], settings)})\n")
         return EXIT_API
@@ -207,23 +245,36 @@ def _is_terminal(stream: TextIO) -> bool:
 # ---------------------------------------------------------------- cache management
 
 
+def _say_cache_warnings(settings: ResolvedSettings, err: TextIO, cache: DiskCache | None) -> None:
+    """What the cache skipped (a folder it cannot read, a full disk), one line each on stderr."""
+    for warning in cache.warnings if cache is not None else []:
+        err.write(f"eiscope: warning: {_one_line(warning, settings)}\n")
+
+
 def cache_info(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
     """`eiscope cache info`: where the cache is and how big; returns the exit code."""
-    info = settings.disk_cache().info()
+    cache = settings.disk_cache()
+    info = cache.info()
+    temp = f" (of which {format_bytes(info.temp_bytes)} in unfinished writes)" if info.temp_bytes else ""
     out.write(
         f"directory:  {info.directory}\n"
         f"namespaces: {info.namespaces} (one per endpoint and credential)\n"
         f"entries:    {info.entries}\n"
-        f"size:       {format_bytes(info.bytes)} of {format_bytes(info.max_bytes)}\n"
+        f"size:       {format_bytes(info.bytes)} of {format_bytes(info.max_bytes)}{temp}\n"
         f"kept:       {info.kept_files} files, {format_bytes(info.kept_bytes)} (fleet summaries and snapshots;"
         " outside the bound, never evicted)\n"
     )
+    _say_cache_warnings(settings, err, cache)
     return EXIT_OK
 
 
 def cache_clear(settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
-    """`eiscope cache clear`: delete every cached response (all profiles); returns the exit code."""
+    """`eiscope cache clear`: delete every cached response (all profiles); returns the exit code.
+
+    What it cannot remove (another user's folder, after `sudo`) is skipped and named on stderr, and the exit
+    code is 1: the cache is not empty."""
     cache = settings.disk_cache()
     removed = cache.clear()
     out.write(f"removed {removed} cached files from {cache.directory}\n")
-    return EXIT_OK
+    _say_cache_warnings(settings, err, cache)
+    return EXIT_API if cache.warnings else EXIT_OK

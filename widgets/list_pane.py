@@ -81,6 +81,11 @@ class ListPane(Vertical):
         self._update_empty_text()
         self.refresh_status()
 
+    def set_expected(self, expected: int | None) -> None:
+        """How many rows the list is said to hold (None: no more are coming, whatever the server said)."""
+        self._expected = expected
+        self.refresh_status()
+
     def set_note(self, note: str, *, stale: bool = False) -> None:
         """Where the rows came from: 'live', 'cached 3 min ago · refreshing…'."""
         self._note = note

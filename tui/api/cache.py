@@ -10,10 +10,11 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pydantic_core
 
 from tui.api.files import TMP_PREFIX, ensure_private_dir, read_regular_file, write_private_atomically
 from tui.api.kept import KeptFiles, clear_kept, kept_usage
+from tui.api.limits import CACHE_ENTRY_SHARE, DEFAULT_MAX_BODY_BYTES, ENTRY_OVERHEAD_BYTES
 from tui.api.query import canonical_request
 
 __all__ = [
@@ -37,7 +39,10 @@ __all__ = [
 DEFAULT_MAX_BYTES = 200 * 1_000_000  # 200 MB (SI, as every size eiscope shows)
 _HEX = set("0123456789abcdef")
 _TMP_PREFIX = TMP_PREFIX
-_STALE_TMP_S = 3600.0
+_STALE_TMP_S = 60.0
+"""A temp file older than this belongs to a writer that was killed (one write takes well under a second)."""
+DEFAULT_MIN_FREE_BYTES = 200 * 1_000_000
+"""Writing stops while the disk has less than this free (or 1 % of it, whichever is larger)."""
 DIGEST_SUFFIX = ".digest.json"
 """A summary beside an entry (`<key>.digest.json`): counted, evicted and cleared like an entry."""
 
@@ -64,6 +69,8 @@ class CacheEntry:
     body: Any
     fetched_at: float
     path: str
+    size: int = 0
+    """Bytes of the entry file."""
 
     @property
     def age_s(self) -> float:
@@ -80,17 +87,77 @@ class CacheInfo:
     kept_files: int = 0
     """Fleet summaries and snapshots (`kept/`): outside the size bound, never evicted."""
     kept_bytes: int = 0
+    temp_bytes: int = 0
+    """Temp files of writers in progress, or killed: counted in `bytes` (and the bound) too."""
+    warnings: list[str] = field(default_factory=list)
+    """What could not be read (an unreadable folder or entry): skipped, and said."""
+
+
+@dataclass
+class _Scan:
+    """What a walk over the namespaces found: the entries (last use, path, size), and temp files' bytes."""
+
+    entries: list[tuple[float, Path, int]]
+    temp_bytes: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(size for _, _, size in self.entries) + self.temp_bytes
 
 
 class DiskCache:
-    """Raw JSON bodies on disk. Safe for several eiscope processes at once; never raises on a bad entry."""
+    """Raw JSON bodies on disk. Safe for several eiscope processes at once; never raises on a bad entry.
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES):
+    An optimisation, so it may lose an entry but never everything, and never fails a command that could work
+    without it: no entry is larger than a tenth of the bound (a bigger body is served, not stored), so one write
+    evicts at most a fifth of the rest; a folder or entry it cannot read (another user's, after `sudo`) is
+    skipped and said once in `warnings` (and to `on_warning`, which the app shows); entries larger than any real
+    body are never read; temp files left by killed writers count toward the bound and are removed by the next
+    process that writes; and it stops writing while the disk is nearly full.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        min_free_bytes: int | None = None,
+    ):
         self.directory = Path(directory) if directory is not None else default_cache_dir(os.environ)
         self.max_bytes = max_bytes
+        self.max_body_bytes = max_body_bytes
+        """The client's bound on one body: an entry past it (plus its envelope) was never written by us."""
+        self.min_free_bytes = min_free_bytes
+        """Free space writing keeps on the disk; None: DEFAULT_MIN_FREE_BYTES or 1 % of the disk."""
+        self.warnings: list[str] = []
+        self.on_warning: Callable[[str], None] | None = None
         self._lock = threading.Lock()
+        self._warnings_lock = threading.Lock()  # apart: a scan under `_lock` may warn
         self._approx_bytes: int | None = None  # None until the first scan
         self._known_dirs: set[Path] = set()
+
+    @property
+    def max_entry_bytes(self) -> int:
+        """The largest entry stored or read: a tenth of the bound, and never more than the largest body."""
+        return min(self.max_bytes // CACHE_ENTRY_SHARE, self.max_body_bytes + ENTRY_OVERHEAD_BYTES)
+
+    def _warn(self, text: str) -> None:
+        """Say a problem once per process (a cache used by thousands of reads must not repeat itself)."""
+        with self._warnings_lock:
+            if text in self.warnings:
+                return
+            self.warnings.append(text)
+        if self.on_warning is not None:
+            with contextlib.suppress(Exception):  # a listener gone (the app closed) must not break a write
+                self.on_warning(text)
+
+    def _skipped(self, path: Path, error: OSError) -> None:
+        reason = (error.strerror or type(error).__name__).lower()
+        self._warn(
+            f"cache: skipped {path}: {reason}; it may belong to another user (after `sudo eiscope`?). "
+            f"Remove it (sudo rm -r {shlex.quote(str(path))}) or give it back (sudo chown -R $USER …)."
+        )
 
     @classmethod
     def default(cls, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DiskCache:
@@ -109,16 +176,35 @@ class DiskCache:
         """The entry file as stored (`{"path":…,"fetched_at":…,"body":…}`), for a caller that parses it with
         its own (slim) model; None when missing. Touches the entry, as `get` does."""
         path = self._entry_path(namespace, key)
-        data = read_regular_file(path)
+        data = self._read(path)
         if data is not None:
             with contextlib.suppress(OSError):
                 os.utime(path)
         return data
 
+    def _read(self, path: Path) -> bytes | None:
+        """An entry's bytes, or None: missing, not a regular file, unreadable (said) or larger than any entry we
+        write (removed unread: a 2 GB sparse file planted here costs one stat, not 2 GB)."""
+        data = read_regular_file(path, max_bytes=self.max_entry_bytes)
+        if data is None:
+            try:
+                st = os.lstat(path)
+                if st.st_size > self.max_entry_bytes:
+                    os.unlink(path)
+                else:
+                    os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+            except FileNotFoundError:
+                pass
+            except PermissionError as error:
+                self._skipped(path, error)
+            except OSError:
+                pass
+        return data
+
     def get_digest(self, namespace: str, key: str, kind: str) -> tuple[dict[str, Any], float] | None:
         """A compact summary kept beside an entry (`put_digest`), and when its body was fetched; None when
         there is none of this kind. It outlives its body when the size bound evicts the body (it is tiny)."""
-        data = read_regular_file(self._digest_path(namespace, key))
+        data = self._read(self._digest_path(namespace, key))
         if data is None:
             return None
         try:
@@ -132,24 +218,19 @@ class DiskCache:
     def put_digest(self, namespace: str, key: str, kind: str, digest: dict[str, Any], fetched_at: float) -> None:
         """Keep a summary of the entry's body beside it (atomic replace; no fsync: it can be made again)."""
         data = json.dumps({"kind": kind, "fetched_at": fetched_at, "digest": digest}, separators=(",", ":"))
-        ns_dir = self.directory / namespace
-        try:
-            self._ensure_dir(self.directory)
-            self._ensure_dir(ns_dir)
-            write_private_atomically(self._digest_path(namespace, key), data.encode(), fsync=False)
-        except OSError:
-            return
-        self._account(len(data))
+        self._store(namespace, self._digest_path(namespace, key), data.encode(), fsync=False)
 
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
         path = self._entry_path(namespace, key)
-        data = read_regular_file(path)
+        data = self._read(path)
         if data is None:
             return None
         try:
             doc = pydantic_core.from_json(data)
-            entry = CacheEntry(body=doc["body"], fetched_at=float(doc["fetched_at"]), path=str(doc["path"]))
+            entry = CacheEntry(
+                body=doc["body"], fetched_at=float(doc["fetched_at"]), path=str(doc["path"]), size=len(data)
+            )
         except (ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -178,16 +259,48 @@ class DiskCache:
             data = head.encode() + b',"body":' + body_bytes + b"}"
         else:
             data = json.dumps({"path": path, "fetched_at": when, "body": body}, separators=(",", ":")).encode()
-        ns_dir = self.directory / namespace
+        if self._store(namespace, self._entry_path(namespace, key), data):
+            with contextlib.suppress(OSError):
+                self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
+        else:
+            self.delete(namespace, key)  # served, not stored: an older copy must not stand in for it
+
+    def _store(self, namespace: str, path: Path, data: bytes, *, fsync: bool = True) -> bool:
+        """Write one file within the bounds; False (and nothing written) when it is too large, the disk is
+        nearly full, or the disk refuses. Never raises: a full, read-only or foreign disk must not break a view."""
+        if len(data) > self.max_entry_bytes or not self._room_for(len(data)):
+            return False
         try:
             self._ensure_dir(self.directory)
-            self._ensure_dir(ns_dir)
-            write_private_atomically(self._entry_path(namespace, key), data)
-            with contextlib.suppress(FileNotFoundError):
-                self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
+            self._ensure_dir(self.directory / namespace)
+            write_private_atomically(path, data, fsync=fsync)
+        except PermissionError as error:
+            self._skipped(path.parent, error)
+            return False
         except OSError:
-            return  # a full or read-only disk must not break browsing
+            return False
         self._account(len(data))
+        return True
+
+    def _room_for(self, size: int) -> bool:
+        """Whether the disk keeps its reserve after `size` more bytes; said once when it does not."""
+        try:
+            fs = os.statvfs(self.directory if self.directory.is_dir() else self.directory.parent)
+        except (OSError, AttributeError):  # no statvfs (Windows), or no directory yet: the write will tell
+            return True
+        disk_bytes = fs.f_blocks * fs.f_frsize
+        reserve = self.min_free_bytes
+        if reserve is None:
+            reserve = min(DEFAULT_MIN_FREE_BYTES, disk_bytes // 10) if disk_bytes else 0
+            reserve = max(reserve, disk_bytes // 100)
+        free = fs.f_bavail * fs.f_frsize
+        if free - size >= reserve:
+            return True
+        self._warn(
+            f"cache: stopped writing to {self.directory}: its disk is nearly full ({free / 1e6:,.1f} MB free; "
+            f"eiscope leaves {reserve / 1e6:,.1f} MB). Views still work, from the network."
+        )
+        return False
 
     def delete(self, namespace: str, key: str) -> None:
         with contextlib.suppress(OSError):
@@ -204,36 +317,57 @@ class DiskCache:
     def _account(self, added: int) -> None:
         with self._lock:
             if self._approx_bytes is None:
-                self._approx_bytes = sum(size for _, _, size in self._scan())
+                self._approx_bytes = self._scan().total
             else:
                 self._approx_bytes += added
             if self._approx_bytes > self.max_bytes:
                 self._approx_bytes = self._evict(int(self.max_bytes * 0.9))
 
-    def _scan(self) -> list[tuple[float, Path, int]]:
-        """(last use, path, size) of every entry; stale temp files of crashed writers are removed."""
-        found: list[tuple[float, Path, int]] = []
+    def _scan(self, *, tidy: bool = True) -> _Scan:
+        """Every entry (last use, path, size) and the temp files' bytes, which count toward the bound too.
+
+        With `tidy` (a write's scan), temp files of writers killed mid-write (older than a minute) are removed,
+        and so are entries larger than any this cache writes (planted, or left by an older eiscope): they could
+        never be read. A folder it cannot read is skipped and said.
+        """
+        scan = _Scan(entries=[])
         now = time.time()
         for ns_dir in self._namespace_dirs():
-            with os.scandir(ns_dir) as it:
-                for item in it:
-                    try:
-                        st = item.stat()
-                    except OSError:
-                        continue
-                    if item.name.startswith(_TMP_PREFIX):
-                        if now - st.st_mtime > _STALE_TMP_S:
-                            with contextlib.suppress(OSError):
-                                os.unlink(item.path)
-                        continue
-                    if item.name.endswith(".json"):
-                        found.append((st.st_mtime, Path(item.path), st.st_size))
-        return found
+            for item in self._listing(ns_dir) or []:
+                try:
+                    st = item.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if item.name.startswith(_TMP_PREFIX):
+                    if tidy and now - st.st_mtime > _STALE_TMP_S:
+                        with contextlib.suppress(OSError):
+                            os.unlink(item.path)
+                            continue
+                    scan.temp_bytes += st.st_size
+                elif item.name.endswith(".json"):
+                    if tidy and st.st_size > self.max_entry_bytes:
+                        with contextlib.suppress(OSError):
+                            os.unlink(item.path)
+                            continue
+                    scan.entries.append((st.st_mtime, Path(item.path), st.st_size))
+        return scan
+
+    def _listing(self, folder: Path) -> list[os.DirEntry[str]] | None:
+        """The folder's items; None when it cannot be read (said, when it is another user's)."""
+        try:
+            with os.scandir(folder) as it:
+                return list(it)
+        except PermissionError as error:
+            self._skipped(folder, error)
+        except OSError:
+            pass
+        return None
 
     def _evict(self, target: int) -> int:
         """Delete least recently used entries until the total is at most `target`; return the new total."""
-        entries = sorted(self._scan())
-        total = sum(size for _, _, size in entries)
+        scan = self._scan()
+        entries = sorted(scan.entries)
+        total = scan.total
         for _, path, size in entries:
             if total <= target:
                 break
@@ -248,21 +382,29 @@ class DiskCache:
         """Only directories that look like ours (64 hex chars): clear() never touches anything else."""
         try:
             children = list(self.directory.iterdir())
+        except FileNotFoundError:
+            return []
+        except PermissionError as error:
+            self._skipped(self.directory, error)
+            return []
         except OSError:
             return []
         return [p for p in children if len(p.name) == 64 and set(p.name) <= _HEX and p.is_dir()]
 
     def info(self) -> CacheInfo:
-        entries = self._scan()
+        """What the cache holds, touching nothing (`eiscope cache info`)."""
+        scan = self._scan(tidy=False)
         kept = kept_usage(self.directory)
         return CacheInfo(
             directory=self.directory,
             namespaces=len(self._namespace_dirs()),
-            entries=sum(1 for _, path, _ in entries if not path.name.endswith(DIGEST_SUFFIX)),
-            bytes=sum(size for _, _, size in entries),
+            entries=sum(1 for _, path, _ in scan.entries if not path.name.endswith(DIGEST_SUFFIX)),
+            bytes=scan.total,
             max_bytes=self.max_bytes,
             kept_files=kept.files,
             kept_bytes=kept.bytes,
+            temp_bytes=scan.temp_bytes,
+            warnings=list(self.warnings),
         )
 
     def kept(self, namespace: str) -> KeptFiles:
@@ -276,11 +418,21 @@ class DiskCache:
             if namespace is not None and ns_dir.name != namespace:
                 continue
             self._known_dirs.discard(ns_dir)
-            for item in ns_dir.iterdir():
+            items = self._listing(ns_dir)
+            if items is None:
+                continue  # skipped, and said: left as it is
+            for item in items:
                 if item.name.endswith(".json") or item.name.startswith(_TMP_PREFIX):
-                    with contextlib.suppress(OSError):
-                        item.unlink()
-                        removed += item.name.endswith(".json")
+                    try:
+                        os.unlink(item.path)
+                    except FileNotFoundError:
+                        continue
+                    except PermissionError as error:
+                        self._skipped(Path(item.path), error)
+                        continue
+                    except OSError:
+                        continue
+                    removed += item.name.endswith(".json")
             with contextlib.suppress(OSError):
                 ns_dir.rmdir()
         with self._lock:

@@ -277,7 +277,8 @@ class StudioClient(StudioTransport):
     async def pages(
         self, kind: str, org_id: int, page_size: int = 1000, *, source: Source = Source.NETWORK, **query: Any
     ) -> AsyncIterator[Page[Any]]:
-        """Every page of a white-label list, as they complete (see tui/api/paging.py).
+        """Every page of a white-label list, as they complete (see tui/api/paging.py), within the settings'
+        list bounds: past one, ListCutShortError follows the pages given.
 
         kind: "inner_organizations" | "whitelabel_users" | "whitelabel_projects";
         query: the filters of that method.
@@ -291,6 +292,13 @@ class StudioClient(StudioTransport):
 
         # twice the in-flight limit ahead: enough to keep every connection busy, never millions of tasks
         window = 2 * max(1, self.settings.max_in_flight)
-        pages = iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK, window=window)
+        pages = iter_pages(
+            fetch,
+            PAGED_KINDS[kind],
+            page_size,
+            concurrent=source is Source.NETWORK,
+            window=window,
+            bounds=self.settings.list_bounds,
+        )
         async for page in pages:
             yield page

@@ -16,12 +16,14 @@ __all__ = [
     "AuthError",
     "BadResponseError",
     "ForbiddenError",
+    "ListCutShortError",
     "NetworkError",
     "NotFoundError",
     "NotWhitelabelAdminError",
     "OfflineCacheMissError",
     "RateLimitedError",
     "RequestTimeoutError",
+    "ResponseTooLargeError",
     "ServerError",
 ]
 
@@ -169,3 +171,56 @@ class OfflineCacheMissError(ApiError):
 
     default_message = "offline, and nothing is cached for this view."
     default_hint = "Connect once with the network to fill the cache."
+
+
+def _megabytes(size: int) -> str:
+    """16 MB, 0.5 MB: sizes in the SI megabytes config.toml counts in (a leaf here: no formatting import)."""
+    return f"{size / 1_000_000:g} MB"
+
+
+class ResponseTooLargeError(ApiError):
+    """A body past the size bound (counted after decompression: a gzip bomb counts as what it expands to).
+
+    eiscope stopped reading it: nothing of it is shown, parsed or cached.
+    """
+
+    default_hint = (
+        "If the organization really is that large, raise max_response_mb in config.toml; "
+        "otherwise the server is sending far more than it should."
+    )
+
+    def __init__(self, *, limit_bytes: int, path: str, declared_bytes: int | None = None) -> None:
+        self.limit_bytes = limit_bytes
+        self.declared_bytes = declared_bytes
+        bound = f"{_megabytes(limit_bytes)}, the bound on one response (max_response_mb)"
+        if declared_bytes is not None:
+            message = f"the Studio API announced {_megabytes(declared_bytes)} for {path}, more than {bound}; "
+            message += "eiscope did not read it."
+        else:
+            message = f"the Studio API sent more than {bound} for {path}; eiscope stopped reading it there."
+        super().__init__(message, path=path)
+
+
+class ListCutShortError(ApiError):
+    """A paged list stopped before its end by a bound; the rows before the stop were given, the rest were not.
+
+    `reason` is "rows" (the row cap), "bytes" (the list's byte budget), "repeat" (a page of rows already
+    listed: a server that ignores `offset`) or "time" (the list's time budget). `summary` is a few words for a
+    status line ("stopped at 200,000 rows"); `detail` says why, for a place that already says "cut short";
+    `message` says it all.
+    """
+
+    default_hint = (
+        "If the list really is that long, raise max_list_rows in config.toml; "
+        "otherwise the server is sending more than it holds."
+    )
+
+    def __init__(
+        self, *, noun: str, reason: str, rows: int, summary: str, detail: str, hint: str | None = None
+    ) -> None:
+        self.noun = noun
+        self.reason = reason
+        self.rows = rows
+        self.summary = summary
+        self.detail = detail
+        super().__init__(f"the list of {noun} was cut short: {detail}", hint=hint)

@@ -8,6 +8,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from tui.api.limits import (
+    DEFAULT_LIST_DEADLINE_S,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_LIST_BYTES,
+    DEFAULT_MAX_LIST_ROWS,
+    ListBounds,
+)
+
 __all__ = ["DEFAULT_ENDPOINT", "ClientSettings", "RetryPolicy", "user_agent"]
 
 DEFAULT_ENDPOINT = "https://studio.edgeimpulse.com/v1"
@@ -56,3 +64,13 @@ class ClientSettings:
     # names the credential in the cache namespace instead of the key itself, when the key is not at hand:
     # a profile's api_key_command, so `export --offline` finds its cache without running the command
     cache_identity: str | None = field(default=None, repr=False)
+    # the bounds on what a server can make eiscope read (tui/api/limits.py): one body, counted decompressed,
+    # and one paged list's rows, bytes and time
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_list_rows: int = DEFAULT_MAX_LIST_ROWS
+    max_list_bytes: int = DEFAULT_MAX_LIST_BYTES
+    list_deadline_s: float = DEFAULT_LIST_DEADLINE_S
+
+    @property
+    def list_bounds(self) -> ListBounds:
+        return ListBounds(max_rows=self.max_list_rows, max_bytes=self.max_list_bytes, deadline_s=self.list_deadline_s)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError, create_model
 
+from tui.api.body_reader import ACCEPT_ENCODING, read_bounded
 from tui.api.cache import DiskCache, entry_key
 from tui.api.cache_keys import credential_header, credential_value, namespace_for
 from tui.api.errors import (
@@ -31,6 +32,7 @@ from tui.api.errors import (
     ServerError,
 )
 from tui.api.kept import KeptFiles
+from tui.api.limits import MAX_ERROR_BODY_BYTES
 from tui.api.query import canonical_request, query_params
 from tui.api.redact import redact
 from tui.api.responses import parse_body, parse_retry_after, status_error, validate_body, validate_json_body
@@ -53,6 +55,8 @@ class Fetched(Generic[T]):
     age_s: float = 0.0
     offline: bool = False
     error: ApiError | None = None
+    size: int = 0
+    """Bytes of the body as received, or of its cache entry: what paging counts against a list's budget."""
 
 
 @dataclass
@@ -111,7 +115,7 @@ class StudioTransport:
             self._endpoint_error = f"the endpoint is not a valid URL ({self._redact(str(exc))[:120]})."
         self._http = httpx.AsyncClient(
             base_url=self._endpoint if self._endpoint_error is None else "",
-            headers={"User-Agent": user_agent(), "Accept": "application/json"},
+            headers={"User-Agent": user_agent(), "Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.timeout_s),
             limits=httpx.Limits(
                 max_connections=settings.max_in_flight, max_keepalive_connections=settings.max_in_flight
@@ -183,7 +187,7 @@ class StudioTransport:
             await asyncio.to_thread(
                 self.cache.put, namespace, key, canonical_request(path, query), raw, body_bytes=body_bytes
             )
-        return Fetched(value=value, raw=raw)
+        return Fetched(value=value, raw=raw, size=len(body_bytes))
 
     async def _from_cache(
         self, namespace: str, key: str, model: type[ModelT], *, offline: bool, error: ApiError | None = None
@@ -211,7 +215,15 @@ class StudioTransport:
             cache.delete(namespace, key)  # written by an older eiscope, or tampered with: refetch
             return None
         self.stats.cache_hits += 1
-        return Fetched(value=value, raw=entry.body, from_cache=True, age_s=entry.age_s, offline=offline, error=error)
+        return Fetched(
+            value=value,
+            raw=entry.body,
+            from_cache=True,
+            age_s=entry.age_s,
+            offline=offline,
+            error=error,
+            size=entry.size,
+        )
 
     async def _shared(self, key: str, factory: Callable[[], Awaitable[T]]) -> T:
         """Identical requests in flight share one: the first starts it, the rest await the same future."""
@@ -378,8 +390,11 @@ class StudioTransport:
                     self.stats.in_flight += 1
                     self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
                     try:
-                        async with asyncio.timeout(max(0.0, self.settings.deadline_s - spent)):
-                            response = await self._http.get(path, params=params, auth=auth)
+                        async with (
+                            asyncio.timeout(max(0.0, self.settings.deadline_s - spent)),
+                            self._http.stream("GET", path, params=params, auth=auth) as streamed,
+                        ):
+                            response = await self._read(streamed, path)
                     finally:
                         self.stats.in_flight -= 1
             except httpx.TimeoutException as exc:
@@ -395,6 +410,8 @@ class StudioTransport:
                 )
             except httpx.RequestError as exc:
                 error = NetworkError(f"could not reach {self._host} ({_error_name(exc)}).", path=path)
+            except ApiError:
+                raise  # a body past its bound, or one that cannot be decoded: retrying cannot help
             except Exception as exc:  # any other failure of a request is still one typed error
                 # An invalid URL, a port out of range (OverflowError inside an ExceptionGroup), a protocol error:
                 # retrying cannot help, and the message names the kind of failure, never its arguments.
@@ -421,6 +438,13 @@ class StudioTransport:
             self.stats.retries += 1
             await asyncio.sleep(delay)
             spent += delay
+
+    async def _read(self, response: httpx.Response, path: str) -> httpx.Response:
+        """The body, read as a stream and stopped past its bound (tui/api/body_reader.py); an error body is
+        only cut short, since its `error` text is all that is read of it."""
+        if response.status_code < 300:
+            return await read_bounded(response, self.settings.max_body_bytes, path)
+        return await read_bounded(response, MAX_ERROR_BODY_BYTES, path, cut=True)
 
     @property
     def _host(self) -> str:
