@@ -133,6 +133,7 @@ class PagedListsHost(EiscopeScreen):
             return
         note = freshness(from_cache=message.stale, offline=message.offline, age_s=message.age_s, refreshing=False)
         self.query_one(f"#{message.tab}-list", ListPane).set_note(note.text, stale=note.stale)
+        self.index.mark_complete(PAGED_INDEX_KINDS[message.tab], self.org_id)  # the API's search is not needed
 
     @on(PagesFailed)
     def _pages_failed(self, message: PagesFailed) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -11,20 +13,41 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from screens.command_line import CommandLineScreen, CommandProvider
 from screens.dataset import DatasetScreen
+from screens.entity_index import EntityIndex
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
-from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
+from screens.jump import JumpProvider
+from screens.messages import (
+    Kind,
+    Open,
+    OrganizationUnavailable,
+    PickOrganization,
+    PickProfile,
+    ShowChart,
+    ShowHelp,
+    ShowOrganization,
+    ShowRaw,
+    ShowStructure,
+    SwitchOrganization,
+    SwitchProfile,
+)
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
+from screens.pickers import OrganizationPicker, PickerScreen, ProfilePicker
 from screens.project import ProjectScreen
 from screens.raw_json import RawJsonScreen
 from screens.structure import StructureScreen
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
+from tui.api.errors import ForbiddenError, NotFoundError
+from tui.api.lookup import Lookup
 from tui.api.settings import ClientSettings
+from tui.command_history import CommandHistory
+from tui.config import ConfigError
+from tui.profiles import resolve_profile
 
 if TYPE_CHECKING:
     from tui.api.client import StudioClient
@@ -39,10 +62,13 @@ class EiscopeApp(App[None]):
 
     TITLE = "eiscope"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {JumpProvider, CommandProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
+        Binding("colon", "command_line", "Command", show=False, id="command-line"),
+        Binding("O", "pick_organization", "Switch organization", show=False, id="pick-organization"),
+        Binding("P", "pick_profile", "Switch profile", show=False, id="pick-profile"),
     ]
 
     def __init__(
@@ -56,6 +82,9 @@ class EiscopeApp(App[None]):
         config_path: str = "config.toml",
         demo_scale: str = "demo",
         keymap: dict[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
+        profile: str | None = None,
+        history: CommandHistory | None = None,
     ) -> None:
         super().__init__()
         if keymap:
@@ -70,6 +99,11 @@ class EiscopeApp(App[None]):
         self.demo_scale = demo_scale
         self.index = EntityIndex()
         self._client: StudioClient | None = None
+        self.lookup = Lookup(lambda: self.client)
+        self.env: Mapping[str, str] = env if env is not None else {}
+        """The environment the profiles resolve in (`:ctx`): config path, key variables, cache directory."""
+        self.profile = profile
+        self.history = history if history is not None else CommandHistory()
         self.startup_ms: float | None = None
 
     @property
@@ -104,13 +138,15 @@ class EiscopeApp(App[None]):
         self._close_messages_no_wait()
 
     def open_home(self) -> None:
+        self.push_screen(self.home_screen())
+
+    def home_screen(self) -> Screen[Any]:
         """The first screen: welcome without a key, the organization with one, else the organizations list."""
         if self.welcome:
-            self.push_screen(WelcomeScreen(self.config_path))
-        elif self.org_id is not None:
-            self.push_screen(OrganizationScreen(self.org_id))
-        else:
-            self.push_screen(OrganizationsScreen())
+            return WelcomeScreen(self.config_path)
+        if self.org_id is not None:
+            return OrganizationScreen(self.org_id)
+        return OrganizationsScreen()
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -125,16 +161,34 @@ class EiscopeApp(App[None]):
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
-        old = self._client
-        self.settings = ClientSettings(
+        settings = ClientSettings(
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
         )
+        self.use_connection(settings, self.cache, self.sandbox.owner_org_id, profile=None)
+
+    def use_connection(
+        self, settings: ClientSettings, cache: DiskCache | None, org_id: int | None, *, profile: str | None
+    ) -> None:
+        """Browse with other settings (the demo, another profile): a new client, and that connection's home
+        screen in place of every screen of the old one (their rows belong to the old credential)."""
+        old = self._client
+        self.settings, self.cache, self.org_id, self.profile = settings, cache, org_id, profile
         self._client = None
+        self.lookup = Lookup(lambda: self.client)
+        self.index = EntityIndex()
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False
-        self.org_id = self.sandbox.owner_org_id
-        self.switch_screen(OrganizationScreen(self.org_id))
+        self.run_worker(self._replace_stack(self.home_screen()), group="switch", exclusive=True)
+
+    async def _replace_stack(self, screen: Screen[Any]) -> None:
+        """Every screen over Textual's default one closes, and `screen` is the only one left."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
 
     # -- the one place that decides which screen shows what --------------------------------------------------------
 
@@ -180,3 +234,92 @@ class EiscopeApp(App[None]):
         from screens.chart import ChartScreen
 
         self.push_screen(ChartScreen(message.subject, message.metric_key, days=message.days))
+
+    # -- the command line, the pickers, switching ---------------------------------------------------------------
+
+    def action_command_line(self, text: str = "") -> None:
+        """`:` opens the command line over the current screen (not over another prompt or picker)."""
+        if isinstance(self.screen, CommandLineScreen | PickerScreen):
+            return
+        self.push_screen(CommandLineScreen(self.screen, text))
+
+    def action_pick_organization(self) -> None:
+        self._open_picker(OrganizationPicker())
+
+    def action_pick_profile(self) -> None:
+        self._open_picker(ProfilePicker())
+
+    def _open_picker(self, picker: PickerScreen) -> None:
+        """One picker at a time: another replaces it, and the command line gives way to it."""
+        if isinstance(self.screen, CommandLineScreen | PickerScreen):
+            self.switch_screen(picker)
+        else:
+            self.push_screen(picker)
+
+    @on(PickOrganization)
+    def _pick_organization(self) -> None:
+        self.action_pick_organization()
+
+    @on(PickProfile)
+    def _pick_profile(self) -> None:
+        self.action_pick_profile()
+
+    @on(OrganizationUnavailable)
+    def _organization_unavailable(self, message: OrganizationUnavailable) -> None:
+        """A wrong or forbidden organization: its screen says why, once; the picker offers the others."""
+        if isinstance(message.error, NotFoundError | ForbiddenError) and not isinstance(self.screen, PickerScreen):
+            self._open_picker(OrganizationPicker())
+
+    @on(ShowOrganization)
+    def show_organization(self, message: ShowOrganization) -> None:
+        """A place of an organization's page: the page already open for it (screens over it close), else a new
+        one; `:fleet`, `:users TEXT`, `:structure`…"""
+        screen = next(
+            (
+                s
+                for s in reversed(self.screen_stack)
+                if isinstance(s, OrganizationScreen) and s.org_id == message.org_id
+            ),
+            None,
+        )
+        if screen is None:
+            screen = OrganizationScreen(message.org_id)
+            self.push_screen(screen)
+        elif screen is not self.screen:
+            screen.pop_until_active()
+        if message.place is not None:
+            screen.show_place(message.place, message.filter_text)
+
+    @on(SwitchOrganization)
+    def switch_organization(self, message: SwitchOrganization) -> None:
+        """Browse another organization with the same credential: its page becomes the only screen."""
+        self.org_id = message.org_id
+        self.run_worker(
+            self._replace_stack(OrganizationScreen(message.org_id, message.name)), group="switch", exclusive=True
+        )
+
+    @on(SwitchProfile)
+    def switch_profile(self, message: SwitchProfile) -> None:
+        self.notify(f"Switching to profile {message.name}…", timeout=3)
+        self._switch_profile(message.name)
+
+    def _switch_profile(self, name: str) -> None:
+        self.run_worker(self._resolve_profile(name), group="switch-profile", exclusive=True, exit_on_error=False)
+
+    async def _resolve_profile(self, name: str) -> None:
+        """Resolve the profile off the event loop (its api_key_command may take seconds), then use it."""
+        offline, no_cache = self.settings.offline, self.cache is None
+        try:
+            resolved = await asyncio.to_thread(resolve_profile, name, self.env, offline=offline, no_cache=no_cache)
+        except ConfigError as error:
+            self.notify(error.message, title=f"Could not switch to profile {name}", severity="error")
+            return
+        settings = resolved.client_settings()
+        if not settings.api_key and not settings.jwt_token:
+            self.notify(
+                f"Profile {name} gives no key: add api_key_command, api_key_env or api_key to it",
+                title=f"Could not switch to profile {name}",
+                severity="error",
+            )
+            return
+        self.use_connection(settings, resolved.cache(), resolved.org_id, profile=name)

@@ -47,6 +47,7 @@ def _stdin_back_to_the_terminal(args: argparse.Namespace) -> None:
 
 def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from tui.app import EiscopeApp
+    from tui.command_history import CommandHistory, default_history_path
 
     sandbox = None
     if args.demo:
@@ -84,6 +85,9 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         config_path=str(config_path(env)),
         demo_scale=args.scale,
         keymap=settings.keymap,
+        env=env,
+        profile=settings.profile,
+        history=CommandHistory(default_history_path(env)),
     )
     try:
         app.run()
