@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,7 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.chart_metrics import METRICS, ChartMetric, ChartSource, ChartSubject, chartable_metrics
-from screens.finder import Search, best_match, context_org, describe, exact_match
+from screens.finder import Search, best_match, context_org, exact_match, kind_of, name_of
 from screens.messages import (
     Kind,
     Open,
@@ -241,7 +242,7 @@ def _argument_completions(spec: CommandSpec, argument: str, context: CommandCont
             ]
         case Argument.ORGANIZATION:
             found = list(context.app.index.search(argument, kinds=(Kind.ORGANIZATION,))) if argument else []
-            return [Completion(f"org {hit.row.get('id')}", describe(hit)) for hit in found]
+            return [Completion(f"org {hit.row.get('id')}", name_of(hit), kind_of(hit)) for hit in found]
         case Argument.INNER_ORGANIZATION | Argument.USER | Argument.PROJECT:
             if not argument:
                 return []
@@ -250,7 +251,7 @@ def _argument_completions(spec: CommandSpec, argument: str, context: CommandCont
 
 
 def _entity_completion(spec: CommandSpec, found: Open) -> Completion:
-    return Completion(f"{spec.name} {_fill_of(found)}", describe(found))
+    return Completion(f"{spec.name} {_fill_of(found)}", name_of(found), kind_of(found))
 
 
 async def remote_completions(
@@ -267,10 +268,10 @@ async def remote_completions(
     if spec.argument not in ENTITY_KINDS:
         return
     search = context.search(spec.argument)
-    known = {completion.label for completion in skip}
+    known = {(completion.label, completion.detail) for completion in skip}
     async for found in search.remote(argument, skip=search.loaded(argument, 20)):
         completion = _entity_completion(spec, found)
-        if completion.label not in known:
+        if (completion.label, completion.detail) not in known:
             yield completion
 
 
@@ -336,10 +337,13 @@ class CommandLineScreen(ModalScreen[None]):
         self.cursor = -1
         choices = self.query_one(OptionList)
         choices.clear_options()
+        width = max(20, self.size.width - 6)
         for completion in self.completions:
-            label = Text(completion.label, style="bold", no_wrap=True, overflow="ellipsis")
-            if completion.detail:
-                label.append(f"   {clean(completion.detail)}", style="dim")
+            detail = clean(completion.detail)
+            label = Text(completion.label, style="bold")
+            label.truncate(max(12, width - cell_len(detail) - 3), overflow="ellipsis")  # the kind stays in view
+            if detail:
+                label.append(f"   {detail}", style="dim")
             choices.add_option(Option(label))
         choices.display = bool(self.completions)
 

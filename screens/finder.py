@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from tui.api.lookup import Lookup
 
-__all__ = ["REMOTE_LISTS", "Search", "best_match", "context_org", "describe", "exact_match"]
+__all__ = ["REMOTE_LISTS", "Search", "best_match", "context_org", "describe", "exact_match", "kind_of", "name_of"]
 
 REMOTE_LISTS: dict[Kind, str] = {
     Kind.INNER_ORGANIZATION: "inner_organizations",
@@ -46,12 +46,21 @@ def context_org(app: App[Any]) -> int | None:
     return org_id if isinstance(org_id, int) else None
 
 
+def name_of(found: Open) -> str:
+    """What a person calls the entity: its name (a user's, else the username), cleaned."""
+    row = found.row
+    return clean(row.get("name") or row.get("username") or row.get("dataset") or row.get("id"))
+
+
+def kind_of(found: Open) -> str:
+    """'inner organization 1042', 'white-label user 7 · nadia@…': what it is, its id, a user's email."""
+    email = clean(found.row.get("email") or "")
+    return f"{found.kind.value} {clean(found.row.get('id'))}" + (f"  ·  {email}" if email else "")
+
+
 def describe(found: Open) -> str:
     """'Northwind Sensors  ·  inner organization 1042', with the email of a user."""
-    row = found.row
-    name = clean(row.get("name") or row.get("username") or row.get("dataset") or row.get("id"))
-    extra = clean(row.get("email") or "")
-    return f"{name}  ·  {found.kind.value} {clean(row.get('id'))}" + (f"  ·  {extra}" if extra else "")
+    return f"{name_of(found)}  ·  {kind_of(found)}"
 
 
 def exact_match(found: Sequence[Open], text: str) -> Open | None:

@@ -14,7 +14,10 @@ from typing import Any
 
 from tui.config import ConfigError, ResolvedSettings, config_path, load_config, resolve_settings
 
-__all__ = ["SPLITTING_VARIABLES", "ProfileSummary", "list_profiles", "resolve_profile"]
+__all__ = ["SERVED", "SPLITTING_VARIABLES", "ProfileSummary", "list_profiles", "resolve_profile"]
+
+SERVED = "EISCOPE_SERVED"
+"""Set by `eiscope serve` for its sessions: a page in a browser carries one credential, never the others."""
 
 SPLITTING_VARIABLES = frozenset({"EI_API_KEY", "EI_API_ENDPOINT", "EI_ORG_ID", "EI_JWT_TOKEN", "EI_PROFILE"})
 """Variables that outrank a profile at start-up; a profile chosen in the browser is taken whole instead."""
@@ -43,6 +46,8 @@ def _org(value: Any) -> int | None:
 
 def list_profiles(env: Mapping[str, str]) -> list[ProfileSummary]:
     """Every profile of the config file, the default first; [] without a file. Raises ConfigError (one line)."""
+    if env.get(SERVED):
+        raise ConfigError("switching profiles is off in a page served by `eiscope serve`: it carries one credential")
     config = load_config(config_path(env))
     default = config.get("default_profile")
     profiles: dict[str, Any] = config.get("profiles") or {}
@@ -67,6 +72,7 @@ def resolve_profile(
 
     Runs a command and may take seconds: call it off the event loop. Raises ConfigError (one line, no key).
     """
+    list_profiles(env)  # refuses in a served page
     profiles: dict[str, Any] = load_config(config_path(env)).get("profiles") or {}
     profile = profiles.get(name)
     if not isinstance(profile, Mapping):

@@ -86,6 +86,7 @@ def run(args: argparse.Namespace, env: MutableMapping[str, str]) -> int:
             "EI_JWT_TOKEN": settings.jwt_token,
             "EI_ORG_ID": str(settings.org_id) if settings.org_id is not None else None,
         }
+    credentials["EISCOPE_SERVED"] = "1"  # a served page carries this one credential: no switching to a profile
     child = child_environment(env, credentials)
     env.clear()
     env.update(child)
