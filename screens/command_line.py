@@ -1,10 +1,11 @@
 """The `:` command line, k9s style: a one-line prompt over any screen, with completion and history.
 
-`:` opens it; Tab completes (again: the next candidate, shift+Tab the one before), ↑/↓ walk the history, enter
-runs, escape closes. The language (names, arguments, parsing) is `tui/commands.py`; here a parsed command becomes
-what it asks for: a navigation message for the app (`ShowOrganization`, `Open`, `SwitchProfile`…), the choices
-when a name is ambiguous, or a sentence saying what is wrong. Names are looked up in the loaded rows first, then
-through the API's search (`screens/finder.py`). `CommandProvider` offers every command in the palette too.
+`:` opens it; Tab completes (again: the next candidate, shift+Tab the one before), ↑/↓ walk the history,
+enter runs, escape closes. The language (names, arguments, parsing) is `tui/command_language.py`; here a
+parsed command becomes what it asks for: a navigation message for the app (`ShowOrganization`, `Open`,
+`SwitchProfile`…), the choices when a name is ambiguous, or a sentence saying what is wrong. Names are looked
+up in the loaded rows first, then through the API's search (`screens/finder.py`). `CommandProvider` offers
+every command in the palette too.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from screens.messages import (
     SwitchProfile,
 )
 from tui.command_history import HistoryWalk
-from tui.commands import (
+from tui.command_language import (
     COMMANDS,
     Argument,
     CommandError,
@@ -300,10 +301,12 @@ class CommandLineScreen(ModalScreen[None]):
 
     HINT = "Tab completes · ↑↓ history · enter runs · esc closes"
 
-    def __init__(self, under: Screen[Any], text: str = "") -> None:
+    def __init__(self, under: Screen[Any], text: str = "", *, run: bool = False) -> None:
+        """`run`: run `text` at once (the palette's 'Run :…'); errors and choices show on the line."""
         super().__init__()
         self.context = CommandContext(under)
         self.initial = text
+        self.run_at_once = run
         self.completions: list[Completion] = []
         self.cursor = -1
         self.walk = HistoryWalk(self.context.app.history.entries)
@@ -322,6 +325,8 @@ class CommandLineScreen(ModalScreen[None]):
         field.focus()
         field.cursor_position = len(field.value)
         self._complete_for(field.value)
+        if self.run_at_once:
+            self._run(field.value)
 
     @property
     def line(self) -> str:
@@ -439,8 +444,8 @@ class CommandProvider(Provider):
     def _commands(self) -> list[tuple[str, str]]:
         return [(f"{spec.synopsis}  {spec.summary}", spec.name + (" " if spec.usage else "")) for spec in COMMANDS]
 
-    def _open(self, text: str) -> None:
-        self.app.push_screen(CommandLineScreen(self.screen, text))
+    def _open(self, text: str, *, run: bool = False) -> None:
+        self.app.push_screen(CommandLineScreen(self.screen, text, run=run))
 
     def _run(self, spec: CommandSpec) -> None:
         """A command that needs nothing more runs at once; one that takes a name opens the prompt with it."""
@@ -462,7 +467,7 @@ class CommandProvider(Provider):
         matcher = self.matcher(query)
         if query.startswith(":") and len(query) > 1:
             text = f"Run {query}"
-            yield Hit(1.0, Text(text), partial(self._open, query[1:]), text=text, help="on the command line")
+            yield Hit(1.0, Text(text), partial(self._open, query[1:], run=True), text=text, help="on the command line")
         for spec in COMMANDS:
             text = f"{spec.synopsis}  {spec.summary}"
             score = matcher.match(text)

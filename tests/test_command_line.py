@@ -19,7 +19,7 @@ from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.command_history import CommandHistory, HistoryWalk, may_be_written
-from tui.commands import CommandError, complete_names, parse
+from tui.command_language import CommandError, complete_names, parse
 from tui.sandbox.server import Sandbox
 from widgets.list_pane import ListPane
 
@@ -302,6 +302,11 @@ async def test_every_command_is_in_the_palette(make_app: MakeApp) -> None:
         await settle(pilot)
         await choose_in_palette(pilot, ":fleet")
         assert app.screen.query_one(TabbedContent).active == "fleet"
+        await walk(pilot, "ctrl+p")
+        await pilot.press(*":inner hive")  # a whole command line typed in the palette runs as one
+        await settle(pilot)
+        await choose_in_palette(pilot, "Run :inner hive")
+        assert isinstance(app.screen, InnerOrganizationScreen)
 
 
 @pytest.fixture

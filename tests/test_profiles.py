@@ -8,6 +8,7 @@ import pytest
 
 from tui.config import ConfigError
 from tui.profiles import list_profiles, resolve_profile
+from tui.serve import child_environment
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_an_unknown_profile_names_the_known_ones(config: dict[str, str]) -> None
 
 def test_a_served_page_cannot_switch_profile(config: dict[str, str]) -> None:
     """`eiscope serve` hands each session one credential; a visitor must not reach the others of the config."""
-    served = {**config, "EISCOPE_SERVED": "1"}
+    served = child_environment(config, {"EI_API_KEY": "ei_served"})
     with pytest.raises(ConfigError, match="off in a page served"):
         list_profiles(served)
     with pytest.raises(ConfigError, match="off in a page served"):

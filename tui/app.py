@@ -13,12 +13,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from screens.command_line import CommandLineScreen, CommandProvider
 from screens.dataset import DatasetScreen
 from screens.entity_index import EntityIndex
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
-from screens.jump import JumpProvider
 from screens.messages import (
     Kind,
     Open,
@@ -35,7 +33,6 @@ from screens.messages import (
 )
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
-from screens.pickers import OrganizationPicker, PickerScreen, ProfilePicker
 from screens.project import ProjectScreen
 from screens.raw_json import RawJsonScreen
 from screens.structure import StructureScreen
@@ -43,18 +40,32 @@ from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.errors import ForbiddenError, NotFoundError
-from tui.api.lookup import Lookup
 from tui.api.settings import ClientSettings
-from tui.command_history import CommandHistory
-from tui.config import ConfigError
-from tui.profiles import resolve_profile
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from screens.pickers import PickerScreen
     from tui.api.client import StudioClient
+    from tui.api.lookup import Lookup
+    from tui.command_history import CommandHistory
     from tui.sandbox.server import Sandbox
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
+
+
+def _jump_provider() -> type[Provider]:
+    """The palette's providers are imported when the palette first opens, not at start-up."""
+    from screens.jump import JumpProvider
+
+    return JumpProvider
+
+
+def _command_provider() -> type[Provider]:
+    from screens.command_line import CommandProvider
+
+    return CommandProvider
 
 
 class EiscopeApp(App[None]):
@@ -62,7 +73,7 @@ class EiscopeApp(App[None]):
 
     TITLE = "eiscope"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {JumpProvider, CommandProvider}
+    COMMANDS = App.COMMANDS | {_jump_provider, _command_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
@@ -84,7 +95,7 @@ class EiscopeApp(App[None]):
         keymap: dict[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         profile: str | None = None,
-        history: CommandHistory | None = None,
+        remember_commands: bool = False,
     ) -> None:
         super().__init__()
         if keymap:
@@ -99,11 +110,13 @@ class EiscopeApp(App[None]):
         self.demo_scale = demo_scale
         self.index = EntityIndex()
         self._client: StudioClient | None = None
-        self.lookup = Lookup(lambda: self.client)
+        self._lookup: Lookup | None = None
         self.env: Mapping[str, str] = env if env is not None else {}
         """The environment the profiles resolve in (`:ctx`): config path, key variables, cache directory."""
         self.profile = profile
-        self.history = history if history is not None else CommandHistory()
+        self.remember_commands = remember_commands
+        """Keep the command line's history in the user's state directory (`eiscope`; tests keep it in memory)."""
+        self._history: CommandHistory | None = None
         self.startup_ms: float | None = None
 
     @property
@@ -115,6 +128,28 @@ class EiscopeApp(App[None]):
 
             self._client = StudioClient(self.settings, self.cache)
         return self._client
+
+    @property
+    def lookup(self) -> Lookup:
+        """The API's search of the lists not loaded, for this client (built on first use, like the client)."""
+        if self._lookup is None:
+            from tui.api.lookup import Lookup  # deferred: nothing searches before the first rows
+
+            self._lookup = Lookup(lambda: self.client)
+        return self._lookup
+
+    @property
+    def history(self) -> CommandHistory:
+        """The command line's history: read from the state directory the first time `:` opens."""
+        if self._history is None:
+            from tui.command_history import CommandHistory, default_history_path
+
+            self._history = CommandHistory(default_history_path(self.env) if self.remember_commands else None)
+        return self._history
+
+    @history.setter
+    def history(self, history: CommandHistory) -> None:
+        self._history = history
 
     def on_mount(self) -> None:
         self.open_home()
@@ -174,7 +209,7 @@ class EiscopeApp(App[None]):
         old = self._client
         self.settings, self.cache, self.org_id, self.profile = settings, cache, org_id, profile
         self._client = None
-        self.lookup = Lookup(lambda: self.client)
+        self._lookup = None
         self.index = EntityIndex()
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
@@ -237,21 +272,35 @@ class EiscopeApp(App[None]):
 
     # -- the command line, the pickers, switching ---------------------------------------------------------------
 
+    # The command line and the pickers are imported when first opened: start-up does not pay for them.
+
+    def _prompt_on_top(self) -> bool:
+        """A command line or a picker is the current screen."""
+        from screens.command_line import CommandLineScreen
+        from screens.pickers import PickerScreen
+
+        return isinstance(self.screen, CommandLineScreen | PickerScreen)
+
     def action_command_line(self, text: str = "") -> None:
         """`:` opens the command line over the current screen (not over another prompt or picker)."""
-        if isinstance(self.screen, CommandLineScreen | PickerScreen):
-            return
-        self.push_screen(CommandLineScreen(self.screen, text))
+        from screens.command_line import CommandLineScreen
+
+        if not self._prompt_on_top():
+            self.push_screen(CommandLineScreen(self.screen, text))
 
     def action_pick_organization(self) -> None:
+        from screens.pickers import OrganizationPicker
+
         self._open_picker(OrganizationPicker())
 
     def action_pick_profile(self) -> None:
+        from screens.pickers import ProfilePicker
+
         self._open_picker(ProfilePicker())
 
     def _open_picker(self, picker: PickerScreen) -> None:
         """One picker at a time: another replaces it, and the command line gives way to it."""
-        if isinstance(self.screen, CommandLineScreen | PickerScreen):
+        if self._prompt_on_top():
             self.switch_screen(picker)
         else:
             self.push_screen(picker)
@@ -267,8 +316,8 @@ class EiscopeApp(App[None]):
     @on(OrganizationUnavailable)
     def _organization_unavailable(self, message: OrganizationUnavailable) -> None:
         """A wrong or forbidden organization: its screen says why, once; the picker offers the others."""
-        if isinstance(message.error, NotFoundError | ForbiddenError) and not isinstance(self.screen, PickerScreen):
-            self._open_picker(OrganizationPicker())
+        if isinstance(message.error, NotFoundError | ForbiddenError) and not self._prompt_on_top():
+            self.action_pick_organization()
 
     @on(ShowOrganization)
     def show_organization(self, message: ShowOrganization) -> None:
@@ -308,6 +357,9 @@ class EiscopeApp(App[None]):
 
     async def _resolve_profile(self, name: str) -> None:
         """Resolve the profile off the event loop (its api_key_command may take seconds), then use it."""
+        from tui.config import ConfigError
+        from tui.profiles import resolve_profile
+
         offline, no_cache = self.settings.offline, self.cache is None
         try:
             resolved = await asyncio.to_thread(resolve_profile, name, self.env, offline=offline, no_cache=no_cache)

@@ -47,7 +47,6 @@ def _stdin_back_to_the_terminal(args: argparse.Namespace) -> None:
 
 def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from tui.app import EiscopeApp
-    from tui.command_history import CommandHistory, default_history_path
 
     sandbox = None
     if args.demo:
@@ -87,7 +86,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         keymap=settings.keymap,
         env=env,
         profile=settings.profile,
-        history=CommandHistory(default_history_path(env)),
+        remember_commands=True,
     )
     try:
         app.run()

@@ -39,6 +39,7 @@ def child_environment(env: Mapping[str, str], credentials: Mapping[str, str | No
     """The server's environment, which each session's app inherits: our variables replaced by the resolved ones."""
     child = {name: value for name, value in env.items() if name not in CREDENTIAL_VARIABLES}
     child.update({name: value for name, value in credentials.items() if value})
+    child["EISCOPE_SERVED"] = "1"  # a served page carries this one credential: no switching to a profile (`:ctx`)
     return child
 
 
@@ -86,7 +87,6 @@ def run(args: argparse.Namespace, env: MutableMapping[str, str]) -> int:
             "EI_JWT_TOKEN": settings.jwt_token,
             "EI_ORG_ID": str(settings.org_id) if settings.org_id is not None else None,
         }
-    credentials["EISCOPE_SERVED"] = "1"  # a served page carries this one credential: no switching to a profile
     child = child_environment(env, credentials)
     env.clear()
     env.update(child)
