@@ -233,9 +233,7 @@ def _argument_completions(spec: CommandSpec, argument: str, context: CommandCont
                 profiles = context.profiles()
             except ConfigError:
                 return []
-            return [
-                Completion(f"ctx {p.name}", p.name, _profile_detail(p)) for p in profiles if needle in p.name.casefold()
-            ]
+            return [Completion(f"ctx {p.name}", p.name, p.describe()) for p in profiles if needle in p.name.casefold()]
         case Argument.METRIC:
             return [
                 Completion(f"chart {m.label.casefold()}", m.label)
@@ -274,15 +272,6 @@ async def remote_completions(
         completion = _entity_completion(spec, found)
         if (completion.label, completion.detail) not in known:
             yield completion
-
-
-def _profile_detail(profile: ProfileSummary) -> str:
-    parts = [profile.endpoint or "the default endpoint"]
-    if profile.org_id is not None:
-        parts.append(f"org {profile.org_id}")
-    if profile.is_default:
-        parts.append("default")
-    return " · ".join(parts)
 
 
 # -- the prompt -----------------------------------------------------------------------------------------------------

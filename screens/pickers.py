@@ -220,17 +220,8 @@ class ProfilePicker(PickerScreen):
             self.say(f"No profiles in {config_path(app.env)}: add [profiles.NAME] with endpoint, org and a key")
             return []
         self.say("enter switches (the profile's own endpoint, key and organization), esc closes")
-        choices = []
-        for profile in profiles:
-            parts = [profile.endpoint or "the default endpoint"]
-            if profile.org_id is not None:
-                parts.append(f"org {profile.org_id}")
-            parts.append(f"key: {profile.key_source}" if profile.key_source else "no key")
-            if profile.is_default:
-                parts.append("default")
-            choices.append(
-                Choice(
-                    profile.name, " · ".join(parts), SwitchProfile(profile.name), current=profile.name == app.profile
-                )
-            )
+        choices = [
+            Choice(profile.name, profile.describe(), SwitchProfile(profile.name), current=profile.name == app.profile)
+            for profile in profiles
+        ]
         return choices

@@ -36,6 +36,16 @@ class ProfileSummary:
     """'api_key_command', 'api_key_env', 'api_key' or None (no key in the profile)."""
     is_default: bool
 
+    def describe(self) -> str:
+        """'https://studio.edgeimpulse.com/v1 · org 1234 · key: api_key_command · default'."""
+        parts = [self.endpoint or "the default endpoint"]
+        if self.org_id is not None:
+            parts.append(f"org {self.org_id}")
+        parts.append(f"key: {self.key_source}" if self.key_source else "no key")
+        if self.is_default:
+            parts.append("default")
+        return " · ".join(parts)
+
 
 def _org(value: Any) -> int | None:
     try:
