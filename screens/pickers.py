@@ -219,7 +219,7 @@ class ProfilePicker(PickerScreen):
         if not profiles:
             self.say(f"No profiles in {config_path(app.env)}: add [profiles.NAME] with endpoint, org and a key")
             return []
-        self.say("enter switches (the profile's own endpoint, key and organization), esc closes")
+        self.say("enter switches: its endpoint, key and organization together · esc closes")
         choices = [
             Choice(profile.name, profile.describe(), SwitchProfile(profile.name), current=profile.name == app.profile)
             for profile in profiles
