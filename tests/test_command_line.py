@@ -29,10 +29,16 @@ MakeApp = Callable[..., EiscopeApp]
 
 
 async def command(pilot: Pilot[None], line: str) -> None:
-    """Type `:` and the line, then enter, and wait for what it started."""
+    """Type `:` and the line, then enter, and wait for what it started: the prompt closes, or says why not."""
     await walk(pilot, "colon")
     await pilot.press(*line)
     await walk(pilot, "enter")
+    for _ in range(100):  # a loaded machine may take a few frames more to deliver the command's message
+        prompt = pilot.app.screen
+        if not isinstance(prompt, CommandLineScreen) or prompt.query_one("#command-note").has_class("-error"):
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
 
 
 async def choose_in_palette(pilot: Pilot[None], contains: str) -> None:
@@ -194,6 +200,12 @@ async def test_chart_of_the_organization_before_its_usage_tab(make_app: MakeApp)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, OrganizationScreen) and "usage" not in screen._composed
+        await walk(pilot, "ctrl+p")
+        await pilot.press(*"gpu")
+        await settle(pilot)
+        hits = app.screen.query_one(CommandList)
+        assert any("Chart: GPU compute" in str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count))
+        await walk(pilot, "escape")
         await command(pilot, "chart gpu")
         assert isinstance(app.screen, CommandLineScreen)  # three metrics say GPU: they are offered
         labels = [str(app.screen.query_one(OptionList).get_option_at_index(i).prompt) for i in range(3)]
