@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, TabbedContent, TabPane
 
+from screens.help import key_label
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
 from tui.hints import tui_hint
@@ -18,8 +19,9 @@ from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 
 if TYPE_CHECKING:
-    from screens.jump import EntityIndex
+    from screens.entity_index import EntityIndex
     from tui.api.client import StudioClient
+    from tui.api.lookup import Lookup
     from tui.app import EiscopeApp
 
 
@@ -49,6 +51,11 @@ class EiscopeScreen(Screen[None]):
     def index(self) -> EntityIndex:
         """What the palette searches: the rows this session has loaded."""
         return self.eiscope.index
+
+    @property
+    def lookup(self) -> Lookup:
+        """The API's search of the lists not loaded (the palette and `:` ask it)."""
+        return self.eiscope.lookup
 
     def open(self, kind: Kind, org_id: int, row: dict[str, Any], **options: Any) -> None:
         """Ask the app to show an entity; which screen shows it is decided there, once."""
@@ -144,8 +151,10 @@ class EiscopeScreen(Screen[None]):
         return False
 
     def _has_screen_below(self) -> bool:
-        """The first screen (over Textual's default one) has nowhere to go back to."""
-        return len(self.app.screen_stack) > 2
+        """The first screen (over Textual's default one) has nowhere to go back to (a prompt over it changes
+        nothing)."""
+        stack = self.app.screen_stack
+        return self in stack and stack.index(self) > 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """'esc Back' shows only where there is a screen to go back to."""
@@ -170,6 +179,13 @@ class EiscopeScreen(Screen[None]):
             return
         title, data = document
         self.post_message(ShowRaw(title, data))
+
+    def key_for(self, binding_id: str) -> str | None:
+        """The key in force for a binding (a remapped one as remapped), as help writes it; None when none is."""
+        for key, active in self.active_bindings.items():
+            if active.binding.id == binding_id:
+                return key_label(key)
+        return None
 
     def action_help(self) -> None:
         self.post_message(ShowHelp(self))

@@ -20,6 +20,7 @@ from textual.widgets import Static
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
+    "colon": ":",
     "escape": "esc",
     "backspace": "⌫",
     "enter": "enter",

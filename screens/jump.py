@@ -1,99 +1,28 @@
-"""The command palette's 'jump to': any organization, user or project already loaded, by name, email or id."""
+"""The command palette's 'jump to': any organization, user or project by name, email or id, loaded or not.
+
+The loaded rows answer first; the lists they cannot answer for are asked through the API's search
+(`screens/finder.py`), debounced: Textual cancels a provider's search when the text changes, which cancels the
+wait before a request is sent.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
-from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.widgets import TabbedContent
 
 from screens.base import EiscopeScreen
 from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
-from screens.messages import Kind, Open, ShowChart
+from screens.entity_index import EntityIndex
+from screens.finder import Search, context_org, describe
+from screens.messages import Open, ShowChart
 from screens.usage import UsagePanel
-from tui.safe_text import clean
-
-MAX_HITS = 40
-
-# which fields a query looks in, per kind (the palette's label is the kind's own value)
-SEARCHED_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.ORGANIZATION: ("name",),
-    Kind.INNER_ORGANIZATION: ("name",),
-    Kind.MEMBER: ("name", "email", "username"),
-    Kind.WHITELABEL_USER: ("name", "email", "username"),
-    Kind.PROJECT: ("name", "owner"),
-    Kind.WHITELABEL_PROJECT: ("name", "owner"),
-    Kind.DATASET: ("dataset",),
-}
-
-
-Finder = Callable[[str, tuple[str, ...], int], Iterable[dict[str, Any]]]
-"""(needle, fields, limit) → rows whose id is the needle or whose fields contain it."""
-
-
-def list_finder(rows: list[dict[str, Any]]) -> Finder:
-    """A finder over a plain list of rows (the small lists: members, projects, organizations)."""
-
-    def find(needle: str, fields: tuple[str, ...], limit: int) -> Iterator[dict[str, Any]]:
-        found = 0
-        for row in rows:
-            if str(row.get("id")) == needle or any(needle in str(row.get(name) or "").lower() for name in fields):
-                yield row
-                found += 1
-                if found >= limit:
-                    return
-
-    return find
-
-
-@dataclass
-class EntityIndex:
-    """Where the rows the screens have loaded live, by kind and organization; the palette searches them in place.
-
-    It holds finders, not copies: a white-label list of 100,000 users stays in its table only.
-    """
-
-    finders: dict[tuple[Kind, int], Finder] = field(default_factory=dict)
-    whitelabel_orgs: set[int] = field(default_factory=set)
-    """Organizations known to be white-label admins: their members open with the full white-label record."""
-
-    def register(self, kind: Kind, org_id: int, finder: Finder) -> None:
-        self.finders[(kind, org_id)] = finder
-
-    def register_rows(self, kind: Kind, org_id: int, rows: list[dict[str, Any]]) -> None:
-        self.register(kind, org_id, list_finder(rows))
-
-    def set_whitelabel(self, org_id: int, is_admin: bool) -> None:
-        if is_admin:
-            self.whitelabel_orgs.add(org_id)
-        else:
-            self.whitelabel_orgs.discard(org_id)
-
-    def search(self, query: str, limit: int = MAX_HITS) -> Iterator[Open]:
-        """An `Open` for each row whose id equals the query or whose fields contain it."""
-        needle = query.strip().lower()
-        if not needle:
-            return
-        left = limit
-        for (kind, org_id), finder in list(self.finders.items()):
-            for row in finder(needle, SEARCHED_FIELDS[kind], left):
-                yield Open(kind, org_id, row, whitelabel=org_id in self.whitelabel_orgs)
-                left -= 1
-                if left <= 0:
-                    return
-
-
-def _describe(kind: Kind, row: dict[str, Any]) -> str:
-    name = clean(row.get("name") or row.get("username") or row.get("dataset") or row.get("id"))
-    extra = clean(row.get("email") or "")
-    return f"{name}  ·  {kind.value} {row.get('id')}" + (f"  ·  {extra}" if extra else "")
 
 
 class JumpProvider(Provider):
-    """Jump to an entity (from what is loaded) or to a tab of the current screen."""
+    """Jump to an entity (loaded, or found by the API's search), a tab or a chart of the current screen."""
 
     @property
     def index(self) -> EntityIndex | None:
@@ -115,13 +44,25 @@ class JumpProvider(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self.app.post_message, message), text=text)
-        index = self.index
-        if index is None:
+        search = self._entity_search()
+        if search is None:
             return
-        for found in index.search(query):
-            text = _describe(found.kind, found.row)
-            score = max(matcher.match(text), 0.1)
-            yield Hit(score, matcher.highlight(text), partial(self.app.post_message, found), text=text)
+        loaded = search.loaded(query)
+        for found in loaded:
+            yield self._entity_hit(matcher, found)
+        async for found in search.remote(query, skip=loaded):
+            yield self._entity_hit(matcher, found)
+
+    def _entity_search(self) -> Search | None:
+        screen = self.screen
+        if not isinstance(screen, EiscopeScreen):
+            return None
+        return Search(screen.index, screen.lookup, context_org(self.app))
+
+    def _entity_hit(self, matcher: Matcher, found: Open) -> Hit:
+        text = describe(found)
+        score = max(matcher.match(text), 0.1)
+        return Hit(score, matcher.highlight(text), partial(self.app.post_message, found), text=text)
 
     async def discover(self) -> Hits:
         for text, action in self._views():
@@ -132,13 +73,14 @@ class JumpProvider(Provider):
             yield DiscoveryHit(text, partial(self.app.post_message, message))
 
     def _charts(self) -> list[tuple[str, ShowChart]]:
-        """'Chart: Storage' for every metric the current screen shows (and its Usage tab, once loaded)."""
+        """'Chart: Storage' for every metric the current screen shows (an organization's before its Usage tab
+        is opened: the screen itself is the source)."""
         screen = self.screen
         sources = [screen, *screen.query(UsagePanel)]
         subjects: list[ChartSubject] = []
         for source in sources:
             subject = source.chart_subject() if isinstance(source, ChartSource) else None
-            if subject is not None:
+            if subject is not None and all(_whose(subject) != _whose(other) for other in subjects):
                 subjects.append(subject)
         many = len(subjects) > 1
         return [
@@ -168,3 +110,8 @@ class JumpProvider(Provider):
         screen = self.screen
         if isinstance(screen, EiscopeScreen):
             screen.switch_tab(tab_id)
+
+
+def _whose(subject: ChartSubject) -> tuple[str, int | None, int | None]:
+    """A subject's identity: the organization screen and its Usage tab offer the same one."""
+    return (subject.name, subject.org_id, subject.inner_id)

@@ -367,3 +367,52 @@ class ComparisonFailed(Message):
         super().__init__()
         self.name = name
         self.error = error
+
+
+class ShowOrganization(Message):
+    """Show an organization's page (the one already open, else a new one) at one of its places.
+
+    `place`: 'users', 'projects', 'inner-orgs', 'fleet' (the white label's list for its admin, else the
+    organization's own) or 'structure'; `filter_text` filters that list as `/` would.
+    """
+
+    def __init__(self, org_id: int, *, place: str | None = None, filter_text: str | None = None) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.place = place
+        self.filter_text = filter_text
+
+
+class SwitchOrganization(Message):
+    """Browse this organization from now on: the previous one's screens close (the picker, `:org ID`)."""
+
+    def __init__(self, org_id: int, name: str | None = None) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.name = name
+
+
+class SwitchProfile(Message):
+    """Browse with another profile of config.toml: its endpoint, key and organization, taken whole."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class PickOrganization(Message):
+    """Show the organization picker."""
+
+
+class PickProfile(Message):
+    """Show the profile picker."""
+
+
+class OrganizationUnavailable(Message):
+    """An organization could not be opened at all (404, 403, 401, or nothing cached offline): said once, in place;
+    the app offers the organization picker for a 404 or 403."""
+
+    def __init__(self, org_id: int, error: ApiError) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.error = error

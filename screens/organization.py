@@ -20,23 +20,27 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens import columns
+from screens.chart_metrics import ChartSubject
 from screens.fleet import FleetHost, FleetPanel
 from screens.list_state import ListState
 from screens.loading import cached_note, describe, load_cached_then_fresh
 from screens.messages import (
     Kind,
+    Loaded,
     LoadFailed,
     OrganizationLoaded,
     OrganizationPeeked,
     OrganizationProjectsLoaded,
+    OrganizationUnavailable,
+    PickOrganization,
     ShowStructure,
     StructureData,
     WhitelabelLoaded,
     WhitelabelMetricsLoaded,
 )
 from screens.paged_lists import PAGED_KINDS, PagedListsHost
-from screens.usage import UsagePanel
-from tui.api.errors import ForbiddenError
+from screens.usage import UsagePanel, usage_subject
+from tui.api.errors import ApiError, AuthError, ForbiddenError, NotFoundError, OfflineCacheMissError
 from tui.api.peek import organization_info_path, peek_cached
 from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
@@ -71,6 +75,15 @@ LIST_KINDS: dict[str, Kind] = {
     "wl-projects-list": Kind.WHITELABEL_PROJECT,
     "fleet-list": Kind.INNER_ORGANIZATION,
 }
+# The places `:users`, `:fleet`… name: (the tab of a white-label admin, the tab of a plain organization).
+PLACES: dict[str, tuple[str, str | None]] = {
+    "users": ("wl-users", "users"),
+    "projects": ("wl-projects", "projects"),
+    "inner-orgs": ("inner-orgs", None),
+    "fleet": ("fleet", None),
+}
+# An organization that answers these has nothing to show: one error, in place, and the ways on.
+UNAVAILABLE = (NotFoundError, ForbiddenError, AuthError, OfflineCacheMissError)
 # The palette finds rows of the paged lists in their tables.
 PAGED_INDEX_KINDS = {
     "inner-orgs": Kind.INNER_ORGANIZATION,
@@ -121,6 +134,12 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self._composed: set[str] = {"users"}
         self._lists: dict[str, ListState] = {}
         self._card_right: list[tuple[str, object]] = []
+        self.unavailable: ApiError | None = None
+        """Why the organization could not be opened at all (shown once, in place); None once it opens."""
+        self._held: tuple[type[Loaded[Any]], ApiError] | None = None
+        self._pending_place: tuple[str, str | None] | None = None
+        self._filters: dict[str, str] = {}
+        self._subject: tuple[tuple[int, int, bool | None], ChartSubject | None] | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="org-card"):
@@ -195,6 +214,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self._show_usage()
         if tab == "fleet":
             self.fill_fleet()
+        if tab in self._filters:
+            self._apply_filter(tab)
         lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
         if lists and self.query_one(TabbedContent).active == tab:
             lists.first().focus_table()
@@ -217,6 +238,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             state.apply(widget, rows=rows is not None, note=note is not None, error=error is not None)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._show_pending_place)
         self.number_tabs()
         self.query_one("#users-list", ListPane).focus_table()
         self.run_worker(self._peek_cache(), group="org-peek", exclusive=True, exit_on_error=False)
@@ -292,6 +314,13 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         for list_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
             self._set_list(list_id, note=(note.text, note.stale))
         self.query_one("#org-error", ErrorPanel).clear()
+        self.unavailable = None
+        self.remove_class("-unavailable")
+        if self._held is not None:  # a part that failed before the organization answered is said now
+            what, error = self._held
+            self._held = None
+            self.flash_error(what.part, error)
+        self._show_pending_place()
 
     @on(OrganizationProjectsLoaded)
     def _projects_loaded(self, message: OrganizationProjectsLoaded) -> None:
@@ -334,6 +363,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self._start_paged(tabs.active)
         if is_admin:
             self.start_fleet(network=tabs.active == "fleet")
+        self._show_pending_place()
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -348,6 +378,15 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             # show the error when opened, rather than vanish and renumber the others.
             self.loading_tabs = frozenset()
             self.number_tabs()
+            self._show_pending_place()
+        if message.what is OrganizationLoaded and not message.had_cache and isinstance(error, UNAVAILABLE):
+            self._show_unavailable(error)
+            return
+        if self.unavailable is not None:
+            return  # the organization's own error says it, once
+        if message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded) and self.info is None:
+            self._held = (message.what, error)  # said when the organization answers; if it fails, its error says it
+            return
         if message.had_cache or message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded):
             self.flash_error(message.what.part, error)
             return
@@ -359,6 +398,25 @@ class OrganizationScreen(FleetHost, PagedListsHost):
                 self._set_list(list_id, error=("Not loaded", error.message, tui_hint(error)))
         elif message.what is OrganizationProjectsLoaded:
             self._set_list("projects-list", error=("Projects not loaded", error.message, tui_hint(error)))
+
+    def _show_unavailable(self, error: ApiError) -> None:
+        """The organization cannot be opened: one error in place of the page, with the ways on, and the app told
+        (it offers the organization picker). Its lists and tabs would only repeat the error, so they hide."""
+        self.unavailable = error
+        self._held = None
+        self.add_class("-unavailable")
+        ways = [
+            (self.key_for("pick-organization"), "another organization"),
+            (self.key_for("pick-profile"), "another profile"),
+            (self.key_for("refresh"), "try again"),
+        ]
+        self.query_one("#org-error", ErrorPanel).show_error(
+            f"Could not open organization {self.org_id}",
+            error.message,
+            tui_hint(error),
+            ways="   ".join(f"{key} {what}" for key, what in ways if key),
+        )
+        self.post_message(OrganizationUnavailable(self.org_id, error))
 
     def rows_for_list(self, tab: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Inner organizations carry their usage percent once the fleet knows it."""
@@ -479,6 +537,65 @@ class OrganizationScreen(FleetHost, PagedListsHost):
 
     def action_structure(self) -> None:
         self.post_message(ShowStructure(self.structure_data()))
+
+    def action_back(self) -> None:
+        """Escape on an organization that could not be opened, with nothing below: the organization picker."""
+        if self.unavailable is not None and not self._has_screen_below():
+            self.post_message(PickOrganization())
+            return
+        super().action_back()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" and self.unavailable is not None:
+            return True
+        if action == "structure" and self.unavailable is not None:
+            return False
+        return super().check_action(action, parameters)
+
+    # -- places (`:users`, `:fleet`…) and charts, asked for by the command line and the palette ---------------------
+
+    def show_place(self, place: str, filter_text: str | None = None) -> None:
+        """Show one of the organization's places (`PLACES`, or 'structure'); one that is not ready yet (a
+        white-label tab before /whitelabel answers, the tree before the organization does) is shown when it is."""
+        self._pending_place = (place, filter_text)
+        if self.is_mounted:
+            self._show_pending_place()
+
+    def _show_pending_place(self) -> None:
+        if self._pending_place is None or not self.is_mounted:
+            return
+        place, filter_text = self._pending_place
+        if place == "structure":
+            if self.info is not None:
+                self._pending_place = None
+                self.action_structure()
+            return
+        admin_tab, plain_tab = PLACES[place]
+        if admin_tab in self.loading_tabs:
+            return  # /whitelabel has not answered yet: _set_whitelabel_admin comes back here
+        self._pending_place = None
+        tab = admin_tab if admin_tab in self.visible_tabs() else plain_tab
+        if tab is None:
+            self.notify(f"{self.crumb} is not a white-label admin organization: it has no {place.replace('-', ' ')}")
+            return
+        if filter_text:
+            self._filters[tab] = filter_text
+        self.switch_tab(tab)
+        if tab in self._composed and filter_text:
+            self._apply_filter(tab)
+
+    def _apply_filter(self, tab: str) -> None:
+        text = self._filters.pop(tab, None)
+        lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
+        if text and lists:
+            lists.first().set_filter(text)
+
+    def chart_subject(self) -> ChartSubject | None:
+        """The Usage tab's subject before the tab is opened: the palette and `:chart` offer its metrics."""
+        key = (id(self.info), id(self.whitelabel_metrics), self.is_whitelabel_admin)
+        if self._subject is None or self._subject[0] != key:
+            self._subject = (key, usage_subject(self.info, self.whitelabel_metrics, self.is_whitelabel_admin))
+        return self._subject[1]
 
     def structure_data(self) -> StructureData:
         """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""

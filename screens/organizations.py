@@ -26,6 +26,17 @@ class OrganizationsScreen(EiscopeScreen):
         self.organizations: list[dict[str, Any]] = []
         self.body: dict[str, Any] | None = None
 
+    @property
+    def org_id(self) -> int | None:
+        """The organization commands are about from here (`:inner NAME`): the list's only one, when it has one
+        (an API key reaches its own organization only)."""
+        if len(self.organizations) != 1:
+            return None
+        try:
+            return int(self.organizations[0]["id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def compose_body(self) -> ComposeResult:
         yield ListPane(columns.ORGANIZATIONS, "organizations", id="orgs-list")
 

@@ -143,6 +143,7 @@ class PagedListsHost(EiscopeScreen):
         pane = self.query_one(f"#{message.tab}-list", ListPane)
         if message.cut is None:
             pane.set_note(note.text, stale=note.stale)
+            self.index.mark_complete(PAGED_INDEX_KINDS[message.tab], self.org_id)  # the API's search is not needed
             return
         pane.set_expected(None)  # no longer "loading 200,000 of 1,000,000,000": the list stopped
         pane.set_note(f"{message.cut.summary} · {note.text}", stale=True)

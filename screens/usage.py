@@ -52,6 +52,25 @@ def entitlement_gauges(
     return gauges
 
 
+def daily_of(metrics: MetricsResponse | None) -> list[dict[str, Any]]:
+    """The white label's daily records, raw (its metrics are a free-form dict in the spec)."""
+    daily = (metrics.metrics if metrics else {}).get("dailyMetrics")
+    return [r for r in daily if isinstance(r, dict)] if isinstance(daily, list) else []
+
+
+def usage_subject(
+    info: OrganizationInfo | None, metrics: MetricsResponse | None, is_whitelabel: bool | None
+) -> ChartSubject | None:
+    """What the Usage tab charts: the white label's daily metrics against the organization's limits; None until
+    both have arrived (a plain organization has no daily metrics)."""
+    daily = daily_of(metrics)
+    if info is None or not daily:
+        return None
+    org = info.organization
+    org_id = org.id if is_whitelabel else None
+    return ChartSubject(org.name, tuple(daily_records(daily)), info.entitlement_limits, org_id, None, daily)
+
+
 class UsagePanel(VerticalScroll):
     """Given the organization info and (for a white label) its metrics, shows what is used of what is allowed."""
 
@@ -80,8 +99,7 @@ class UsagePanel(VerticalScroll):
             self.refresh(recompose=True)
 
     def _daily(self) -> list[dict[str, Any]]:
-        daily = (self._metrics.metrics if self._metrics else {}).get("dailyMetrics")
-        return [r for r in daily if isinstance(r, dict)] if isinstance(daily, list) else []
+        return daily_of(self._metrics)
 
     def compose(self) -> ComposeResult:
         if self._info is None:
@@ -164,13 +182,7 @@ class UsagePanel(VerticalScroll):
 
     def chart_subject(self) -> ChartSubject | None:
         """The white label's daily metrics against this organization's limits, for a chart."""
-        info = self._info
-        daily = self._daily()
-        if info is None or not daily:
-            return None
-        org = info.organization
-        org_id = org.id if self._is_whitelabel else None
-        return ChartSubject(org.name, tuple(daily_records(daily)), info.entitlement_limits, org_id, None, daily)
+        return usage_subject(self._info, self._metrics, self._is_whitelabel)
 
     @on(MetricSparkline.Selected)
     def _chart(self, message: MetricSparkline.Selected) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from screens.inner_org import InnerOrganizationScreen
 from screens.organization import OrganizationScreen
+from screens.pickers import OrganizationPicker
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.client import ClientSettings, RetryPolicy
@@ -56,11 +57,16 @@ async def test_plain_org_says_it_is_not_a_whitelabel_org_on_usage(make_app: Make
 
 
 async def test_forbidden_org_shows_403_in_place(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """Said once (issue 20), under the organization picker that offers the others."""
     app = make_app(api_key=sandbox.plain_key, org_id=sandbox.owner_org_id)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        text = panel_text(app.screen.query_one("#org-error", ErrorPanel))
-        assert "403" in text
+        assert isinstance(app.screen, OrganizationPicker)
+        org_screen = app.screen_stack[-2]
+        shown = [panel for panel in org_screen.query(ErrorPanel) if panel.has_class("-shown")]
+        assert len(shown) == 1 and shown[0].id == "org-error"
+        assert "403" in panel_text(shown[0])
+        assert not app._notifications
 
 
 async def test_offline_shows_cached_org_with_age(make_app: MakeApp, sandbox: Sandbox, tmp_path: Path) -> None:

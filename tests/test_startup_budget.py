@@ -23,6 +23,7 @@ ALLOWED_OWN = frozenset(
         "screens.columns",
         "screens.dataset",
         "screens.detail",
+        "screens.entity_index",
         "screens.fleet",
         "screens.help",
         "screens.inner_org",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,10 +14,23 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from screens.dataset import DatasetScreen
+from screens.entity_index import EntityIndex
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
-from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
+from screens.messages import (
+    Kind,
+    Open,
+    OrganizationUnavailable,
+    PickOrganization,
+    PickProfile,
+    ShowChart,
+    ShowHelp,
+    ShowOrganization,
+    ShowRaw,
+    ShowStructure,
+    SwitchOrganization,
+    SwitchProfile,
+)
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
@@ -26,14 +39,33 @@ from screens.structure import StructureScreen
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
+from tui.api.errors import ForbiddenError, NotFoundError
 from tui.api.settings import ClientSettings
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from screens.pickers import PickerScreen
     from tui.api.client import StudioClient
+    from tui.api.lookup import Lookup
+    from tui.command_history import CommandHistory
     from tui.sandbox.server import Sandbox
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
+
+
+def _jump_provider() -> type[Provider]:
+    """The palette's providers are imported when the palette first opens, not at start-up."""
+    from screens.jump import JumpProvider
+
+    return JumpProvider
+
+
+def _command_provider() -> type[Provider]:
+    from screens.command_line import CommandProvider
+
+    return CommandProvider
 
 
 class EiscopeApp(App[None]):
@@ -41,10 +73,13 @@ class EiscopeApp(App[None]):
 
     TITLE = "eiscope"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {_jump_provider, _command_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
+        Binding("colon", "command_line", "Command", show=False, id="command-line"),
+        Binding("O", "pick_organization", "Switch organization", show=False, id="pick-organization"),
+        Binding("P", "pick_profile", "Switch profile", show=False, id="pick-profile"),
     ]
 
     def __init__(
@@ -59,6 +94,9 @@ class EiscopeApp(App[None]):
         demo_scale: str = "demo",
         keymap: dict[str, str] | None = None,
         notices: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        profile: str | None = None,
+        remember_commands: bool = False,
     ) -> None:
         super().__init__()
         if keymap:
@@ -73,6 +111,13 @@ class EiscopeApp(App[None]):
         self.demo_scale = demo_scale
         self.index = EntityIndex()
         self._client: StudioClient | None = None
+        self._lookup: Lookup | None = None
+        self.env: Mapping[str, str] = env if env is not None else {}
+        """The environment the profiles resolve in (`:ctx`): config path, key variables, cache directory."""
+        self.profile = profile
+        self.remember_commands = remember_commands
+        """Keep the command line's history in the user's state directory (`eiscope`; tests keep it in memory)."""
+        self._history: CommandHistory | None = None
         self.startup_ms: float | None = None
         # Warnings printed before the TUI took the screen (a config others can read, a key on the command line, a
         # flag replacing a profile's setting): the alternate screen hides them, so they are shown again inside.
@@ -87,6 +132,28 @@ class EiscopeApp(App[None]):
 
             self._client = StudioClient(self.settings, self.cache)
         return self._client
+
+    @property
+    def lookup(self) -> Lookup:
+        """The API's search of the lists not loaded, for this client (built on first use, like the client)."""
+        if self._lookup is None:
+            from tui.api.lookup import Lookup  # deferred: nothing searches before the first rows
+
+            self._lookup = Lookup(lambda: self.client)
+        return self._lookup
+
+    @property
+    def history(self) -> CommandHistory:
+        """The command line's history: read from the state directory the first time `:` opens."""
+        if self._history is None:
+            from tui.command_history import CommandHistory, default_history_path
+
+            self._history = CommandHistory(default_history_path(self.env) if self.remember_commands else None)
+        return self._history
+
+    @history.setter
+    def history(self, history: CommandHistory) -> None:
+        self._history = history
 
     def on_mount(self) -> None:
         if self.cache is not None:
@@ -137,13 +204,15 @@ class EiscopeApp(App[None]):
         self._close_messages_no_wait()
 
     def open_home(self) -> None:
+        self.push_screen(self.home_screen())
+
+    def home_screen(self) -> Screen[Any]:
         """The first screen: welcome without a key, the organization with one, else the organizations list."""
         if self.welcome:
-            self.push_screen(WelcomeScreen(self.config_path))
-        elif self.org_id is not None:
-            self.push_screen(OrganizationScreen(self.org_id))
-        else:
-            self.push_screen(OrganizationsScreen())
+            return WelcomeScreen(self.config_path)
+        if self.org_id is not None:
+            return OrganizationScreen(self.org_id)
+        return OrganizationsScreen()
 
     async def on_unmount(self) -> None:
         if self._client is not None:
@@ -158,16 +227,34 @@ class EiscopeApp(App[None]):
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
-        old = self._client
-        self.settings = ClientSettings(
+        settings = ClientSettings(
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
         )
+        self.use_connection(settings, self.cache, self.sandbox.owner_org_id, profile=None)
+
+    def use_connection(
+        self, settings: ClientSettings, cache: DiskCache | None, org_id: int | None, *, profile: str | None
+    ) -> None:
+        """Browse with other settings (the demo, another profile): a new client, and that connection's home
+        screen in place of every screen of the old one (their rows belong to the old credential)."""
+        old = self._client
+        self.settings, self.cache, self.org_id, self.profile = settings, cache, org_id, profile
         self._client = None
+        self._lookup = None
+        self.index = EntityIndex()
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False
-        self.org_id = self.sandbox.owner_org_id
-        self.switch_screen(OrganizationScreen(self.org_id))
+        self.run_worker(self._replace_stack(self.home_screen()), group="switch", exclusive=True)
+
+    async def _replace_stack(self, screen: Screen[Any]) -> None:
+        """Every screen over Textual's default one closes, and `screen` is the only one left."""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
 
     # -- the one place that decides which screen shows what --------------------------------------------------------
 
@@ -213,3 +300,109 @@ class EiscopeApp(App[None]):
         from screens.chart import ChartScreen
 
         self.push_screen(ChartScreen(message.subject, message.metric_key, days=message.days))
+
+    # -- the command line, the pickers, switching ---------------------------------------------------------------
+
+    # The command line and the pickers are imported when first opened: start-up does not pay for them.
+
+    def _prompt_on_top(self) -> bool:
+        """A command line or a picker is the current screen."""
+        from screens.command_line import CommandLineScreen
+        from screens.pickers import PickerScreen
+
+        return isinstance(self.screen, CommandLineScreen | PickerScreen)
+
+    def action_command_line(self, text: str = "") -> None:
+        """`:` opens the command line over the current screen (not over another prompt or picker)."""
+        from screens.command_line import CommandLineScreen
+
+        if not self._prompt_on_top():
+            self.push_screen(CommandLineScreen(self.screen, text))
+
+    def action_pick_organization(self) -> None:
+        from screens.pickers import OrganizationPicker
+
+        self._open_picker(OrganizationPicker())
+
+    def action_pick_profile(self) -> None:
+        from screens.pickers import ProfilePicker
+
+        self._open_picker(ProfilePicker())
+
+    def _open_picker(self, picker: PickerScreen) -> None:
+        """One picker at a time: another replaces it, and the command line gives way to it."""
+        if self._prompt_on_top():
+            self.switch_screen(picker)
+        else:
+            self.push_screen(picker)
+
+    @on(PickOrganization)
+    def _pick_organization(self) -> None:
+        self.action_pick_organization()
+
+    @on(PickProfile)
+    def _pick_profile(self) -> None:
+        self.action_pick_profile()
+
+    @on(OrganizationUnavailable)
+    def _organization_unavailable(self, message: OrganizationUnavailable) -> None:
+        """A wrong or forbidden organization: its screen says why, once; the picker offers the others."""
+        if isinstance(message.error, NotFoundError | ForbiddenError) and not self._prompt_on_top():
+            self.action_pick_organization()
+
+    @on(ShowOrganization)
+    def show_organization(self, message: ShowOrganization) -> None:
+        """A place of an organization's page: the page already open for it (screens over it close), else a new
+        one; `:fleet`, `:users TEXT`, `:structure`…"""
+        screen = next(
+            (
+                s
+                for s in reversed(self.screen_stack)
+                if isinstance(s, OrganizationScreen) and s.org_id == message.org_id
+            ),
+            None,
+        )
+        if screen is None:
+            screen = OrganizationScreen(message.org_id)
+            self.push_screen(screen)
+        elif screen is not self.screen:
+            screen.pop_until_active()
+        if message.place is not None:
+            screen.show_place(message.place, message.filter_text)
+
+    @on(SwitchOrganization)
+    def switch_organization(self, message: SwitchOrganization) -> None:
+        """Browse another organization with the same credential: its page becomes the only screen."""
+        self.org_id = message.org_id
+        self.run_worker(
+            self._replace_stack(OrganizationScreen(message.org_id, message.name)), group="switch", exclusive=True
+        )
+
+    @on(SwitchProfile)
+    def switch_profile(self, message: SwitchProfile) -> None:
+        self.notify(f"Switching to profile {message.name}…", timeout=3)
+        self._switch_profile(message.name)
+
+    def _switch_profile(self, name: str) -> None:
+        self.run_worker(self._resolve_profile(name), group="switch-profile", exclusive=True, exit_on_error=False)
+
+    async def _resolve_profile(self, name: str) -> None:
+        """Resolve the profile off the event loop (its api_key_command may take seconds), then use it."""
+        from tui.config import ConfigError
+        from tui.profiles import resolve_profile
+
+        offline, no_cache = self.settings.offline, self.cache is None
+        try:
+            resolved = await asyncio.to_thread(resolve_profile, name, self.env, offline=offline, no_cache=no_cache)
+        except ConfigError as error:
+            self.notify(error.message, title=f"Could not switch to profile {name}", severity="error")
+            return
+        settings = resolved.client_settings()
+        if not settings.api_key and not settings.jwt_token:
+            self.notify(
+                f"Profile {name} gives no key: add api_key_command, api_key_env or api_key to it",
+                title=f"Could not switch to profile {name}",
+                severity="error",
+            )
+            return
+        self.use_connection(settings, resolved.cache(), resolved.org_id, profile=name)

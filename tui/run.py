@@ -85,6 +85,9 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         demo_scale=args.scale,
         keymap=settings.keymap,
         notices=settings.warnings,
+        env=env,
+        profile=settings.profile,
+        remember_commands=True,
     )
     try:
         app.run()

@@ -76,6 +76,7 @@ def child_environment(env: Mapping[str, str], credentials: Mapping[str, str | No
     dropped = (*CREDENTIAL_VARIABLES, TOKEN_VARIABLE)
     child = {name: value for name, value in env.items() if name not in dropped}
     child.update({name: value for name, value in credentials.items() if value})
+    child["EISCOPE_SERVED"] = "1"  # a served page carries this one credential: no switching to a profile (`:ctx`)
     return child
 
 

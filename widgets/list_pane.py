@@ -125,6 +125,13 @@ class ListPane(Vertical):
         field.add_class("-open")
         field.focus()
 
+    def set_filter(self, text: str) -> None:
+        """Filter the list as `/` and typing would (`:users TEXT`); the focus stays on the table."""
+        field = self.query_one(Input)
+        field.add_class("-open")
+        field.value = text
+        self.table.focus()
+
     @on(Input.Changed, ".list-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)

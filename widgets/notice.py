@@ -32,17 +32,23 @@ class ErrorPanel(Vertical):
     ErrorPanel { height: auto; display: none; }
     ErrorPanel.-shown { display: block; }
     ErrorPanel > Static { height: auto; }
+    ErrorPanel > #error-ways { display: none; }
+    ErrorPanel.-ways > #error-ways { display: block; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="error-title", markup=False)
         yield Static(id="error-message", markup=False)
         yield Static(id="error-hint", markup=False)
+        yield Static(id="error-ways", markup=False)
 
-    def show_error(self, title: str, message: str, hint: str = "") -> None:
+    def show_error(self, title: str, message: str, hint: str = "", *, ways: str = "") -> None:
+        """`ways`: the keys that lead on from here ('O another organization · r try again'), on a line of its own."""
         self.query_one("#error-title", Static).update(Text(clean(title), style="bold"))
         self.query_one("#error-message", Static).update(Text(clean(message)))
         self.query_one("#error-hint", Static).update(Text(clean(hint), style="italic"))
+        self.query_one("#error-ways", Static).update(Text(clean(ways), style="bold"))
+        self.set_class(bool(ways), "-ways")
         self.add_class("-shown")
 
     def clear(self) -> None:
