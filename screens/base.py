@@ -11,6 +11,7 @@ from textual.widgets import Input, TabbedContent, TabPane
 
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
+from tui.api.row_marks import UNREADABLE_KEY
 from tui.hints import tui_hint
 from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
@@ -51,7 +52,11 @@ class EiscopeScreen(Screen[None]):
         return self.eiscope.index
 
     def open(self, kind: Kind, org_id: int, row: dict[str, Any], **options: Any) -> None:
-        """Ask the app to show an entity; which screen shows it is decided there, once."""
+        """Ask the app to show an entity; which screen shows it is decided there, once. An unreadable row
+        without an id (tui/api/rows.py) has nothing to open: say why instead."""
+        if UNREADABLE_KEY in row and not isinstance(row.get("id"), int):
+            self.notify(f"This row could not be read: {row[UNREADABLE_KEY]}", severity="warning")
+            return
         self.post_message(Open(kind, org_id, row, **options))
 
     def compose(self) -> ComposeResult:

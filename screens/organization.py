@@ -27,8 +27,11 @@ from screens.messages import (
     Kind,
     LoadFailed,
     OrganizationLoaded,
+    OrganizationMetricsLoaded,
     OrganizationPeeked,
     OrganizationProjectsLoaded,
+    ShowAccess,
+    ShowCompute,
     ShowStructure,
     StructureData,
     WhitelabelLoaded,
@@ -48,7 +51,7 @@ from widgets.resource_table import ResourceTable
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
-    from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
+    from tui.api.models import MetricsResponse, OrganizationInfo, OrganizationMetrics, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
 # The lists whose rows come with the organization's own bodies, and the tab each lives in.
@@ -103,7 +106,11 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         "settings": "Conf",
     }
 
-    BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
+    BINDINGS = [
+        Binding("t", "structure", "Structure", id="structure"),
+        Binding("C", "compute", "Compute", id="compute"),
+        Binding("A", "access", "Access", id="access"),
+    ]
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
@@ -115,6 +122,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.whitelabel: Whitelabel | None = None
         self.whitelabel_raw: dict[str, Any] | None = None
         self.whitelabel_metrics: MetricsResponse | None = None
+        self.own_metrics: OrganizationMetrics | None = None
+        self.own_metrics_raw: dict[str, Any] | None = None
         self.is_whitelabel_admin: bool | None = None
         self.loading_tabs = frozenset(WHITELABEL_TABS)
         self._usage_stale = True
@@ -252,6 +261,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     def load(self) -> None:
         self.run_worker(self._load_info(), group="org-info", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_own_metrics(), group="org-metrics", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
         active = self.query_one(TabbedContent).active
         if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
@@ -271,6 +281,11 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     async def _load_projects(self) -> None:
         await load_cached_then_fresh(
             self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(self.org_id, **kw)
+        )
+
+    async def _load_own_metrics(self) -> None:
+        await load_cached_then_fresh(
+            self, OrganizationMetricsLoaded, lambda **kw: self.client.organization_metrics(self.org_id, **kw)
         )
 
     async def _probe_whitelabel(self) -> None:
@@ -306,6 +321,12 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.whitelabel = message.value.whitelabel
         self.whitelabel_raw = message.fetched.raw
         self._set_whitelabel_admin(True)
+        self._show_usage()
+
+    @on(OrganizationMetricsLoaded)
+    def _own_metrics_loaded(self, message: OrganizationMetricsLoaded) -> None:
+        self.own_metrics = message.value.metrics
+        self.own_metrics_raw = message.fetched.raw
         self._show_usage()
 
     @on(WhitelabelMetricsLoaded)
@@ -348,6 +369,10 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             # show the error when opened, rather than vanish and renumber the others.
             self.loading_tabs = frozenset()
             self.number_tabs()
+        if message.what is OrganizationMetricsLoaded:
+            if message.had_cache:  # without them the Usage tab keeps its local sums: a toast only over old ones
+                self.flash_error(message.what.part, error)
+            return
         if message.had_cache or message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded):
             self.flash_error(message.what.part, error)
             return
@@ -443,7 +468,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self._usage_stale = False
         panel = self.query_one(UsagePanel)
-        panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin, self.projects)
+        panel.show(
+            self.info,
+            self.whitelabel,
+            self.whitelabel_metrics,
+            self.is_whitelabel_admin,
+            self.projects,
+            own=self.own_metrics,
+        )
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
@@ -479,6 +511,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
 
     def action_structure(self) -> None:
         self.post_message(ShowStructure(self.structure_data()))
+
+    def action_compute(self) -> None:
+        """Who and what used this organization's compute (`C`)."""
+        self.post_message(ShowCompute(self.org_id, name=self.crumb))
+
+    def action_access(self) -> None:
+        """This organization's API keys and members, and which of them have gone quiet (`A`)."""
+        self.post_message(ShowAccess(self.org_id))
 
     def structure_data(self) -> StructureData:
         """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""
@@ -516,6 +556,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         if tabs.active == "usage" and self.whitelabel_raw is not None:
             metrics = self.whitelabel_metrics.metrics if self.whitelabel_metrics else None
             return ("white label", {**self.whitelabel_raw, "metrics": metrics})
+        if tabs.active == "usage" and self.own_metrics_raw is not None:
+            return ("organization metrics", self.own_metrics_raw)
         if self.info_raw is None:
             return None
         return ("organization info", self.info_raw)

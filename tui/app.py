@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,7 +17,16 @@ from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
+from screens.messages import (
+    Kind,
+    Open,
+    ShowAccess,
+    ShowChart,
+    ShowCompute,
+    ShowHelp,
+    ShowRaw,
+    ShowStructure,
+)
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
@@ -56,6 +67,7 @@ class EiscopeApp(App[None]):
         config_path: str = "config.toml",
         demo_scale: str = "demo",
         keymap: dict[str, str] | None = None,
+        today: date | None = None,
     ) -> None:
         super().__init__()
         if keymap:
@@ -71,6 +83,14 @@ class EiscopeApp(App[None]):
         self.index = EntityIndex()
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+        self.today = today
+
+    def now(self) -> datetime:
+        """What 'now' is for periods and ages: the wall clock, or the start of `today` when a world is dated
+        (the demo's `--today`, and tests): nothing in a dated world happens on or after its today."""
+        if self.today is not None:
+            return datetime.combine(self.today, clock_time(0), tzinfo=UTC)
+        return datetime.now(UTC)
 
     @property
     def client(self) -> StudioClient:
@@ -125,6 +145,7 @@ class EiscopeApp(App[None]):
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
+        self.today = self.sandbox.world.today
         old = self._client
         self.settings = ClientSettings(
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
@@ -169,6 +190,19 @@ class EiscopeApp(App[None]):
     @on(ShowStructure)
     def show_structure(self, message: ShowStructure) -> None:
         self.push_screen(StructureScreen(message.data))
+
+    @on(ShowCompute)
+    def show_compute(self, message: ShowCompute) -> None:
+        # Imported on first use, as the chart is: start-up pays only for the screens of the first paint.
+        from screens.compute import ComputeScreen
+
+        self.push_screen(ComputeScreen(message.org_id, inner_id=message.inner_id, days=message.days, name=message.name))
+
+    @on(ShowAccess)
+    def show_access(self, message: ShowAccess) -> None:
+        from screens.access import AccessScreen  # on first use, as above
+
+        self.push_screen(AccessScreen(message.org_id))
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:

@@ -84,6 +84,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         config_path=str(config_path(env)),
         demo_scale=args.scale,
         keymap=settings.keymap,
+        today=sandbox.world.today if sandbox is not None else None,
     )
     try:
         app.run()

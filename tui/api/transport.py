@@ -41,6 +41,7 @@ __all__ = ["ClientStats", "Fetched", "Source", "StudioTransport"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
+Scrub = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass
@@ -157,7 +158,10 @@ class StudioTransport:
         *,
         source: Source = Source.NETWORK,
         jwt_first: bool = False,
+        scrub: Scrub | None = None,
     ) -> Fetched[ModelT] | None:
+        """One GET of `path` as `model`; `scrub` takes out of the body what must never be kept or shown (the
+        keys in an API key list) before it is validated or cached."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
         header = self._credential_header(jwt_first)
         namespace = self._namespace(header)
@@ -171,7 +175,9 @@ class StudioTransport:
             raise AuthError.missing()
         coalesce_key = f"GET {canonical_request(path, query)} {namespace}"
         try:
-            raw, value, body_bytes = await self._shared(coalesce_key, lambda: self._fetch(path, query, model, header))
+            raw, value, body_bytes = await self._shared(
+                coalesce_key, lambda: self._fetch(path, query, model, header, scrub)
+            )
         except (NetworkError, RequestTimeoutError, ServerError) as exc:
             if self.settings.cache_fallback:
                 cached = await self._from_cache(namespace, key, model, offline=True, error=exc)
@@ -230,10 +236,13 @@ class StudioTransport:
         return await asyncio.shield(task)
 
     async def _fetch(
-        self, path: str, query: dict[str, Any], model: type[ModelT], header: str
-    ) -> tuple[dict[str, Any], ModelT, bytes]:
+        self, path: str, query: dict[str, Any], model: type[ModelT], header: str, scrub: Scrub | None = None
+    ) -> tuple[dict[str, Any], ModelT, bytes | None]:
         response = await self._send(path, query, header)
         raw = parse_body(response, path, self._redact)
+        if scrub is not None:  # the bytes as received still hold what was scrubbed: the cache encodes `raw`
+            raw = scrub(raw)
+            return raw, validate_body(model, raw, path), None
         return raw, validate_body(model, raw, path), response.content
 
     # ------------------------------------------------------------ digests: a summary instead of the body
