@@ -275,12 +275,18 @@ def _seconds(value: Any) -> str:
     return format_duration(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
 
 
+def _some_seconds(value: Any) -> str:
+    """Seconds, and nothing for none at all (a column where most rows have none reads better empty)."""
+    return _seconds(value) if value else ""
+
+
 def compute_shares(noun: str) -> tuple[Column, ...]:
     """A breakdown of compute (by project, user or category), largest first: what used it, and how much."""
     return (
         Column("name", noun),
         Column("computeSeconds", "Compute", align="right", format=_seconds, searchable=False),
         Column("share", "Share", format=share_text, searchable=False),
+        Column("gpuSeconds", "GPU", align="right", format=_some_seconds, searchable=False),
         Column("jobs", "Jobs", align="right", format=_count, searchable=False),
         Column("failed", "Failed", align="right", format=_count, searchable=False),
         Column("running", "Running", align="right", format=_count, searchable=False),

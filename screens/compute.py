@@ -40,7 +40,7 @@ from screens.messages import (
     ShowRaw,
 )
 from tui.api.compute import PERIOD_DAYS, JobBook, Period
-from tui.api.compute_read import jobs_window, project_jobs, read_jobs
+from tui.api.compute_read import attributions, jobs_window, names_projects, read_jobs
 from tui.api.errors import ApiError
 from tui.api.owned import owned_projects
 from tui.api.row_marks import is_unreadable
@@ -202,12 +202,11 @@ class ComputeScreen(EiscopeScreen):
             if since is None and not network:
                 since = await self._contract_since(Source.NETWORK)
             window = jobs_window(now, since)
-            missing_project = False
+            named, seen = False, False
             try:
                 async for page in read_jobs(self.client, self.org_id, self.inner_id, window=window, source=source):
-                    missing_project = missing_project or any(
-                        "projectId" not in row for row in page.raw_items if "id" in row
-                    )
+                    named = named or names_projects(page.raw_items)
+                    seen = seen or bool(page.raw_items)
                     self.post_message(
                         JobsArrived(
                             page.raw_items,
@@ -219,7 +218,7 @@ class ComputeScreen(EiscopeScreen):
                             age_s=page.age_s,
                         )
                     )
-                if missing_project and self.inner_id is not None:
+                if seen and not named and self.inner_id is not None:
                     await self._attribute(pass_id, source, network)
             except ApiError as error:
                 self.post_message(JobsFailed(error, pass_id=pass_id, network=network))
@@ -235,13 +234,8 @@ class ComputeScreen(EiscopeScreen):
     async def _attribute(self, pass_id: int, source: Source, network: bool) -> None:
         """Each of the inner organization's projects lists its own jobs: those ran in it."""
         assert self.inner_id is not None
-        ids: list[int] = []
-        async for owned in owned_projects(self.client, self.org_id, self.inner_id, source=source):
-            ids += [row["id"] for row in owned.page.raw_items if isinstance(row.get("id"), int)]
-        done = 0
-        async for project_id, rows in project_jobs(self.client, self.org_id, ids, source=source):
-            done += 1
-            self.post_message(JobsAttributed(project_id, rows, done, len(ids), pass_id=pass_id, network=network))
+        async for project_id, rows, done, of in attributions(self.client, self.org_id, self.inner_id, source=source):
+            self.post_message(JobsAttributed(project_id, rows, done, of, pass_id=pass_id, network=network))
 
     # -- what arrives ------------------------------------------------------------------------------------------
 

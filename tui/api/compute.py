@@ -5,8 +5,10 @@ The definitions, written once for the Compute view and `eiscope export jobs|comp
 - Its compute is `computeTime` (seconds, as the job watcher measured it); a job still running counts as a job
   with no compute yet. Its **duration** is `finished - started` (or `- created` when it never started).
 - Its **result**: `ok` (finished successfully), `failed` (finished, not successfully), `running` (not finished).
-- Its **project**: the job's own `projectId` (and `projectName`) when the API gives them, else the project whose
-  job list holds it (`attribute`), else none ("no project": jobs of the organization itself).
+- Its **project**: the job's own `projectId` (and `projectName`), at the top or in its `metadata`, when the API
+  gives them (the SDK's Job has no project field), else the project whose job list holds it (`attribute`), else
+  none ("no project": jobs of the organization itself).
+- Its **GPU** compute: a job whose `metadata.computeType` is `gpu` (the contract counts GPU time three times).
 - Its **user**: `createdByUser` (none for jobs nobody started by hand).
 - Periods end now (the app's clock) and reach back 30, 90 or 365 days, or to the start of the current contract.
 
@@ -18,7 +20,7 @@ the size of the breakdown, never a pass over every job.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -117,6 +119,7 @@ class JobFacts:
     compute_s: float
     duration_s: float | None
     result: str
+    gpu: bool = False
 
 
 def job_facts(row: dict[str, Any]) -> JobFacts | None:
@@ -132,9 +135,10 @@ def job_facts(row: dict[str, Any]) -> JobFacts | None:
     result = "running" if finished is None else "ok" if row.get("finishedSuccessful") is True else "failed"
     user = _object(row.get("createdByUser"))
     user_name = user.get("name") or user.get("username")
-    project = _object(row.get("project"))
-    project_id = _int(row.get("projectId")) or _int(project.get("id"))
-    project_name = row.get("projectName") or project.get("name")
+    metadata = _object(row.get("metadata"))
+    project_id = _int(row.get("projectId"))
+    project_id = project_id if project_id is not None else _int(metadata.get("projectId"))
+    project_name = row.get("projectName") or metadata.get("projectName")
     return JobFacts(
         id=job_id,
         created=created,
@@ -146,6 +150,7 @@ def job_facts(row: dict[str, Any]) -> JobFacts | None:
         compute_s=max(0.0, _number(row.get("computeTime")) or 0.0),
         duration_s=max(0.0, duration) if duration is not None else None,
         result=result,
+        gpu=metadata.get("computeType") == "gpu",
     )
 
 
@@ -155,12 +160,19 @@ class Sums:
 
     jobs: int = 0
     compute_s: float = 0.0
+    gpu_s: float = 0.0
     failed: int = 0
     running: int = 0
+
+    @property
+    def contract_s(self) -> float:
+        """Compute as the contract's limit counts it: CPU seconds plus three times the GPU seconds."""
+        return self.compute_s + 2 * self.gpu_s
 
     def add(self, job: JobFacts, sign: int = 1) -> None:
         self.jobs += sign
         self.compute_s += sign * job.compute_s
+        self.gpu_s += sign * job.compute_s * job.gpu
         self.failed += sign * (job.result == "failed")
         self.running += sign * (job.result == "running")
 
@@ -180,6 +192,7 @@ class Share:
             "id": self.key,
             "name": self.label,
             "computeSeconds": round(self.sums.compute_s, 3),
+            "gpuSeconds": round(self.sums.gpu_s, 3),
             "share": round(self.fraction * 100, 2),
             "jobs": self.sums.jobs,
             "failed": self.sums.failed,
@@ -274,7 +287,7 @@ class JobBook:
             job = self.jobs.get(job_id)
             if job is None or job.project_id == project_id:
                 continue
-            moved = JobFacts(**{**job.__dict__, "project_id": project_id})
+            moved = replace(job, project_id=project_id)
             for tally in self.tallies.values():
                 tally.add(job, -1)
                 tally.add(moved)
@@ -291,9 +304,19 @@ class JobBook:
     def tally(self, days: int | None) -> Tally:
         return self.tallies[days]
 
+    def tally_of(self, period: Period) -> Tally:
+        """The sums of any period (a pass over every job; the view's periods are kept as jobs arrive)."""
+        tally = Tally(period)
+        for job in self.jobs.values():
+            tally.add(job)
+        return tally
+
     def breakdown(self, days: int | None, dimension: str) -> list[Share]:
-        """One period's compute by project, user or category, largest first (then most jobs, then name)."""
-        tally = self.tallies[days]
+        """One of the view's periods by project, user or category, largest first."""
+        return self.shares(self.tallies[days], dimension)
+
+    def shares(self, tally: Tally, dimension: str) -> list[Share]:
+        """A tally's compute by project, user or category, largest first (then most jobs, then name)."""
         total = tally.total.compute_s
         shares = [
             Share(key, self._label(dimension, key), sums, sums.compute_s / total if total else 0.0)
@@ -309,9 +332,9 @@ class JobBook:
             return NO_USER if key is None else self.user_names.get(key) or f"User {key}"
         return str(key)
 
-    def job_rows(self, days: int | None) -> list[dict[str, Any]]:
+    def job_rows(self, days: int | Period | None) -> list[dict[str, Any]]:
         """The jobs of a period as list rows: the API's row and what eiscope worked out (project, result…)."""
-        period = self.tallies[days].period
+        period = days if isinstance(days, Period) else self.tallies[days].period
         return [self.job_row(job) for job in self.jobs.values() if period.holds(job.created)]
 
     def job_row(self, job: JobFacts) -> dict[str, Any]:
