@@ -8,6 +8,8 @@ one import for callers.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, overload
@@ -55,8 +57,7 @@ class StudioClient(StudioTransport):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.page_sizes: dict[str, int] = {}
-        """list kind -> the page size that worked after the server refused a larger one (this session)."""
+        self._page_sizes: dict[str, int] | None = None
         self.filter_uses: dict[str, str] = {}
         """query filter -> what the server did with it: honoured, ignored or refused (tui/api/owned.py)."""
 
@@ -329,6 +330,34 @@ class StudioClient(StudioTransport):
 
     # ------------------------------------------------------------ paging
 
+    @property
+    def page_sizes(self) -> dict[str, int]:
+        """list kind -> the page size that worked after the server refused a larger one with a 400.
+
+        Kept beside the cache (`paging/page-sizes.json`), so the next session's cache-first pass asks for the
+        pages the network pass stored, and no request is spent on a size the server refuses."""
+        if self._page_sizes is None:
+            self._page_sizes = {}
+            kept = self.kept_files()
+            data = kept.read(PAGE_SIZES_FILE, max_bytes=4096) if kept is not None else None
+            try:
+                found = json.loads(data) if data else {}
+            except ValueError:
+                found = {}
+            if isinstance(found, dict):
+                self._page_sizes = {
+                    k: v for k, v in found.items() if k in PAGED_KINDS and isinstance(v, int) and 0 < v <= PAGE_SIZE
+                }
+        return self._page_sizes
+
+    def _remember_page_size(self, kind: str, size: int) -> None:
+        sizes = self.page_sizes
+        sizes[kind] = size
+        kept = self.kept_files()
+        if kept is not None:
+            with contextlib.suppress(OSError):  # a full disk costs a 400 next session, nothing more
+                kept.write(PAGE_SIZES_FILE, json.dumps(sizes, sort_keys=True).encode(), fsync=False)
+
     async def pages(
         self, kind: str, org_id: int, page_size: int = PAGE_SIZE, *, source: Source = Source.NETWORK, **query: Any
     ) -> AsyncIterator[Page[Any]]:
@@ -336,7 +365,7 @@ class StudioClient(StudioTransport):
 
         kind: one of PAGED_KINDS (the method that reads one page); query: that method's other arguments
         (`inner_id=`, `project_id=`, `filters=`, …). A server that answers the page size with a 400 is asked
-        again with smaller ones (SMALLER_PAGE_SIZES); the size that worked is used for the rest of the session.
+        again with smaller ones (SMALLER_PAGE_SIZES); the size that worked is kept (`page_sizes`).
         """
         if kind not in PAGED_KINDS:
             raise ValueError(f"unknown list kind {kind!r}; expected one of {', '.join(PAGED_KINDS)}")
@@ -354,8 +383,8 @@ class StudioClient(StudioTransport):
                         raise
                     limit = smaller
                     continue
-                if limit < page_size and fetched is not None and not fetched.from_cache:
-                    learned[kind] = min(limit, learned.get(kind, limit))
+                if limit < learned.get(kind, page_size) and fetched is not None and not fetched.from_cache:
+                    self._remember_page_size(kind, limit)
                 return fetched
 
         # twice the in-flight limit ahead: enough to keep every connection busy, never millions of tasks
@@ -363,6 +392,9 @@ class StudioClient(StudioTransport):
         pages = iter_pages(fetch, PAGED_KINDS[kind], page_size, concurrent=source is Source.NETWORK, window=window)
         async for page in pages:
             yield page
+
+
+PAGE_SIZES_FILE = "paging/page-sizes.json"
 
 
 def _smaller_page_size(limit: int) -> int | None:
