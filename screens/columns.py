@@ -259,11 +259,11 @@ TRIALS = (
 
 # ---------------------------------------------------------------- compute and access
 
-SHARE_BAR = 8
+SHARE_BAR = 5
 
 
 def share_text(value: Any) -> str:
-    """A part of the whole: '34.2% ██▊     ' (the bar in eighths, so small shares still show)."""
+    """A part of the whole: ' 34.2% █▋   ' (the bar in eighths, so small shares show; 12 cells, never cut)."""
     if not isinstance(value, int | float) or isinstance(value, bool):
         return ""
     eighths = round(max(0.0, min(100.0, float(value))) / 100 * SHARE_BAR * 8)
@@ -286,22 +286,23 @@ def compute_shares(noun: str) -> tuple[Column, ...]:
         Column("name", noun),
         Column("computeSeconds", "Compute", align="right", format=_seconds, searchable=False),
         Column("share", "Share", format=share_text, searchable=False),
-        Column("gpuSeconds", "GPU", align="right", format=_some_seconds, searchable=False),
         Column("jobs", "Jobs", align="right", format=_count, searchable=False),
         Column("failed", "Failed", align="right", format=_count, searchable=False),
+        Column("gpuSeconds", "GPU", align="right", format=_some_seconds, searchable=False),
         Column("running", "Running", align="right", format=_count, searchable=False),
         Column("id", "ID", align="right"),
     )
 
 
 JOBS = (
-    Column("created", "Created", format=format_datetime, searchable=False),
     Column("category", "Category"),
     Column("projectName", "Project"),
     Column("userName", "User"),
+    Column("started", "Started", format=format_datetime, searchable=False),
     Column("durationSeconds", "Duration", align="right", format=_seconds, searchable=False),
     Column("computeTime", "Compute", align="right", format=_seconds, searchable=False),
     Column("result", "Result"),
+    Column("created", "Created", format=format_datetime, searchable=False),
     Column("id", "ID", align="right"),
 )
 """The jobs of a period (screens/compute.py): the API's job row and what eiscope worked out of it."""
@@ -323,9 +324,9 @@ def _last_used_order(value: Any) -> str:
 API_KEYS = (
     Column("name", "Name"),
     Column("marks", "Marks"),
-    Column("role", "Role"),
     Column("lastUsed", "Last used", format=_last_used, sort_key=_last_used_order, searchable=False),
     Column("expires", "Expires", format=format_date, searchable=False),
+    Column("role", "Role"),
     Column("created", "Created", format=format_date, searchable=False),
     Column("createdByUser", "Created by", format=_who, sort_key=_who),
     Column("isTransformationJobKey", "Jobs key", format=_yes_no, searchable=False),

@@ -311,13 +311,13 @@ class ComputeScreen(EiscopeScreen):
             # The first page of the network: over jobs already shown, its sums are built apart (and shown when
             # complete), so the numbers never drop to a half-read total; over nothing, they stream in.
             self._network_started = True
-            if self.book is not None and len(self.book):
+            if self.book is not None and self.book.count:
                 self._building = self._new_book()
         if self.book is None:
             self.book = self._new_book()
-        target = self._building or self.book
+        target = self._building if self._building is not None else self.book
         added = target.add(message.rows)
-        self._read = len(target) + len(target.unreadable)
+        self._read = target.count + len(target.unreadable)
         if message.network:
             note = freshness(from_cache=message.from_cache, offline=message.offline, age_s=message.age_s)
             if note.stale or not self._network_note[1]:
@@ -333,7 +333,7 @@ class ComputeScreen(EiscopeScreen):
     def _jobs_attributed(self, message: JobsAttributed) -> None:
         if message.pass_id != self._pass_id:
             return
-        book = (self._building or self.book) if message.network else self.book
+        book = self._building if message.network and self._building is not None else self.book
         if book is None:
             return
         ids = [row["id"] for row in message.rows if isinstance(row.get("id"), int)]
@@ -368,7 +368,7 @@ class ComputeScreen(EiscopeScreen):
         self._running = False
         self._building = None
         error = message.error
-        if self.book is not None and len(self.book):
+        if self.book is not None and self.book.count:
             self.flash_error("the jobs", error)
             self._note = f"not refreshed: {error.message}"
             self._stale = True
@@ -419,37 +419,44 @@ class ComputeScreen(EiscopeScreen):
             self._unshown_jobs = []
 
     def _draw_head(self) -> None:
-        name = self.org_name or (f"Organization {self.inner_id}" if self.inner_id else f"Organization {self.org_id}")
+        """Three lines: whose compute over which period; the jobs and their compute; the same against the limit
+        and what the metrics count for the period (the jobs' sum and the metrics' should agree)."""
+        name = self.org_name or f"Organization {self.inner_id or self.org_id}"
         book = self.book
         if book is None:
             period_text = "current contract" if self.days is None else f"last {self.days} days"
-            lines = [f"{name} · {period_text} · t: 30/90/365/contract", "Reading the jobs…"]
+            lines = [f"{name} · {period_text} · t: next period", "Reading the jobs…", ""]
         else:
             tally = book.tally(self.days)
             total = tally.total
+            compute = f"compute {units.seconds(total.compute_s) or '0 s'}"
+            if total.gpu_s:
+                compute += f" (GPU {units.seconds(total.gpu_s)})"
             figures = [
                 columns.plural(total.jobs, "job"),
-                f"{units.seconds(total.compute_s) or '0 s'} compute",
                 f"{total.failed:,} failed",
                 f"{total.running:,} running",
+                compute,
             ]
+            against = [f"against the limit (CPU+3×GPU) {units.seconds(total.contract_s) or '0 s'}"]
             counted = self._counted_elsewhere(tally.period)
             if counted:
-                figures.append(counted)
-            lines = [f"{name} · {tally.period.label} · t: next period", " · ".join(figures)]
+                against.append(counted)
+            lines = [f"{name} · {tally.period.label} · t: next period", " · ".join(figures), " · ".join(against)]
         self.query_one("#compute-head", Static).update(Text("\n".join(lines)))
 
     def _counted_elsewhere(self, period: Period) -> str | None:
-        """What the metrics count for the same period, beside the jobs' own sum (they should agree)."""
+        """What the metrics count for the period: the daily records' CPU + GPU seconds (an inner organization),
+        or the contract's compute (an organization's metrics, for the contract period only)."""
         if self.daily:
             total = sum(
-                float(record.get("computeTimeSeconds") or 0)
+                float(record.get("cpuComputeTimeSeconds") or 0) + float(record.get("gpuComputeTimeSeconds") or 0)
                 for record in self.daily
                 if period.holds(parse_datetime(record.get("date")))
             )
-            return f"daily metrics: {units.seconds(total)}"
+            return f"the daily metrics count {units.seconds(total)}"
         if period.days is None and self.contract_minutes is not None:
-            return f"metrics: {units.minutes(self.contract_minutes)}"
+            return f"the metrics count {units.minutes(self.contract_minutes)}"
         return None
 
     def _show_status(self) -> None:
@@ -458,7 +465,7 @@ class ComputeScreen(EiscopeScreen):
             total = f" of {self._total:,}" if self._total is not None else ""
             parts.append(f"read {self._read:,}{total} jobs")
         elif self.book is not None:
-            parts.append(f"{len(self.book):,} jobs read")
+            parts.append(f"{self.book.count:,} jobs read")
         if self._attributing is not None:
             done, of = self._attributing
             parts.append(f"finding their projects: {done:,} of {of:,}")

@@ -210,7 +210,7 @@ async def _jobs_or_compute(
             if request.project_id is not None:
                 rows = [row if is_unreadable(row) else {**row, "projectId": request.project_id} for row in rows]
             book.add(rows)
-            say(f"jobs: read {len(book) + len(book.unreadable):,}")
+            say(f"jobs: read {book.count + len(book.unreadable):,}")
     else:
         book = await load_book(client, org, request.target_id, now=now, period=period, progress=say)
     if progress is not None:

@@ -29,7 +29,7 @@ __all__ = [
 
 QUIET_DAYS = 90
 MARKS_FIELD = "marks"
-"""The field eiscope adds to a key's or member's row: its marks, joined with ' · ' (empty when none)."""
+"""The field eiscope adds to a key's or member's row: its marks, joined with ', ' (empty when none)."""
 
 
 def _moment(value: Any) -> datetime | None:
@@ -79,7 +79,7 @@ def member_marks(member: dict[str, Any], now: datetime) -> list[str]:
 
 
 def _marked(rows: Iterable[dict[str, Any]], marks: Any, now: datetime) -> list[dict[str, Any]]:
-    return [row if is_unreadable(row) else {**row, MARKS_FIELD: " · ".join(marks(row, now))} for row in rows]
+    return [row if is_unreadable(row) else {**row, MARKS_FIELD: ", ".join(marks(row, now))} for row in rows]
 
 
 def marked_keys(rows: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:

@@ -4,13 +4,15 @@ The definitions, written once for the Compute view and `eiscope export jobs|comp
 - A job counts in a period when it was **created** in it (`created` is the one moment every job has).
 - Its compute is `computeTime` (seconds, as the job watcher measured it); a job still running counts as a job
   with no compute yet. Its **duration** is `finished - started` (or `- created` when it never started).
-- Its **result**: `ok` (finished successfully), `failed` (finished, not successfully), `running` (not finished).
+- Its **result**: `ok` (finished successfully), `failed` (finished, not successfully), `running` (started, not
+  finished), `queued` (not started yet).
 - Its **project**: the job's own `projectId` (and `projectName`), at the top or in its `metadata`, when the API
   gives them (the SDK's Job has no project field), else the project whose job list holds it (`attribute`), else
   none ("no project": jobs of the organization itself).
 - Its **GPU** compute: a job whose `metadata.computeType` is `gpu` (the contract counts GPU time three times).
 - Its **user**: `createdByUser` (none for jobs nobody started by hand).
-- Periods end now (the app's clock) and reach back 30, 90 or 365 days, or to the start of the current contract.
+- Periods end now (the app's clock) and reach back 30, 90 or 365 whole days before today (so they line up with
+  the daily metrics, which end yesterday), or to the start of the current contract.
 
 `JobBook` holds every job read so far (once per id, as pages arrive in any order) and keeps the sums of each
 period as jobs are added, so switching the period, or redrawing while thousands of jobs stream in, costs only
@@ -62,7 +64,7 @@ class Period:
     def label(self) -> str:
         if self.days is None:
             return f"current contract (since {self.start:%Y-%m-%d})"
-        return f"last {self.days} days ({self.start:%Y-%m-%d} – {self.end - timedelta(seconds=1):%Y-%m-%d})"
+        return f"last {self.days} days ({self.start:%Y-%m-%d} – {self.end - timedelta(microseconds=1):%Y-%m-%d})"
 
     @property
     def short(self) -> str:
@@ -77,7 +79,8 @@ def make_period(days: int | None, now: datetime, contract_since: datetime | None
     if days is None:
         start = contract_since if contract_since is not None else now - timedelta(days=365)
         return Period(None, min(start, now), now)
-    return Period(days, now - timedelta(days=days), now)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Period(days, midnight - timedelta(days=days), now)
 
 
 def _moment(value: Any) -> datetime | None:
@@ -132,7 +135,10 @@ def job_facts(row: dict[str, Any]) -> JobFacts | None:
     finished = _moment(row.get("finished"))
     began = started or created
     duration = (finished - began).total_seconds() if finished is not None and began is not None else None
-    result = "running" if finished is None else "ok" if row.get("finishedSuccessful") is True else "failed"
+    if finished is None:
+        result = "running" if started is not None else "queued"
+    else:
+        result = "ok" if row.get("finishedSuccessful") is True else "failed"
     user = _object(row.get("createdByUser"))
     user_name = user.get("name") or user.get("username")
     metadata = _object(row.get("metadata"))
@@ -174,7 +180,7 @@ class Sums:
         self.compute_s += sign * job.compute_s
         self.gpu_s += sign * job.compute_s * job.gpu
         self.failed += sign * (job.result == "failed")
-        self.running += sign * (job.result == "running")
+        self.running += sign * (job.result in ("running", "queued"))
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,9 @@ class JobBook:
             days: Tally(make_period(days, now, contract_since)) for days in PERIOD_DAYS
         }
 
-    def __len__(self) -> int:
+    @property
+    def count(self) -> int:
+        """Jobs read (each once); `unreadable` holds the rows that could not be read."""
         return len(self.jobs)
 
     def set_contract_since(self, since: datetime | None) -> None:

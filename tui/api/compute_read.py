@@ -163,8 +163,8 @@ async def load_book(
         named = named or names_projects(page.raw_items)
         if progress is not None:
             total = f" of {page.total:,}" if page.total is not None else ""
-            progress(f"jobs: read {len(book) + len(book.unreadable):,}{total}")
-    if not named and len(book) and inner_id is not None:
+            progress(f"jobs: read {book.count + len(book.unreadable):,}{total}")
+    if not named and book.count and inner_id is not None:
         async for project_id, rows, done, of in attributions(client, org_id, inner_id):
             book.add({**row, "projectId": project_id} for row in rows if row.get("id") not in book.jobs)
             book.attribute(project_id, [row["id"] for row in rows if isinstance(row.get("id"), int)])
