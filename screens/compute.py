@@ -101,28 +101,54 @@ class ComputeScreen(EiscopeScreen):
         self._projects: dict[int, dict[str, Any]] = {}
         self._members: dict[int, dict[str, Any]] = {}
         self._filter_note = ""
+        self._jobs_stale = False
+        self._error: ApiError | None = None
+        self._composed: set[str] = {"by-project"}
+        self._stale_tabs: set[str] = set()
+        self._category: str | None = None
 
     # -- layout ------------------------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="compute-head", markup=False)
         with TabbedContent(id="compute-tabs"):
-            with TabPane(self.TAB_TITLES["by-project"], id="by-project"):
-                yield ListPane(columns.compute_shares("Project"), "projects", id="by-project-list")
-            with TabPane(self.TAB_TITLES["by-user"], id="by-user"):
-                yield ListPane(columns.compute_shares("User"), "users", id="by-user-list")
-            with TabPane(self.TAB_TITLES["by-category"], id="by-category"):
-                yield ListPane(columns.compute_shares("Category"), "categories", id="by-category-list")
-            with TabPane(self.TAB_TITLES["jobs"], id="jobs"):
-                yield ListPane(columns.JOBS, "jobs", id="jobs-list")
+            for tab, title in self.TAB_TITLES.items():
+                with TabPane(title, id=tab):
+                    if tab == "by-project":  # the first tab's list is on the first paint; the others wait
+                        yield _tab_list(tab)
         yield StatusLine(id="compute-status")
 
     def on_mount(self) -> None:
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if self.org_name and getattr(below, "crumb", None) != self.org_name:
+            self.set_crumb(f"{self.org_name} · Compute")  # opened from the Fleet tab: the trail names whose
         self.number_tabs()
-        self.query_one("#jobs-list", ListPane).table.sort_by("created", reverse=True)
         self.query_one("#by-project-list", ListPane).focus_table()
         self._draw_head()
         self.load()
+
+    async def _compose_tab(self, tab: str) -> None:
+        """Mount a tab's list when it is first shown (a screen of four lists costs its mount four times)."""
+        if tab in self._composed:
+            return
+        self._composed.add(tab)
+        pane = _tab_list(tab)
+        await self.query_one(TabbedContent).get_pane(tab).mount(pane)
+        if tab == "jobs":
+            pane.table.sort_by("created", reverse=True)
+        if self._error is not None and self.book is None:
+            pane.show_error("Jobs not loaded", self._error.message, tui_hint(self._error))
+        self._stale_tabs.add(tab)
+        self._draw_tab(tab)
+        if self.query_one(TabbedContent).active == tab:
+            pane.focus_table()
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        await self._compose_tab(tab)
+        if tab in self._stale_tabs:
+            self._draw_tab(tab)
 
     # -- loading -----------------------------------------------------------------------------------------------
 
@@ -373,37 +399,46 @@ class ComputeScreen(EiscopeScreen):
             self._note = f"not refreshed: {error.message}"
             self._stale = True
         else:
-            for list_id in ("by-project-list", "by-user-list", "by-category-list", "jobs-list"):
-                self.query_one(f"#{list_id}", ListPane).show_error("Jobs not loaded", error.message, tui_hint(error))
+            self._error = error
+            for tab in self._composed:
+                self.query_one(f"#{tab}-list", ListPane).show_error("Jobs not loaded", error.message, tui_hint(error))
             self._note = error.message
             self._stale = True
         self._redraw()
 
     # -- drawing -----------------------------------------------------------------------------------------------
 
-    _jobs_stale = False
-
     def _schedule_redraw(self) -> None:
         if self._redraw_timer is None:
             self._redraw_timer = self.set_timer(REDRAW_EVERY_S, self._redraw)
 
     def _redraw(self) -> None:
-        """The head, the three breakdowns, the jobs list (appended, or set again after the period changed)."""
+        """The head, the status, and the list in view; the other lists are drawn when their tab is shown."""
         if self._redraw_timer is not None:
             self._redraw_timer.stop()
             self._redraw_timer = None
         self._draw_head()
         self._show_status()
-        book = self.book
-        if book is None:
+        if self.book is None:
             return
-        for tab, dimension in BREAKDOWNS.items():
-            rows = [share.row() for share in book.breakdown(self.days, dimension)]
-            _replace_keeping_cursor(self.query_one(f"#{tab}-list", ListPane), rows)
-        jobs = self.query_one("#jobs-list", ListPane)
-        if self._jobs_stale:
+        active = self.query_one(TabbedContent).active
+        self._stale_tabs.update(tab for tab in self._composed if tab != active)
+        if active != "jobs":
+            self._jobs_stale = True  # drawn whole when shown: appending to a hidden list is wasted
+        self._draw_tab(active)
+
+    def _draw_tab(self, tab: str) -> None:
+        book = self.book
+        if book is None or tab not in self._composed:
+            return
+        self._stale_tabs.discard(tab)
+        pane = self.query_one(f"#{tab}-list", ListPane)
+        if tab in BREAKDOWNS:
+            _replace_keeping_cursor(pane, [share.row() for share in book.breakdown(self.days, BREAKDOWNS[tab])])
+        elif self._jobs_stale:
             # Unreadable jobs are listed (marked) whatever the period: they have no date to cut by.
-            jobs.set_rows(book.job_rows(self.days) + book.unreadable)
+            pane.set_rows([row for row in book.job_rows(self.days) if self._in_category(row)] + book.unreadable)
+            pane.set_note(f"only {self._category} jobs · esc: every job" if self._category else "")
             self._jobs_stale = False
             self._unshown_jobs = []
         elif self._unshown_jobs:
@@ -413,10 +448,13 @@ class ComputeScreen(EiscopeScreen):
                 job = None if is_unreadable(row) else book.jobs.get(row["id"])
                 if job is None:
                     shown.append(row)  # unreadable
-                elif period.holds(job.created):
+                elif period.holds(job.created) and self._in_category(row):
                     shown.append(book.job_row(job))
-            jobs.append_rows(shown)
+            pane.append_rows(shown)
             self._unshown_jobs = []
+
+    def _in_category(self, row: dict[str, Any]) -> bool:
+        return self._category is None or row.get("category") == self._category
 
     def _draw_head(self) -> None:
         """Three lines: whose compute over which period; the jobs and their compute; the same against the limit
@@ -479,6 +517,15 @@ class ComputeScreen(EiscopeScreen):
 
     # -- keys --------------------------------------------------------------------------------------------------
 
+    def action_back(self) -> None:
+        """Escape over a category's jobs shows every job again; otherwise, back."""
+        if self._category is not None and self.query_one(TabbedContent).active == "jobs":
+            self._category = None
+            self._jobs_stale = True
+            self._draw_tab("jobs")
+            return
+        super().action_back()
+
     def action_next_period(self) -> None:
         position = PERIOD_DAYS.index(self.days)
         self.days = PERIOD_DAYS[(position + 1) % len(PERIOD_DAYS)]
@@ -495,8 +542,10 @@ class ComputeScreen(EiscopeScreen):
         elif list_id == "by-user-list":
             self._open_user(row)
         elif list_id == "by-category-list" and isinstance(row.get("name"), str):
+            self._category = row["name"]
+            self._jobs_stale = True
+            self._stale_tabs.add("jobs")
             self.switch_tab("jobs")
-            self.query_one("#jobs-list", ListPane).filter_by(row["name"])
         elif list_id == "jobs-list":
             self.post_message(ShowRaw(f"job {row.get('id')}", row))
 
@@ -531,6 +580,15 @@ class ComputeScreen(EiscopeScreen):
             if row is not None:
                 return (f"{lists.first().noun} › row", row)
         return None
+
+
+def _tab_list(tab: str) -> ListPane:
+    """The list of a tab: a breakdown (largest first, as given) or the jobs (newest first)."""
+    if tab == "jobs":
+        return ListPane(columns.JOBS, "jobs", id="jobs-list")
+    noun = BREAKDOWNS[tab]
+    plural = "categories" if noun == "category" else f"{noun}s"
+    return ListPane(columns.compute_shares(noun.capitalize()), plural, id=f"{tab}-list")
 
 
 def _replace_keeping_cursor(pane: ListPane, rows: list[dict[str, Any]]) -> None:
