@@ -11,6 +11,7 @@ Enter opens a project or a user, shows a category's jobs, or a job's JSON.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import datetime
 from typing import Any, ClassVar
@@ -39,13 +40,12 @@ from screens.messages import (
     OwnedProjectsArrived,
     ShowRaw,
 )
-from tui.api.compute import PERIOD_DAYS, JobBook, Period
+from tui.api.compute import PERIOD_DAYS, JobBook, Period, many_job_facts
 from tui.api.compute_read import attributions, jobs_window, names_projects, read_jobs
 from tui.api.errors import ApiError
 from tui.api.owned import owned_projects
 from tui.api.row_marks import is_unreadable
 from tui.api.source import Source
-from tui.formatting import parse_datetime
 from tui.hints import tui_hint
 from tui.safe_text import clean
 from widgets.list_pane import ListPane
@@ -206,17 +206,15 @@ class ComputeScreen(EiscopeScreen):
                 self.post_message(OwnedProjectsArrived(rows, use, cached=source is Source.CACHE))
 
     async def _contract_since(self, source: Source) -> datetime | None:
-        """When the current contract started: the organization's metrics (or the inner org's info) say."""
+        """When the organization's current contract started, from its metrics (posted for the head too)."""
         try:
-            if self.inner_id is not None:
-                info = await self.client.inner_organization(self.org_id, self.inner_id, source=source)
-                return info.value.compute_time_current_contract_since if info is not None else None
             metrics = await self.client.organization_metrics(self.org_id, source=source)
-            if metrics is not None:
-                self.post_message(OrganizationMetricsLoaded(metrics))
-            return metrics.value.metrics.jobs_compute_time_current_year_since if metrics is not None else None
         except ApiError:
             return None
+        if metrics is None:
+            return None
+        self.post_message(OrganizationMetricsLoaded(metrics))
+        return metrics.value.metrics.jobs_compute_time_current_year_since
 
     async def _read_jobs(self, pass_id: int, *, with_cache: bool) -> None:
         """The cache's pages first (at once; not on a refresh), then the network's; then the projects' own
@@ -224,19 +222,24 @@ class ComputeScreen(EiscopeScreen):
         now = self.eiscope.now()
         for network in (False, True) if with_cache else (True,):
             source = Source.NETWORK if network else Source.CACHE
-            since = await self._contract_since(source)
-            if since is None and not network:
-                since = await self._contract_since(Source.NETWORK)
-            window = jobs_window(now, since)
+            window = jobs_window(now, None)
+            if self.inner_id is None:  # an organization's jobs are asked for by date: the contract may reach further
+                since = await self._contract_since(source)
+                if since is None and not network:
+                    since = await self._contract_since(Source.NETWORK)
+                window = jobs_window(now, since)
             named, seen = False, False
             try:
                 async for page in read_jobs(self.client, self.org_id, self.inner_id, window=window, source=source):
                     named = named or names_projects(page.raw_items)
                     seen = seen or bool(page.raw_items)
+                    # Reading a page's jobs is the costly part: a thread does it, so keys are not kept waiting.
+                    facts = await asyncio.to_thread(many_job_facts, page.raw_items)
                     self.post_message(
                         JobsArrived(
                             page.raw_items,
                             page.total,
+                            facts=facts,
                             pass_id=pass_id,
                             network=network,
                             from_cache=page.from_cache,
@@ -342,7 +345,7 @@ class ComputeScreen(EiscopeScreen):
         if self.book is None:
             self.book = self._new_book()
         target = self._building if self._building is not None else self.book
-        added = target.add(message.rows)
+        added = target.add(message.rows, message.facts)
         self._read = target.count + len(target.unreadable)
         if message.network:
             note = freshness(from_cache=message.from_cache, offline=message.offline, age_s=message.age_s)
@@ -442,13 +445,13 @@ class ComputeScreen(EiscopeScreen):
             self._jobs_stale = False
             self._unshown_jobs = []
         elif self._unshown_jobs:
-            period = book.tally(self.days).period
+            period = book.period(self.days)
             shown = []
             for row in self._unshown_jobs:
                 job = None if is_unreadable(row) else book.jobs.get(row["id"])
                 if job is None:
                     shown.append(row)  # unreadable
-                elif period.holds(job.created) and self._in_category(row):
+                elif period.holds_day(job.day) and self._in_category(row):
                     shown.append(book.job_row(job))
             pane.append_rows(shown)
             self._unshown_jobs = []
@@ -477,10 +480,11 @@ class ComputeScreen(EiscopeScreen):
                 compute,
             ]
             against = [f"against the limit (CPU+3×GPU) {units.seconds(total.contract_s) or '0 s'}"]
-            counted = self._counted_elsewhere(tally.period)
+            period = book.period(self.days)
+            counted = self._counted_elsewhere(period)
             if counted:
                 against.append(counted)
-            lines = [f"{name} · {tally.period.label} · t: next period", " · ".join(figures), " · ".join(against)]
+            lines = [f"{name} · {period.label} · t: next period", " · ".join(figures), " · ".join(against)]
         self.query_one("#compute-head", Static).update(Text("\n".join(lines)))
 
     def _counted_elsewhere(self, period: Period) -> str | None:
@@ -490,7 +494,7 @@ class ComputeScreen(EiscopeScreen):
             total = sum(
                 float(record.get("cpuComputeTimeSeconds") or 0) + float(record.get("gpuComputeTimeSeconds") or 0)
                 for record in self.daily
-                if period.holds(parse_datetime(record.get("date")))
+                if period.holds_day(str(record.get("date") or "")[:10] or None)
             )
             return f"the daily metrics count {units.seconds(total)}"
         if period.days is None and self.contract_minutes is not None:

@@ -281,12 +281,14 @@ class JobsArrived(Message):
         *,
         pass_id: int,
         network: bool,
+        facts: list[Any] | None = None,
         from_cache: bool = False,
         offline: bool = False,
         age_s: float | None = None,
     ) -> None:
         super().__init__()
         self.rows = rows
+        self.facts = facts  # tui.api.compute.many_job_facts(rows), worked out by the worker
         self.total = total
         self.pass_id = pass_id
         self.network = network

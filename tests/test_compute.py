@@ -141,7 +141,7 @@ async def test_compute_by_project_matches_jobs_summed_by_hand(sandbox: Sandbox, 
     async with client_for(sandbox, tmp_path) as client:
         book = await load_book(client, org, inner, now=NOW)
     for days in PERIOD_DAYS:
-        period = book.tally(days).period
+        period = book.period(days)
         by_hand: dict[Any, float] = defaultdict(float)
         count: dict[Any, int] = defaultdict(int)
         for job in jobs:

@@ -11,12 +11,13 @@ The definitions, written once for the Compute view and `eiscope export jobs|comp
   none ("no project": jobs of the organization itself).
 - Its **GPU** compute: a job whose `metadata.computeType` is `gpu` (the contract counts GPU time three times).
 - Its **user**: `createdByUser` (none for jobs nobody started by hand).
-- Periods end now (the app's clock) and reach back 30, 90 or 365 whole days before today (so they line up with
-  the daily metrics, which end yesterday), or to the start of the current contract.
+- The view's periods are whole UTC days: the 30, 90 or 365 days before today, and today so far (so they line up
+  with the daily metrics, which end yesterday), or every day since the one the current contract started on.
+  Export's `--since` starts at the very moment it names.
 
-`JobBook` holds every job read so far (once per id, as pages arrive in any order) and keeps the sums of each
-period as jobs are added, so switching the period, or redrawing while thousands of jobs stream in, costs only
-the size of the breakdown, never a pass over every job.
+`JobBook` holds every job read so far (once per id, as pages arrive in any order) and sums them by day as they
+arrive; a period's sums are the sum of its days (kept until more jobs arrive). So streaming 20,000 jobs costs a
+few additions per job, and switching the period costs a pass over 365 days, never over every job.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.api.row_marks import is_unreadable
+from tui.api.row_marks import UNREADABLE_KEY
 
 __all__ = [
     "DIMENSIONS",
@@ -39,8 +40,10 @@ __all__ = [
     "Share",
     "Sums",
     "Tally",
+    "duration_s",
     "job_facts",
     "make_period",
+    "many_job_facts",
 ]
 
 PERIOD_DAYS: tuple[int | None, ...] = (30, 90, 365, None)
@@ -67,100 +70,116 @@ class Period:
         return f"last {self.days} days ({self.start:%Y-%m-%d} – {self.end - timedelta(microseconds=1):%Y-%m-%d})"
 
     @property
-    def short(self) -> str:
-        return "contract" if self.days is None else f"{self.days} d"
+    def first_day(self) -> str:
+        return self.start.astimezone(UTC).date().isoformat()
+
+    @property
+    def last_day(self) -> str:
+        return (self.end - timedelta(microseconds=1)).astimezone(UTC).date().isoformat()
+
+    @property
+    def whole_days(self) -> bool:
+        """Starts at midnight UTC (every period of the view; export's `--since DATE`): a job's day says."""
+        return self.start.astimezone(UTC).time() == datetime.min.time()
 
     def holds(self, moment: datetime | None) -> bool:
         return moment is not None and self.start <= moment < self.end
 
+    def holds_day(self, day: str | None) -> bool:
+        """A UTC day ('2026-11-24') within the period's days (a period of the view is made of whole days)."""
+        return day is not None and self.first_day <= day <= self.last_day
+
 
 def make_period(days: int | None, now: datetime, contract_since: datetime | None = None) -> Period:
-    """The period ending `now`: `days` back, or since the contract started (a year back when unknown)."""
+    """The period ending `now`: the `days` whole days before today, or since the contract's first day (a year
+    back when it is unknown)."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if days is None:
-        start = contract_since if contract_since is not None else now - timedelta(days=365)
-        return Period(None, min(start, now), now)
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        since = contract_since if contract_since is not None else now - timedelta(days=365)
+        start = since.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        return Period(None, min(start, midnight), now)
     return Period(days, midnight - timedelta(days=days), now)
 
 
 def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    else:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _day(value: Any) -> str | None:
+    """The UTC day of an API timestamp: '2026-11-24T13:05:00Z' → '2026-11-24' (sliced when it is UTC)."""
+    if isinstance(value, str) and len(value) >= 20 and value[10] == "T" and value[-1] == "Z":
+        return value[:10]
+    moment = _moment(value)
+    return moment.astimezone(UTC).date().isoformat() if moment is not None else None
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JobFacts:
     """What compute needs of one job, read from its row."""
 
     id: int
-    created: datetime | None
+    day: str | None
     category: str
     project_id: int | None
     project_name: str | None
     user_id: int | None
     user_name: str | None
     compute_s: float
-    duration_s: float | None
     result: str
     gpu: bool = False
 
 
 def job_facts(row: dict[str, Any]) -> JobFacts | None:
     """The facts of a job row, or None for a row without an id (an unreadable one)."""
-    job_id = _int(row.get("id"))
-    if job_id is None or is_unreadable(row):
+    job_id = row.get("id")
+    if type(job_id) is not int or UNREADABLE_KEY in row:
         return None
-    created = _moment(row.get("created"))
-    started = _moment(row.get("started"))
-    finished = _moment(row.get("finished"))
-    began = started or created
-    duration = (finished - began).total_seconds() if finished is not None and began is not None else None
-    if finished is None:
-        result = "running" if started is not None else "queued"
+    if not row.get("finished"):
+        result = "running" if row.get("started") else "queued"
     else:
         result = "ok" if row.get("finishedSuccessful") is True else "failed"
-    user = _object(row.get("createdByUser"))
+    user = row.get("createdByUser")
+    user = user if type(user) is dict else {}
+    user_id = user.get("id")
     user_name = user.get("name") or user.get("username")
-    metadata = _object(row.get("metadata"))
-    project_id = _int(row.get("projectId"))
-    project_id = project_id if project_id is not None else _int(metadata.get("projectId"))
+    metadata = row.get("metadata")
+    metadata = metadata if type(metadata) is dict else {}
+    project_id = row.get("projectId", metadata.get("projectId"))
     project_name = row.get("projectName") or metadata.get("projectName")
+    compute = row.get("computeTime")
     return JobFacts(
         id=job_id,
-        created=created,
+        day=_day(row.get("created")),
         category=str(row.get("category") or row.get("categoryKey") or "(no category)"),
-        project_id=project_id,
-        project_name=project_name if isinstance(project_name, str) else None,
-        user_id=_int(user.get("id")),
-        user_name=user_name if isinstance(user_name, str) else None,
-        compute_s=max(0.0, _number(row.get("computeTime")) or 0.0),
-        duration_s=max(0.0, duration) if duration is not None else None,
+        project_id=project_id if type(project_id) is int else None,
+        project_name=project_name if type(project_name) is str else None,
+        user_id=user_id if type(user_id) is int else None,
+        user_name=user_name if type(user_name) is str else None,
+        compute_s=float(compute) if isinstance(compute, int | float) and compute > 0 else 0.0,
         result=result,
         gpu=metadata.get("computeType") == "gpu",
     )
 
 
-@dataclass
+def many_job_facts(rows: list[dict[str, Any]]) -> list[JobFacts | None]:
+    """`job_facts` of each row: the costly part of adding a page, which a worker can do off the event loop."""
+    return [job_facts(row) for row in rows]
+
+
+def duration_s(row: dict[str, Any]) -> float | None:
+    """`finished - started` (or `- created` when it never started), in seconds; None while it runs."""
+    finished = _moment(row.get("finished"))
+    began = _moment(row.get("started")) or _moment(row.get("created"))
+    return max(0.0, (finished - began).total_seconds()) if finished is not None and began is not None else None
+
+
+@dataclass(slots=True)
 class Sums:
     """Jobs, compute and outcomes of a group of jobs."""
 
@@ -178,9 +197,19 @@ class Sums:
     def add(self, job: JobFacts, sign: int = 1) -> None:
         self.jobs += sign
         self.compute_s += sign * job.compute_s
-        self.gpu_s += sign * job.compute_s * job.gpu
-        self.failed += sign * (job.result == "failed")
-        self.running += sign * (job.result in ("running", "queued"))
+        if job.gpu:
+            self.gpu_s += sign * job.compute_s
+        if job.result == "failed":
+            self.failed += sign
+        elif job.result in ("running", "queued"):
+            self.running += sign
+
+    def merge(self, other: Sums) -> None:
+        self.jobs += other.jobs
+        self.compute_s += other.compute_s
+        self.gpu_s += other.gpu_s
+        self.failed += other.failed
+        self.running += other.running
 
 
 @dataclass(frozen=True)
@@ -206,29 +235,22 @@ class Share:
         }
 
 
-def _group(job: JobFacts, dimension: str) -> int | str | None:
-    if dimension == "project":
-        return job.project_id
-    if dimension == "user":
-        return job.user_id
-    return job.category
-
-
 @dataclass
 class Tally:
-    """The sums of one period, overall and by project, user and category."""
+    """The sums of a set of jobs (a day's, a period's), overall and by project, user and category."""
 
-    period: Period
+    period: Period | None = None
     total: Sums = field(default_factory=Sums)
     groups: dict[str, dict[Any, Sums]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
 
     def add(self, job: JobFacts, sign: int = 1) -> None:
-        if not self.period.holds(job.created):
-            return
         self.total.add(job, sign)
-        for dimension in DIMENSIONS:
-            group = self.groups[dimension]
-            key = _group(job, dimension)
+        groups = self.groups
+        for group, key in (
+            (groups["project"], job.project_id),
+            (groups["user"], job.user_id),
+            (groups["category"], job.category),
+        ):
             sums = group.get(key)
             if sums is None:
                 sums = group[key] = Sums()
@@ -236,9 +258,19 @@ class Tally:
             if sums.jobs == 0:
                 del group[key]
 
+    def merge(self, other: Tally) -> None:
+        self.total.merge(other.total)
+        for dimension, theirs in other.groups.items():
+            ours = self.groups[dimension]
+            for key, sums in theirs.items():
+                mine = ours.get(key)
+                if mine is None:
+                    ours[key] = mine = Sums()
+                mine.merge(sums)
+
 
 class JobBook:
-    """Every job read so far, once per id, and the sums of each period (kept as jobs arrive)."""
+    """Every job read so far, once per id, summed by day; a period's sums are its days' (kept until it grows)."""
 
     def __init__(self, now: datetime, contract_since: datetime | None = None) -> None:
         self.now = now
@@ -248,9 +280,9 @@ class JobBook:
         self.unreadable: list[dict[str, Any]] = []
         self.project_names: dict[int, str] = {}
         self.user_names: dict[int, str] = {}
-        self.tallies: dict[int | None, Tally] = {
-            days: Tally(make_period(days, now, contract_since)) for days in PERIOD_DAYS
-        }
+        self._days: dict[str | None, Tally] = {}
+        self._version = 0
+        self._tallies: dict[int | None, tuple[int, Tally]] = {}
 
     @property
     def count(self) -> int:
@@ -258,34 +290,42 @@ class JobBook:
         return len(self.jobs)
 
     def set_contract_since(self, since: datetime | None) -> None:
-        """The contract's start arrived (or changed): its period is summed again, once."""
-        if since == self.contract_since:
-            return
-        self.contract_since = since
-        tally = self.tallies[None] = Tally(make_period(None, self.now, since))
-        for job in self.jobs.values():
-            tally.add(job)
+        """The contract's start arrived (or changed): the contract period is summed again when next asked."""
+        if since != self.contract_since:
+            self.contract_since = since
+            self._tallies.pop(None, None)
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Add job rows (a page); returns the rows new to the book (a job seen before is not counted twice)."""
+    def _bucket(self, day: str | None) -> Tally:
+        bucket = self._days.get(day)
+        if bucket is None:
+            bucket = self._days[day] = Tally()
+        return bucket
+
+    def add(
+        self, rows: Iterable[dict[str, Any]], facts: Iterable[JobFacts | None] | None = None
+    ) -> list[dict[str, Any]]:
+        """Add job rows (a page), with their `many_job_facts` when already worked out; returns the rows new to
+        the book (a job seen before is not counted twice)."""
+        rows = list(rows)
         added = []
-        for row in rows:
-            job = job_facts(row)
+        jobs, names, users = self.jobs, self.project_names, self.user_names
+        for row, job in zip(rows, facts if facts is not None else many_job_facts(rows), strict=True):
             if job is None:
                 self.unreadable.append(row)
                 added.append(row)
                 continue
-            if job.id in self.jobs:
+            if job.id in jobs:
                 continue
-            if job.project_name and job.project_id is not None:
-                self.project_names.setdefault(job.project_id, job.project_name)
-            if job.user_name and job.user_id is not None:
-                self.user_names.setdefault(job.user_id, job.user_name)
-            self.jobs[job.id] = job
+            if job.project_name and job.project_id is not None and job.project_id not in names:
+                names[job.project_id] = job.project_name
+            if job.user_name and job.user_id is not None and job.user_id not in users:
+                users[job.user_id] = job.user_name
+            jobs[job.id] = job
             self.rows[job.id] = row
-            for tally in self.tallies.values():
-                tally.add(job)
+            self._bucket(job.day).add(job)
             added.append(row)
+        if added:
+            self._version += 1
         return added
 
     def attribute(self, project_id: int, job_ids: Iterable[int]) -> int:
@@ -296,11 +336,13 @@ class JobBook:
             if job is None or job.project_id == project_id:
                 continue
             moved = replace(job, project_id=project_id)
-            for tally in self.tallies.values():
-                tally.add(job, -1)
-                tally.add(moved)
+            bucket = self._bucket(job.day)
+            bucket.add(job, -1)
+            bucket.add(moved)
             self.jobs[job_id] = moved
             changed += 1
+        if changed:
+            self._version += 1
         return changed
 
     def unattributed(self) -> int:
@@ -309,19 +351,33 @@ class JobBook:
 
     # -- what the view shows -----------------------------------------------------------------------------------
 
+    def period(self, days: int | None) -> Period:
+        return make_period(days, self.now, self.contract_since)
+
     def tally(self, days: int | None) -> Tally:
-        return self.tallies[days]
+        """The sums of one of the view's periods: its days' sums, added up once per change of the book."""
+        kept = self._tallies.get(days)
+        if kept is not None and kept[0] == self._version:
+            return kept[1]
+        period = self.period(days)
+        tally = Tally(period)
+        for day, bucket in self._days.items():
+            if period.holds_day(day):
+                tally.merge(bucket)
+        self._tallies[days] = (self._version, tally)
+        return tally
 
     def tally_of(self, period: Period) -> Tally:
-        """The sums of any period (a pass over every job; the view's periods are kept as jobs arrive)."""
+        """The sums of any period (export's `--since`, maybe to the moment): a pass over every job."""
         tally = Tally(period)
         for job in self.jobs.values():
-            tally.add(job)
+            if self.in_period(job, period):
+                tally.add(job)
         return tally
 
     def breakdown(self, days: int | None, dimension: str) -> list[Share]:
         """One of the view's periods by project, user or category, largest first."""
-        return self.shares(self.tallies[days], dimension)
+        return self.shares(self.tally(days), dimension)
 
     def shares(self, tally: Tally, dimension: str) -> list[Share]:
         """A tally's compute by project, user or category, largest first (then most jobs, then name)."""
@@ -340,10 +396,16 @@ class JobBook:
             return NO_USER if key is None else self.user_names.get(key) or f"User {key}"
         return str(key)
 
+    def in_period(self, job: JobFacts, period: Period) -> bool:
+        """Whether a job belongs to a period: by its day for the view's periods, to the moment for export's."""
+        if period.whole_days:
+            return period.holds_day(job.day)
+        return period.holds(_moment(self.rows[job.id].get("created")))
+
     def job_rows(self, days: int | Period | None) -> list[dict[str, Any]]:
         """The jobs of a period as list rows: the API's row and what eiscope worked out (project, result…)."""
-        period = days if isinstance(days, Period) else self.tallies[days].period
-        return [self.job_row(job) for job in self.jobs.values() if period.holds(job.created)]
+        period = days if isinstance(days, Period) else self.period(days)
+        return [self.job_row(job) for job in self.jobs.values() if self.in_period(job, period)]
 
     def job_row(self, job: JobFacts) -> dict[str, Any]:
         row = self.rows[job.id]
@@ -352,6 +414,6 @@ class JobBook:
             "projectId": job.project_id,
             "projectName": self._label("project", job.project_id) if job.project_id is not None else None,
             "userName": job.user_name,
-            "durationSeconds": job.duration_s,
+            "durationSeconds": duration_s(row),
             "result": job.result,
         }

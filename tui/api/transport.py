@@ -43,6 +43,9 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
 Scrub = Callable[[dict[str, Any]], dict[str, Any]]
 
+THREADED_BODY_BYTES = 256 * 1024
+"""A body this large is parsed and validated in a thread (tens of milliseconds that keys should not wait for)."""
+
 
 @dataclass
 class Fetched(Generic[T]):
@@ -239,6 +242,15 @@ class StudioTransport:
         self, path: str, query: dict[str, Any], model: type[ModelT], header: str, scrub: Scrub | None = None
     ) -> tuple[dict[str, Any], ModelT, bytes | None]:
         response = await self._send(path, query, header)
+        if len(response.content) >= THREADED_BODY_BYTES:
+            # Parsing and validating a large body (a page of 1,000 jobs) takes tens of milliseconds: in a thread,
+            # the event loop (keys, redraws) gets its turn between pages arriving together.
+            return await asyncio.to_thread(self._decode, response, path, model, scrub)
+        return self._decode(response, path, model, scrub)
+
+    def _decode(
+        self, response: httpx.Response, path: str, model: type[ModelT], scrub: Scrub | None
+    ) -> tuple[dict[str, Any], ModelT, bytes | None]:
         raw = parse_body(response, path, self._redact)
         if scrub is not None:  # the bytes as received still hold what was scrubbed: the cache encodes `raw`
             raw = scrub(raw)
