@@ -61,11 +61,9 @@ class AccessScreen(EiscopeScreen):
         self._load_members()
         self._load_keys()
 
-    @work(exclusive=True, group="access-members", exit_on_error=False)
-    async def _load_members(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationLoaded, lambda **kw: self.client.organization_info(self.org_id, **kw)
-        )
+    def _load_members(self) -> None:
+        members = self.load_organization_info(self.org_id)
+        self.run_worker(members, group="access-members", exclusive=True, exit_on_error=False)
 
     @work(exclusive=True, group="access-keys", exit_on_error=False)
     async def _load_keys(self) -> None:
@@ -130,10 +128,9 @@ class AccessScreen(EiscopeScreen):
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)
-        pane = tabs.get_pane(tabs.active) if tabs.active else None
-        lists = pane.query(ListPane) if pane is not None else None
-        if lists and lists.first().table.cursor_row is not None:
-            return (f"{lists.first().noun} › row", lists.first().table.cursor_row)
+        row = self.active_list_row()
+        if row is not None:
+            return row
         if tabs.active == "api-keys" and self.keys_raw is not None:
             return ("API keys", self.keys_raw)
         if self.info_raw is not None:

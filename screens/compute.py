@@ -165,8 +165,9 @@ class ComputeScreen(EiscopeScreen):
             self.run_worker(self._load_inner_info(), group="compute-info", exclusive=True, exit_on_error=False)
             self.run_worker(self._load_owned(), group="compute-projects", exclusive=True, exit_on_error=False)
         else:
-            self.run_worker(self._load_org_info(), group="compute-info", exclusive=True, exit_on_error=False)
-            self.run_worker(self._load_org_projects(), group="compute-projects", exclusive=True, exit_on_error=False)
+            info, projects = self.load_organization_info(self.org_id), self.load_organization_projects(self.org_id)
+            self.run_worker(info, group="compute-info", exclusive=True, exit_on_error=False)
+            self.run_worker(projects, group="compute-projects", exclusive=True, exit_on_error=False)
         reading = self._read_jobs(self._pass_id, with_cache=self.book is None)
         self.run_worker(reading, group="compute-jobs", exclusive=True, exit_on_error=False)
 
@@ -175,16 +176,6 @@ class ComputeScreen(EiscopeScreen):
         inner_id = self.inner_id
         await load_cached_then_fresh(
             self, InnerOrganizationLoaded, lambda **kw: self.client.inner_organization(self.org_id, inner_id, **kw)
-        )
-
-    async def _load_org_info(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationLoaded, lambda **kw: self.client.organization_info(self.org_id, **kw)
-        )
-
-    async def _load_org_projects(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(self.org_id, **kw)
         )
 
     async def _load_owned(self) -> None:
@@ -576,14 +567,7 @@ class ComputeScreen(EiscopeScreen):
         self.open(Kind.MEMBER, self.org_id, member, context={"org_projects": list(self._projects.values())})
 
     def raw_document(self) -> tuple[str, Any] | None:
-        tabs = self.query_one(TabbedContent)
-        pane = tabs.get_pane(tabs.active) if tabs.active else None
-        lists = pane.query(ListPane) if pane is not None else None
-        if lists:
-            row = lists.first().table.cursor_row
-            if row is not None:
-                return (f"{lists.first().noun} › row", row)
-        return None
+        return self.active_list_row()
 
 
 def _tab_list(tab: str) -> ListPane:

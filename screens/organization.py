@@ -274,14 +274,10 @@ class OrganizationScreen(FleetHost, PagedListsHost):
                 self._stop_paged(tab)
 
     async def _load_info(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationLoaded, lambda **kw: self.client.organization_info(self.org_id, **kw)
-        )
+        await self.load_organization_info(self.org_id)
 
     async def _load_projects(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(self.org_id, **kw)
-        )
+        await self.load_organization_projects(self.org_id)
 
     async def _load_own_metrics(self) -> None:
         await load_cached_then_fresh(
@@ -545,12 +541,9 @@ class OrganizationScreen(FleetHost, PagedListsHost):
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)
-        pane = tabs.get_pane(tabs.active) if tabs.active else None
-        lists = pane.query(ListPane) if pane is not None else None
-        if lists:
-            row = lists.first().table.cursor_row
-            if row is not None:
-                return (f"{lists.first().noun} › row", row)
+        row = self.active_list_row()
+        if row is not None:
+            return row
         if tabs.active == "projects":
             return ("projects", {"projects": self.projects})
         if tabs.active == "usage" and self.whitelabel_raw is not None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tui.api.row_marks import is_unreadable
+from tui.formatting import parse_datetime
 
 __all__ = [
     "QUIET_DAYS",
@@ -32,19 +33,6 @@ MARKS_FIELD = "marks"
 """The field eiscope adds to a key's or member's row: its marks, joined with ', ' (empty when none)."""
 
 
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _days_since(moment: datetime, now: datetime) -> int:
     return max(0, (now - moment) // timedelta(days=1))
 
@@ -53,12 +41,12 @@ def key_marks(key: dict[str, Any], now: datetime) -> list[str]:
     """`never used` or `unused N d`, and `no expiry` or `expired`, for one API key's row."""
     marks = []
     last_used = key.get("lastUsed")
-    used = _moment(last_used.get("date")) if isinstance(last_used, dict) else None
+    used = parse_datetime(last_used.get("date")) if isinstance(last_used, dict) else None
     if used is None:
         marks.append("never used")
     elif now - used >= timedelta(days=QUIET_DAYS):
         marks.append(f"unused {_days_since(used, now):,} d")
-    expires = _moment(key.get("expires"))
+    expires = parse_datetime(key.get("expires"))
     if expires is None:
         marks.append("no expiry")
     elif expires <= now:
@@ -70,7 +58,7 @@ def member_marks(member: dict[str, Any], now: datetime) -> list[str]:
     """`admin, never seen` or `admin, not seen N d` for an admin who has gone quiet; nothing for the others."""
     if member.get("role") != "admin":
         return []
-    seen = _moment(member.get("lastAccessToOrganization"))
+    seen = parse_datetime(member.get("lastAccessToOrganization"))
     if seen is None:
         return ["admin, never seen"]
     if now - seen >= timedelta(days=QUIET_DAYS):

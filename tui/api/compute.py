@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.api.row_marks import UNREADABLE_KEY
+from tui.formatting import parse_datetime
 
 __all__ = [
     "DIMENSIONS",
@@ -101,21 +102,11 @@ def make_period(days: int | None, now: datetime, contract_since: datetime | None
     return Period(days, midnight - timedelta(days=days), now)
 
 
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _day(value: Any) -> str | None:
     """The UTC day of an API timestamp: '2026-11-24T13:05:00Z' → '2026-11-24' (sliced when it is UTC)."""
     if isinstance(value, str) and len(value) >= 20 and value[10] == "T" and value[-1] == "Z":
         return value[:10]
-    moment = _moment(value)
+    moment = parse_datetime(value)
     return moment.astimezone(UTC).date().isoformat() if moment is not None else None
 
 
@@ -174,8 +165,8 @@ def many_job_facts(rows: list[dict[str, Any]]) -> list[JobFacts | None]:
 
 def duration_s(row: dict[str, Any]) -> float | None:
     """`finished - started` (or `- created` when it never started), in seconds; None while it runs."""
-    finished = _moment(row.get("finished"))
-    began = _moment(row.get("started")) or _moment(row.get("created"))
+    finished = parse_datetime(row.get("finished"))
+    began = parse_datetime(row.get("started")) or parse_datetime(row.get("created"))
     return max(0.0, (finished - began).total_seconds()) if finished is not None and began is not None else None
 
 
@@ -400,7 +391,7 @@ class JobBook:
         """Whether a job belongs to a period: by its day for the view's periods, to the moment for export's."""
         if period.whole_days:
             return period.holds_day(job.day)
-        return period.holds(_moment(self.rows[job.id].get("created")))
+        return period.holds(parse_datetime(self.rows[job.id].get("created")))
 
     def job_rows(self, days: int | Period | None) -> list[dict[str, Any]]:
         """The jobs of a period as list rows: the API's row and what eiscope worked out (project, result…)."""
