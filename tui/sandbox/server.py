@@ -174,6 +174,16 @@ class Sandbox:
         return self.world.plain_org_id
 
     @property
+    def biggest_inner_org_id(self) -> int:
+        """The live inner organization that used the most compute over the last 365 days: the most jobs."""
+        return self.world.biggest_inner_org_id
+
+    @property
+    def busiest_user_id(self) -> int:
+        """The member of `biggest_inner_org_id` who started the most of its jobs (a user with jobs)."""
+        return self.world.busiest_user_id
+
+    @property
     def faults(self) -> FaultConfig:
         return self.injector.config
 
