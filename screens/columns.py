@@ -263,12 +263,18 @@ SHARE_BAR = 5
 
 
 def share_text(value: Any) -> str:
-    """A part of the whole: ' 34.2% █▋   ' (the bar in eighths, so small shares show; 12 cells, never cut)."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    """(percent of the whole, size against the largest line) as ' 34.2% ████▋': the percent says the share, the
+    bar compares the lines, the largest full, as ncdu draws it (in eighths; 12 cells, never cut)."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
         return ""
-    eighths = round(max(0.0, min(100.0, float(value))) / 100 * SHARE_BAR * 8)
+    percent, relative = value
+    eighths = round(max(0.0, min(1.0, float(relative))) * SHARE_BAR * 8)
     bar = "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
-    return f"{value:5.1f}% {bar:<{SHARE_BAR}}"
+    return f"{percent:5.1f}% {bar:<{SHARE_BAR}}"
+
+
+def _share_order(value: Any) -> float:
+    return float(value[0]) if isinstance(value, list | tuple) and value else 0.0
 
 
 def _seconds(value: Any) -> str:
@@ -285,7 +291,7 @@ def compute_shares(noun: str) -> tuple[Column, ...]:
     return (
         Column("name", noun),
         Column("computeSeconds", "Compute", align="right", format=_seconds, searchable=False),
-        Column("share", "Share", format=share_text, searchable=False),
+        Column("shareBar", "Share", format=share_text, sort_key=_share_order, searchable=False),
         Column("jobs", "Jobs", align="right", format=_count, searchable=False),
         Column("failed", "Failed", align="right", format=_count, searchable=False),
         Column("gpuSeconds", "GPU", align="right", format=_some_seconds, searchable=False),
@@ -323,8 +329,9 @@ def _last_used_order(value: Any) -> str:
 
 API_KEYS = (
     Column("name", "Name"),
-    Column("marks", "Marks"),
+    Column("useMark", "Use"),
     Column("lastUsed", "Last used", format=_last_used, sort_key=_last_used_order, searchable=False),
+    Column("expiryMark", "Expiry"),
     Column("expires", "Expires", format=format_date, searchable=False),
     Column("role", "Role"),
     Column("created", "Created", format=format_date, searchable=False),

@@ -40,7 +40,7 @@ from screens.messages import (
     OwnedProjectsArrived,
     ShowRaw,
 )
-from tui.api.compute import PERIOD_DAYS, JobBook, Period, many_job_facts
+from tui.api.compute import PERIOD_DAYS, JobBook, Period, Share, many_job_facts
 from tui.api.compute_read import attributions, jobs_window, names_projects, read_jobs
 from tui.api.errors import ApiError
 from tui.api.owned import owned_projects
@@ -428,7 +428,7 @@ class ComputeScreen(EiscopeScreen):
         self._stale_tabs.discard(tab)
         pane = self.query_one(f"#{tab}-list", ListPane)
         if tab in BREAKDOWNS:
-            _replace_keeping_cursor(pane, [share.row() for share in book.breakdown(self.days, BREAKDOWNS[tab])])
+            _replace_keeping_cursor(pane, _share_rows(book.breakdown(self.days, BREAKDOWNS[tab])))
         elif self._jobs_stale:
             # Unreadable jobs are listed (marked) whatever the period: they have no date to cut by.
             pane.set_rows([row for row in book.job_rows(self.days) if self._in_category(row)] + book.unreadable)
@@ -568,6 +568,15 @@ class ComputeScreen(EiscopeScreen):
 
     def raw_document(self) -> tuple[str, Any] | None:
         return self.active_list_row()
+
+
+def _share_rows(shares: list[Share]) -> list[dict[str, Any]]:
+    """A breakdown's rows, each with its bar (`shareBar`: its percent, and its size against the largest line)."""
+    largest = max((share.sums.compute_s for share in shares), default=0.0)
+    return [
+        {**share.row(), "shareBar": (share.fraction * 100, share.sums.compute_s / largest if largest else 0.0)}
+        for share in shares
+    ]
 
 
 def _tab_list(tab: str) -> ListPane:

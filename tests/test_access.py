@@ -36,6 +36,11 @@ def test_the_summary_counts_each_mark_and_unreadable_rows_stay_unmarked() -> Non
     rows = [key(), key(lastUsed={"date": "2025-01-01T00:00:00Z"}), {"id": 3, UNREADABLE_KEY: "created: Field required"}]
     marked = marked_keys(rows, NOW)
     assert [row.get("marks") for row in marked] == ["never used, no expiry", "unused 693 d, no expiry", None]
+    assert [(row.get("useMark"), row.get("expiryMark")) for row in marked] == [
+        ("never used", "no expiry"),
+        ("unused 693 d", "no expiry"),
+        (None, None),
+    ]
     members = [{"role": "admin"}, {"role": "member"}]
     assert access_summary(rows, members, NOW) == (
         "2 API keys: 1 never used · 1 unused 90+ d · 2 without expiry  |  2 members, 1 admin: 1 not seen 90+ d"

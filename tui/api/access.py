@@ -37,21 +37,26 @@ def _days_since(moment: datetime, now: datetime) -> int:
     return max(0, (now - moment) // timedelta(days=1))
 
 
-def key_marks(key: dict[str, Any], now: datetime) -> list[str]:
-    """`never used` or `unused N d`, and `no expiry` or `expired`, for one API key's row."""
-    marks = []
+def use_mark(key: dict[str, Any], now: datetime) -> str:
+    """`never used`, `unused N d` (90 days or more), or '' for a key in use."""
     last_used = key.get("lastUsed")
     used = parse_datetime(last_used.get("date")) if isinstance(last_used, dict) else None
     if used is None:
-        marks.append("never used")
-    elif now - used >= timedelta(days=QUIET_DAYS):
-        marks.append(f"unused {_days_since(used, now):,} d")
+        return "never used"
+    return f"unused {_days_since(used, now):,} d" if now - used >= timedelta(days=QUIET_DAYS) else ""
+
+
+def expiry_mark(key: dict[str, Any], now: datetime) -> str:
+    """`no expiry`, `expired`, or '' for a key that will expire."""
     expires = parse_datetime(key.get("expires"))
     if expires is None:
-        marks.append("no expiry")
-    elif expires <= now:
-        marks.append("expired")
-    return marks
+        return "no expiry"
+    return "expired" if expires <= now else ""
+
+
+def key_marks(key: dict[str, Any], now: datetime) -> list[str]:
+    """`never used` or `unused N d`, and `no expiry` or `expired`, for one API key's row."""
+    return [mark for mark in (use_mark(key, now), expiry_mark(key, now)) if mark]
 
 
 def member_marks(member: dict[str, Any], now: datetime) -> list[str]:
@@ -71,8 +76,11 @@ def _marked(rows: Iterable[dict[str, Any]], marks: Any, now: datetime) -> list[d
 
 
 def marked_keys(rows: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    """API key rows with their marks (`marks`); unreadable rows as they are."""
-    return _marked(rows, key_marks, now)
+    """API key rows with their marks (`marks`, and apart: `useMark`, `expiryMark`); unreadable rows as they are."""
+    return [
+        row if is_unreadable(row) else {**row, "useMark": use_mark(row, now), "expiryMark": expiry_mark(row, now)}
+        for row in _marked(rows, key_marks, now)
+    ]
 
 
 def marked_members(rows: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
