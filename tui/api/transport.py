@@ -104,6 +104,7 @@ class StudioTransport:
         self.stats = ClientStats()
         self._endpoint = settings.endpoint.rstrip("/")
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
+        self._decoding = asyncio.Semaphore(1)
         self._inflight: dict[str, asyncio.Future[Any]] = {}
         self._namespaces: dict[str | None, str] = {}
         # An endpoint httpx cannot parse (`http://[::1/v1`) is reported by the first request as a typed error,
@@ -244,8 +245,10 @@ class StudioTransport:
         response = await self._send(path, query, header)
         if len(response.content) >= THREADED_BODY_BYTES:
             # Parsing and validating a large body (a page of 1,000 jobs) takes tens of milliseconds: in a thread,
-            # the event loop (keys, redraws) gets its turn between pages arriving together.
-            return await asyncio.to_thread(self._decode, response, path, model, scrub)
+            # one at a time (they hold the GIL: more threads would only queue the event loop behind them), so
+            # the event loop (keys, redraws) gets its turn between pages that arrive together.
+            async with self._decoding:
+                return await asyncio.to_thread(self._decode, response, path, model, scrub)
         return self._decode(response, path, model, scrub)
 
     def _decode(
