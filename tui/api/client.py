@@ -374,6 +374,7 @@ class StudioClient(StudioTransport):
 
         async def fetch(offset: int, limit: int) -> Any:
             limit = min(limit, learned.get(kind, limit))
+            refused = False
             while True:
                 try:
                     fetched = await method(org_id, limit=limit, offset=offset, source=source, **query)
@@ -381,10 +382,10 @@ class StudioClient(StudioTransport):
                     smaller = _smaller_page_size(limit)
                     if error.status != 400 or smaller is None:
                         raise
-                    limit = smaller
+                    limit, refused = smaller, True
                     continue
-                if limit < learned.get(kind, page_size) and fetched is not None and not fetched.from_cache:
-                    self._remember_page_size(kind, limit)
+                if refused and fetched is not None and not fetched.from_cache:
+                    self._remember_page_size(kind, limit)  # only a size the server refused is learned
                 return fetched
 
         # twice the in-flight limit ahead: enough to keep every connection busy, never millions of tasks
