@@ -106,7 +106,9 @@ class UsagePanel(VerticalScroll):
         else:
             yield Static(Text("No entitlement limits set for this organization."))
         if self._own is not None:
-            yield KeyValueCard("This organization's metrics", own_metrics_rows(self._own), classes="usage-card")
+            yield KeyValueCard(
+                "This organization's metrics", own_metrics_rows(self._own), classes="usage-card", id="usage-own"
+            )
         if daily:
             yield Static(
                 Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"),
