@@ -347,7 +347,10 @@ class ComputeScreen(EiscopeScreen):
             self._note, self._stale = freshness(from_cache=True, offline=False, age_s=message.age_s).text, True
         if target is self.book:
             self._unshown_jobs.extend(added)
-        self._schedule_redraw()
+        if target is self.book and target.count == len(added):
+            self._redraw()  # the first jobs show at once; the rest a few times a second
+        else:
+            self._schedule_redraw()
 
     @on(JobsAttributed)
     def _jobs_attributed(self, message: JobsAttributed) -> None:

@@ -16,8 +16,8 @@ The definitions, written once for the Compute view and `eiscope export jobs|comp
   Export's `--since` starts at the very moment it names.
 
 `JobBook` holds every job read so far (once per id, as pages arrive in any order) and sums them by day as they
-arrive; a period's sums are the sum of its days (kept until more jobs arrive). So streaming 20,000 jobs costs a
-few additions per job, and switching the period costs a pass over 365 days, never over every job.
+arrive; a period's sums are the sum of its days, added up when it is first shown and kept up to date after. So
+streaming 20,000 jobs costs a few additions per job, and switching the period a pass over 365 days at most.
 """
 
 from __future__ import annotations
@@ -272,8 +272,7 @@ class JobBook:
         self.project_names: dict[int, str] = {}
         self.user_names: dict[int, str] = {}
         self._days: dict[str | None, Tally] = {}
-        self._version = 0
-        self._tallies: dict[int | None, tuple[int, Tally]] = {}
+        self._live: dict[int | None, Tally] = {}  # the view's periods asked for so far, kept up to date
 
     @property
     def count(self) -> int:
@@ -284,7 +283,7 @@ class JobBook:
         """The contract's start arrived (or changed): the contract period is summed again when next asked."""
         if since != self.contract_since:
             self.contract_since = since
-            self._tallies.pop(None, None)
+            self._live.pop(None, None)
 
     def _bucket(self, day: str | None) -> Tally:
         bucket = self._days.get(day)
@@ -313,11 +312,16 @@ class JobBook:
                 users[job.user_id] = job.user_name
             jobs[job.id] = job
             self.rows[job.id] = row
-            self._bucket(job.day).add(job)
+            self._count(job)
             added.append(row)
-        if added:
-            self._version += 1
         return added
+
+    def _count(self, job: JobFacts, sign: int = 1) -> None:
+        """Add (or take away) a job in its day's sums and in every live period that holds its day."""
+        self._bucket(job.day).add(job, sign)
+        for tally in self._live.values():
+            if tally.period is not None and tally.period.holds_day(job.day):
+                tally.add(job, sign)
 
     def attribute(self, project_id: int, job_ids: Iterable[int]) -> int:
         """These jobs ran in this project (its own job list says so); returns how many changed project."""
@@ -327,13 +331,10 @@ class JobBook:
             if job is None or job.project_id == project_id:
                 continue
             moved = replace(job, project_id=project_id)
-            bucket = self._bucket(job.day)
-            bucket.add(job, -1)
-            bucket.add(moved)
+            self._count(job, -1)
+            self._count(moved)
             self.jobs[job_id] = moved
             changed += 1
-        if changed:
-            self._version += 1
         return changed
 
     def unattributed(self) -> int:
@@ -346,16 +347,15 @@ class JobBook:
         return make_period(days, self.now, self.contract_since)
 
     def tally(self, days: int | None) -> Tally:
-        """The sums of one of the view's periods: its days' sums, added up once per change of the book."""
-        kept = self._tallies.get(days)
-        if kept is not None and kept[0] == self._version:
-            return kept[1]
-        period = self.period(days)
-        tally = Tally(period)
-        for day, bucket in self._days.items():
-            if period.holds_day(day):
-                tally.merge(bucket)
-        self._tallies[days] = (self._version, tally)
+        """The sums of one of the view's periods: its days' sums, added up the first time it is asked for, then
+        kept up to date as jobs arrive (so a redraw while jobs stream costs nothing here)."""
+        tally = self._live.get(days)
+        if tally is None:
+            period = self.period(days)
+            tally = self._live[days] = Tally(period)
+            for day, bucket in self._days.items():
+                if period.holds_day(day):
+                    tally.merge(bucket)
         return tally
 
     def tally_of(self, period: Period) -> Tally:
