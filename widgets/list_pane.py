@@ -115,16 +115,6 @@ class ListPane(Vertical):
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
-    def filter_by(self, text: str) -> None:
-        """Show only the rows containing `text`, as if typed after `/` (esc clears it)."""
-        field = self.query_one(Input)
-        field.value = text
-        field.add_class("-open")
-        self.table.set_filter(text)
-        self._update_empty_text()
-        self.refresh_status()
-        self.table.focus()
-
     def action_open_filter(self) -> None:
         field = self.query_one(Input)
         field.add_class("-open")
