@@ -10,8 +10,18 @@ from textual.screen import Screen
 from textual.widgets import Input, TabbedContent, TabPane
 
 from screens.help import key_label
-from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
+from screens.loading import load_cached_then_fresh
+from screens.messages import (
+    Kind,
+    LoadFailed,
+    Open,
+    OrganizationLoaded,
+    OrganizationProjectsLoaded,
+    ShowHelp,
+    ShowRaw,
+)
 from tui.api.errors import ApiError
+from tui.api.row_marks import UNREADABLE_KEY
 from tui.hints import tui_hint
 from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
@@ -57,8 +67,22 @@ class EiscopeScreen(Screen[None]):
         """The API's search of the lists not loaded (the palette and `:` ask it)."""
         return self.eiscope.lookup
 
+    async def load_organization_info(self, org_id: int) -> None:
+        """An organization's info (members, datasets, limits): `OrganizationLoaded` from the cache, then fresh."""
+        await load_cached_then_fresh(self, OrganizationLoaded, lambda **kw: self.client.organization_info(org_id, **kw))
+
+    async def load_organization_projects(self, org_id: int) -> None:
+        """An organization's own projects: `OrganizationProjectsLoaded` from the cache, then fresh."""
+        await load_cached_then_fresh(
+            self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(org_id, **kw)
+        )
+
     def open(self, kind: Kind, org_id: int, row: dict[str, Any], **options: Any) -> None:
-        """Ask the app to show an entity; which screen shows it is decided there, once."""
+        """Ask the app to show an entity; which screen shows it is decided there, once. An unreadable row
+        without an id (tui/api/rows.py) has nothing to open: say why instead."""
+        if UNREADABLE_KEY in row and not isinstance(row.get("id"), int):
+            self.notify(f"This row could not be read: {row[UNREADABLE_KEY]}", severity="warning")
+            return
         self.post_message(Open(kind, org_id, row, **options))
 
     def compose(self) -> ComposeResult:
@@ -171,6 +195,15 @@ class EiscopeScreen(Screen[None]):
     def raw_document(self) -> tuple[str, Any] | None:
         """The title and JSON of what is on screen, for `y`; None when nothing is loaded yet."""
         return None
+
+    def active_list_row(self) -> tuple[str, Any] | None:
+        """The cursor row of the list in the active tab, titled by its noun, for `y`; None without one."""
+        tabs = self.query(TabbedContent)
+        active = tabs.first().active if tabs else ""
+        pane = tabs.first().get_pane(active) if active else None
+        lists = pane.query(ListPane) if pane is not None else None
+        row = lists.first().table.cursor_row if lists else None
+        return None if row is None or not lists else (f"{lists.first().noun} › row", row)
 
     def action_raw_json(self) -> None:
         document = self.raw_document()

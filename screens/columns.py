@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api.fleet import RESOURCES, Status
-from tui.formatting import format_bytes, format_count, format_date, format_duration, format_value
+from tui.formatting import format_bytes, format_count, format_date, format_datetime, format_duration, format_value
+from widgets.column import default_sort_key
 from widgets.row_store import Column
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -254,3 +255,100 @@ TRIALS = (
     Column("upgradedDate", "Upgraded", format=format_date),
     Column("notes", "Notes"),
 )
+
+
+# ---------------------------------------------------------------- compute and access
+
+SHARE_BAR = 5
+
+
+def share_text(value: Any) -> str:
+    """(percent of the whole, size against the largest line) as ' 34.2% ████▋': the percent says the share, the
+    bar compares the lines, the largest full, as ncdu draws it (in eighths; 12 cells, never cut)."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return ""
+    percent, relative = value
+    eighths = round(max(0.0, min(1.0, float(relative))) * SHARE_BAR * 8)
+    bar = "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+    return f"{percent:5.1f}% {bar:<{SHARE_BAR}}"
+
+
+def _share_order(value: Any) -> float:
+    return float(value[0]) if isinstance(value, list | tuple) and value else 0.0
+
+
+def _seconds(value: Any) -> str:
+    return format_duration(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _some_seconds(value: Any) -> str:
+    """Seconds, and nothing for none at all (a column where most rows have none reads better empty)."""
+    return _seconds(value) if value else ""
+
+
+def compute_shares(noun: str) -> tuple[Column, ...]:
+    """A breakdown of compute (by project, user or category), largest first: what used it, and how much."""
+    return (
+        Column("name", noun),
+        Column("computeSeconds", "Compute", align="right", format=_seconds, searchable=False),
+        Column("shareBar", "Share", format=share_text, sort_key=_share_order, searchable=False),
+        Column("jobs", "Jobs", align="right", format=_count, searchable=False),
+        Column("failed", "Failed", align="right", format=_count, searchable=False),
+        Column("gpuSeconds", "GPU", align="right", format=_some_seconds, searchable=False),
+        Column("running", "Running", align="right", format=_count, searchable=False),
+        Column("id", "ID", align="right"),
+    )
+
+
+JOBS = (
+    Column("category", "Category"),
+    Column("projectName", "Project"),
+    Column("userName", "User"),
+    Column("started", "Started", format=format_datetime, searchable=False),
+    Column("durationSeconds", "Duration", align="right", format=_seconds, searchable=False),
+    Column("computeTime", "Compute", align="right", format=_seconds, searchable=False),
+    Column("result", "Result"),
+    Column("created", "Created", format=format_datetime, searchable=False),
+    Column("id", "ID", align="right"),
+)
+"""The jobs of a period (screens/compute.py): the API's job row and what eiscope worked out of it."""
+
+
+def _who(value: Any) -> str:
+    return str(value.get("name") or value.get("username") or "") if isinstance(value, dict) else ""
+
+
+def _last_used(value: Any) -> str:
+    return format_date(value.get("date")) if isinstance(value, dict) else "never"
+
+
+def _last_used_order(value: Any) -> str:
+    """Keys by when they were last used; never used (None) sorts last in both directions."""
+    return default_sort_key(value.get("date")) if isinstance(value, dict) else ""
+
+
+API_KEYS = (
+    Column("name", "Name"),
+    Column("useMark", "Use"),
+    Column("lastUsed", "Last used", format=_last_used, sort_key=_last_used_order, searchable=False),
+    Column("expiryMark", "Expiry"),
+    Column("expires", "Expires", format=format_date, searchable=False),
+    Column("role", "Role"),
+    Column("created", "Created", format=format_date, searchable=False),
+    Column("createdByUser", "Created by", format=_who, sort_key=_who),
+    Column("isTransformationJobKey", "Jobs key", format=_yes_no, searchable=False),
+    Column("id", "ID", align="right"),
+)
+"""An organization's API keys (never the key itself), marked by tui/api/access.py."""
+
+MEMBERS_ACCESS = (
+    Column("name", "Name"),
+    Column("role", "Role"),
+    Column("marks", "Marks"),
+    Column("lastAccessToOrganization", "Last activity", format=format_date, searchable=False),
+    Column("email", "Email"),
+    Column("added", "Added", format=format_date, searchable=False),
+    Column("username", "Username"),
+    Column("id", "ID", align="right"),
+)
+"""An organization's members for the Access view: role and last activity first."""

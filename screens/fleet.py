@@ -18,14 +18,16 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from screens import columns
 from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, freshness
-from screens.messages import FleetArrived, FleetDone, FleetFailed, FleetListed
+from screens.messages import FleetArrived, FleetDone, FleetFailed, FleetListed, ShowCompute
 from tui.api.errors import ApiError
 from tui.api.fleet import RESOURCE_BY_KEY, RESOURCES, Status, StatusMark, status_by_org, summary_text
 from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows
@@ -59,6 +61,15 @@ def fleet_row(entry: FleetEntry) -> dict[str, Any]:
 class FleetPanel(Vertical):
     """The Fleet tab's content: given entries by the screen, it never calls the API."""
 
+    BINDINGS = [Binding("C", "compute", "Compute", id="compute")]
+
+    class ComputeRequested(Message):
+        """`C` on a row: show who and what used that inner organization's compute."""
+
+        def __init__(self, row: dict[str, Any]) -> None:
+            super().__init__()
+            self.row = row
+
     DEFAULT_CSS = """
     FleetPanel { height: 1fr; }
     FleetPanel > #fleet-summary { height: 1; padding: 0 1; }
@@ -81,6 +92,11 @@ class FleetPanel(Vertical):
     @property
     def list(self) -> ListPane:
         return self.query_one("#fleet-list", ListPane)
+
+    def action_compute(self) -> None:
+        row = self.list.table.cursor_row
+        if row is not None and isinstance(row.get("id"), int):
+            self.post_message(self.ComputeRequested(row))
 
     def show_summary(self, text: str) -> None:
         self.query_one("#fleet-summary", Static).update(Text(text))
@@ -130,6 +146,15 @@ class FleetHost(EiscopeScreen):
 
     def show_fleet_summary(self) -> None:
         """Hook: the screen shows the summary elsewhere too (the organization card)."""
+
+    @on(FleetPanel.ComputeRequested)
+    def _compute_of_row(self, message: FleetPanel.ComputeRequested) -> None:
+        """From a row (one at its compute limit, most often): that inner organization's Compute view, over the
+        current contract when compute is what it is short of (the limit counts the contract), else 30 days."""
+        row = message.row
+        short_of_compute = row.get("worst") in (RESOURCE_BY_KEY["compute"].label, RESOURCE_BY_KEY["gpuCompute"].label)
+        days = None if short_of_compute else 30
+        self.post_message(ShowCompute(self.org_id, inner_id=row["id"], days=days, name=row.get("name")))
 
     # -- passes ------------------------------------------------------------------------------------------------
 

@@ -21,12 +21,16 @@ from screens.messages import (
     InnerOrganizationLoaded,
     Kind,
     LoadFailed,
+    OwnedProjectsArrived,
     PageArrived,
     PagesFailed,
     ShowChart,
+    ShowCompute,
 )
 from screens.usage import entitlement_gauges
 from tui.api.errors import ApiError
+from tui.api.owned import owned_projects
+from tui.api.row_marks import count_unreadable
 from tui.api.source import Source
 from tui.formatting import parse_datetime
 from tui.safe_text import clean
@@ -49,6 +53,7 @@ class InnerOrganizationScreen(EiscopeScreen):
     BINDINGS = [
         Binding("t", "next_range", "Range 30/90/365", id="range"),
         Binding("u", "usage_range", "Compute for dates", id="compute-range"),
+        Binding("C", "compute", "Compute", id="compute"),
     ]
 
     def __init__(self, org_id: int, row: dict[str, Any]) -> None:
@@ -227,6 +232,10 @@ class InnerOrganizationScreen(EiscopeScreen):
             )
         )
 
+    def action_compute(self) -> None:
+        """Who and what used this organization's compute (`C`)."""
+        self.post_message(ShowCompute(self.org_id, inner_id=self.inner_id, name=self.crumb))
+
     def action_next_range(self) -> None:
         days = self.query_one(DailyMetricsPanel).next_range()
         self.query_one("#metrics-title", Static).update(
@@ -270,29 +279,37 @@ class InnerOrganizationScreen(EiscopeScreen):
 
     @work(exclusive=True, group="inner-projects", exit_on_error=False)
     async def _load_projects(self) -> None:
-        """The white label's projects owned by this organization (filtered by the API, and again here in case
-        a server ignores the filter): every page from the cache, then from the network."""
-        query: dict[str, Any] = {"filters": f"ownerOrganizationId:{self.inner_id}"}
+        """The white label's projects owned by this organization (tui/api/owned.py: filtered by the server when
+        it honours the filter, else read from the whole list and filtered here): cache, then network."""
         cached: list[dict[str, Any]] = []
         try:
-            async for page in self.client.pages(
-                "whitelabel_projects", self.org_id, page_size=1000, source=Source.CACHE, **query
-            ):
-                cached.extend(self._owned(page.raw_items))
+            async for owned in owned_projects(self.client, self.org_id, self.inner_id, source=Source.CACHE):
+                cached.extend(owned.page.raw_items)
             if cached:
                 self.post_message(PageArrived("inner-projects", cached, len(cached), cached=True, pass_id=0))
             fresh: list[dict[str, Any]] = []
-            async for page in self.client.pages("whitelabel_projects", self.org_id, page_size=1000, **query):
-                fresh.extend(self._owned(page.raw_items))
-            self.post_message(PageArrived("inner-projects", fresh, len(fresh), cached=False, pass_id=0))
+            use = "honoured"
+            async for owned in owned_projects(self.client, self.org_id, self.inner_id):
+                fresh.extend(owned.page.raw_items)
+                use = owned.filter_use
+            self.post_message(OwnedProjectsArrived(fresh, use, cached=False))
         except ApiError as error:
             self.post_message(PagesFailed("inner-projects", error, had_cache=bool(cached), pass_id=0))
         except Exception as error:
             wrapped = UnexpectedError.wrapping(error)
             self.post_message(PagesFailed("inner-projects", wrapped, had_cache=bool(cached), pass_id=0))
 
-    def _owned(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [row for row in rows if row.get("ownerOrganizationId") == self.inner_id]
+    @on(OwnedProjectsArrived)
+    def _owned_arrived(self, message: OwnedProjectsArrived) -> None:
+        pane = self.query_one("#inner-projects-list", ListPane)
+        pane.set_rows(message.rows)
+        note = "live"
+        if message.filter_use != "honoured":
+            note += f" · read from the white label's list (the server {message.filter_use} the owner filter)"
+        bad = count_unreadable(message.rows)
+        if bad:
+            note += f" · {bad:,} unreadable"
+        pane.set_note(note, stale=bool(bad))
 
     @on(PageArrived)
     def _projects_arrived(self, message: PageArrived) -> None:

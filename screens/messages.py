@@ -22,10 +22,12 @@ if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the
     from screens.chart_metrics import ChartSubject
     from tui.api.fleet_walk import FleetEntry
     from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
+        ApiKeysResponse,
         ComputeTimeUsage,
         InnerOrganizationInfo,
         MetricsResponse,
         OrganizationInfo,
+        OrganizationMetricsResponse,
         OrganizationsResponse,
         ProjectsResponse,
         WhitelabelInfo,
@@ -63,6 +65,14 @@ class OrganizationLoaded(Loaded["OrganizationInfo"]):
 
 class OrganizationProjectsLoaded(Loaded["ProjectsResponse"]):
     part = "the projects"
+
+
+class OrganizationMetricsLoaded(Loaded["OrganizationMetricsResponse"]):
+    part = "the organization's metrics"
+
+
+class ApiKeysLoaded(Loaded["ApiKeysResponse"]):
+    part = "the API keys"
 
 
 class WhitelabelLoaded(Loaded["WhitelabelInfo"]):
@@ -130,7 +140,7 @@ class PageArrived(Message):
         self,
         tab: str,
         rows: list[dict[str, Any]],
-        total: int,
+        total: int | None,
         *,
         cached: bool,
         pass_id: int,
@@ -250,14 +260,89 @@ class ShowChanges(Message):
 class ShowCompute(Message):
     """Show who and what used compute: an organization's (`inner_id` None) or an inner organization's jobs.
 
-    `days` is the range (30, 90, 365); None: the current contract period.
+    `days` is the range (30, 90, 365); None: the current contract period. `name` names the organization in the
+    view (the opener knows it; the job lists do not say).
     """
 
-    def __init__(self, org_id: int, *, inner_id: int | None = None, days: int | None = 30) -> None:
+    def __init__(
+        self, org_id: int, *, inner_id: int | None = None, days: int | None = 30, name: str | None = None
+    ) -> None:
         super().__init__()
         self.org_id = org_id
         self.inner_id = inner_id
         self.days = days
+        self.name = name
+
+
+class JobsArrived(Message):
+    """A page of an organization's jobs arrived for the Compute view; `network` names the pass (cache first)."""
+
+    def __init__(
+        self,
+        rows: list[dict[str, Any]],
+        total: int | None,
+        *,
+        pass_id: int,
+        network: bool,
+        facts: list[Any] | None = None,
+        from_cache: bool = False,
+        offline: bool = False,
+        age_s: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.rows = rows
+        self.facts = facts  # tui.api.compute.many_job_facts(rows), worked out by the worker
+        self.total = total
+        self.pass_id = pass_id
+        self.network = network
+        self.from_cache = from_cache
+        self.offline = offline
+        self.age_s = age_s
+
+
+class JobsAttributed(Message):
+    """A project's own job list arrived (`done` of `of` projects): its jobs ran in that project."""
+
+    def __init__(
+        self, project_id: int, rows: list[dict[str, Any]], done: int, of: int, *, pass_id: int, network: bool
+    ) -> None:
+        super().__init__()
+        self.project_id = project_id
+        self.rows = rows
+        self.done = done
+        self.of = of
+        self.pass_id = pass_id
+        self.network = network
+
+
+class JobsDone(Message):
+    """A pass over the jobs is complete (and their projects attributed)."""
+
+    def __init__(self, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.pass_id = pass_id
+        self.network = network
+
+
+class JobsFailed(Message):
+    """A pass over the jobs failed; what it read so far stays."""
+
+    def __init__(self, error: ApiError, *, pass_id: int, network: bool) -> None:
+        super().__init__()
+        self.error = error
+        self.pass_id = pass_id
+        self.network = network
+
+
+class OwnedProjectsArrived(Message):
+    """An inner organization's projects arrived (every page); `filter_use` says what the server did with the
+    owner filter (tui/api/owned.py)."""
+
+    def __init__(self, rows: list[dict[str, Any]], filter_use: str, *, cached: bool) -> None:
+        super().__init__()
+        self.rows = rows
+        self.filter_use = filter_use
+        self.cached = cached
 
 
 class ShowAccess(Message):

@@ -29,10 +29,13 @@ from screens.messages import (
     Loaded,
     LoadFailed,
     OrganizationLoaded,
+    OrganizationMetricsLoaded,
     OrganizationPeeked,
     OrganizationProjectsLoaded,
     OrganizationUnavailable,
     PickOrganization,
+    ShowAccess,
+    ShowCompute,
     ShowStructure,
     StructureData,
     WhitelabelLoaded,
@@ -52,7 +55,7 @@ from widgets.resource_table import ResourceTable
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
-    from tui.api.models import MetricsResponse, OrganizationInfo, Whitelabel
+    from tui.api.models import MetricsResponse, OrganizationInfo, OrganizationMetrics, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
 # The lists whose rows come with the organization's own bodies, and the tab each lives in.
@@ -116,7 +119,11 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         "settings": "Conf",
     }
 
-    BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
+    BINDINGS = [
+        Binding("t", "structure", "Structure", id="structure"),
+        Binding("C", "compute", "Compute", id="compute"),
+        Binding("A", "access", "Access", id="access"),
+    ]
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
@@ -128,6 +135,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.whitelabel: Whitelabel | None = None
         self.whitelabel_raw: dict[str, Any] | None = None
         self.whitelabel_metrics: MetricsResponse | None = None
+        self.own_metrics: OrganizationMetrics | None = None
+        self.own_metrics_raw: dict[str, Any] | None = None
         self.is_whitelabel_admin: bool | None = None
         self.loading_tabs = frozenset(WHITELABEL_TABS)
         self._usage_stale = True
@@ -274,6 +283,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     def load(self) -> None:
         self.run_worker(self._load_info(), group="org-info", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
+        self.run_worker(self._load_own_metrics(), group="org-metrics", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
         active = self.query_one(TabbedContent).active
         if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
@@ -286,13 +296,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
                 self._stop_paged(tab)
 
     async def _load_info(self) -> None:
-        await load_cached_then_fresh(
-            self, OrganizationLoaded, lambda **kw: self.client.organization_info(self.org_id, **kw)
-        )
+        await self.load_organization_info(self.org_id)
 
     async def _load_projects(self) -> None:
+        await self.load_organization_projects(self.org_id)
+
+    async def _load_own_metrics(self) -> None:
         await load_cached_then_fresh(
-            self, OrganizationProjectsLoaded, lambda **kw: self.client.organization_projects(self.org_id, **kw)
+            self, OrganizationMetricsLoaded, lambda **kw: self.client.organization_metrics(self.org_id, **kw)
         )
 
     async def _probe_whitelabel(self) -> None:
@@ -335,6 +346,12 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.whitelabel = message.value.whitelabel
         self.whitelabel_raw = message.fetched.raw
         self._set_whitelabel_admin(True)
+        self._show_usage()
+
+    @on(OrganizationMetricsLoaded)
+    def _own_metrics_loaded(self, message: OrganizationMetricsLoaded) -> None:
+        self.own_metrics = message.value.metrics
+        self.own_metrics_raw = message.fetched.raw
         self._show_usage()
 
     @on(WhitelabelMetricsLoaded)
@@ -384,6 +401,10 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         if self.unavailable is not None:
             return  # the organization's own error says it, once
+        if message.what is OrganizationMetricsLoaded:
+            if message.had_cache:  # without them the Usage tab keeps its local sums: a toast only over old ones
+                self.flash_error(message.what.part, error)
+            return
         if message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded) and self.info is None:
             self._held = (message.what, error)  # said when the organization answers; if it fails, its error says it
             return
@@ -501,7 +522,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self._usage_stale = False
         panel = self.query_one(UsagePanel)
-        panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin, self.projects)
+        panel.show(
+            self.info,
+            self.whitelabel,
+            self.whitelabel_metrics,
+            self.is_whitelabel_admin,
+            self.projects,
+            own=self.own_metrics,
+        )
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
@@ -597,6 +625,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self._subject = (key, usage_subject(self.info, self.whitelabel_metrics, self.is_whitelabel_admin))
         return self._subject[1]
 
+    def action_compute(self) -> None:
+        """Who and what used this organization's compute (`C`)."""
+        self.post_message(ShowCompute(self.org_id, name=self.crumb))
+
+    def action_access(self) -> None:
+        """This organization's API keys and members, and which of them have gone quiet (`A`)."""
+        self.post_message(ShowAccess(self.org_id))
+
     def structure_data(self) -> StructureData:
         """The organization as the Structure view needs it, from the rows loaded here (it pages the rest)."""
         raw = (self.info_raw or {}).get("organization") or {}
@@ -622,17 +658,16 @@ class OrganizationScreen(FleetHost, PagedListsHost):
 
     def raw_document(self) -> tuple[str, Any] | None:
         tabs = self.query_one(TabbedContent)
-        pane = tabs.get_pane(tabs.active) if tabs.active else None
-        lists = pane.query(ListPane) if pane is not None else None
-        if lists:
-            row = lists.first().table.cursor_row
-            if row is not None:
-                return (f"{lists.first().noun} › row", row)
+        row = self.active_list_row()
+        if row is not None:
+            return row
         if tabs.active == "projects":
             return ("projects", {"projects": self.projects})
         if tabs.active == "usage" and self.whitelabel_raw is not None:
             metrics = self.whitelabel_metrics.metrics if self.whitelabel_metrics else None
             return ("white label", {**self.whitelabel_raw, "metrics": metrics})
+        if tabs.active == "usage" and self.own_metrics_raw is not None:
+            return ("organization metrics", self.own_metrics_raw)
         if self.info_raw is None:
             return None
         return ("organization info", self.info_raw)

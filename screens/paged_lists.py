@@ -13,6 +13,7 @@ from screens.loading import UnexpectedError, freshness
 from screens.messages import Kind, PageArrived, PagesDone, PagesFailed
 from tui.api.errors import ApiError, ListCutShortError
 from tui.api.paging import PAGE_SIZE
+from tui.api.row_marks import count_unreadable
 from tui.api.source import Source
 from tui.hints import tui_hint
 from widgets.list_pane import ListPane
@@ -44,6 +45,7 @@ class PagedListsHost(EiscopeScreen):
         self._paged_started: set[str] = set()
         self._passes = itertools.count(1)
         self._current_pass: dict[str, int] = {}
+        self._unreadable: dict[str, int] = {}
 
     def rows_for_list(self, tab: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The rows a paged list shows (a subclass may add columns it knows, such as usage)."""
@@ -129,10 +131,12 @@ class PagedListsHost(EiscopeScreen):
         pane = self.query_one(f"#{message.tab}-list", ListPane)
         if message.replace:
             pane.set_rows([], expected=message.total)
+            self._unreadable[message.tab] = 0
         pane.append_rows(self.rows_for_list(message.tab, message.rows), expected=message.total)
+        self._unreadable[message.tab] = self._unreadable.get(message.tab, 0) + count_unreadable(message.rows)
         if message.cached or message.offline:
             note = freshness(from_cache=True, offline=message.offline, age_s=message.age_s)
-            pane.set_note(note.text, stale=True)
+            pane.set_note(self._with_unreadable(message.tab, note.text), stale=True)
         self.index.register(PAGED_INDEX_KINDS[message.tab], self.org_id, pane.table.store.find)
 
     @on(PagesDone)
@@ -140,19 +144,25 @@ class PagedListsHost(EiscopeScreen):
         if not self._current(message.tab, message.pass_id):
             return
         note = freshness(from_cache=message.stale, offline=message.offline, age_s=message.age_s, refreshing=False)
+        unreadable = bool(self._unreadable.get(message.tab))
         pane = self.query_one(f"#{message.tab}-list", ListPane)
         if message.cut is None:
-            pane.set_note(note.text, stale=note.stale)
+            pane.set_note(self._with_unreadable(message.tab, note.text), stale=note.stale or unreadable)
             self.index.mark_complete(PAGED_INDEX_KINDS[message.tab], self.org_id)  # the API's search is not needed
             return
         pane.set_expected(None)  # no longer "loading 200,000 of 1,000,000,000": the list stopped
-        pane.set_note(f"{message.cut.summary} · {note.text}", stale=True)
+        pane.set_note(self._with_unreadable(message.tab, f"{message.cut.summary} · {note.text}"), stale=True)
         self.notify(
             f"{message.cut.detail}\n{tui_hint(message.cut)}".strip(),
             title=f"The {pane.noun} list was cut short",
             severity="warning",
             timeout=12,
         )
+
+    def _with_unreadable(self, tab: str, note: str) -> str:
+        """The list's note, and how many of its rows could not be read ('live · 2 unreadable rows')."""
+        count = self._unreadable.get(tab, 0)
+        return f"{note} · {count:,} unreadable row{'s' if count != 1 else ''}" if count else note
 
     @on(PagesFailed)
     def _pages_failed(self, message: PagesFailed) -> None:

@@ -168,10 +168,7 @@ class OrganizationPicker(PickerScreen):
     async def _load(self) -> None:
         """The credential's organizations: the cache at once, then the network (a JWT reaches all of a user's)."""
         self.say("asking which organizations this credential reaches…")
-        client = self.eiscope.client
-        calls = [client.organizations]
-        if self.eiscope.settings.jwt_token:
-            calls.append(client.user_organizations)
+        calls = [self.eiscope.client.organizations]  # with a JWT, every organization the user can reach
         rows: list[dict[str, Any]] = []
         problem: ApiError | None = None
         for call in calls:

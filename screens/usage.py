@@ -24,7 +24,13 @@ from widgets.gauge import UsageGauge
 from widgets.sparkline import MetricSparkline
 
 if TYPE_CHECKING:
-    from tui.api.models import EntitlementLimits, MetricsResponse, OrganizationInfo, Whitelabel
+    from tui.api.models import (
+        EntitlementLimits,
+        MetricsResponse,
+        OrganizationInfo,
+        OrganizationMetrics,
+        Whitelabel,
+    )
 
 
 GAUGE_FORMATS = {"count": format_count, "bytes": format_bytes, "seconds": format_duration}
@@ -83,6 +89,7 @@ class UsagePanel(VerticalScroll):
         self._metrics: MetricsResponse | None = None
         self._is_whitelabel: bool | None = None
         self._projects: list[dict[str, Any]] | None = None
+        self._own: OrganizationMetrics | None = None
         self._days = 30
 
     def show(
@@ -92,9 +99,13 @@ class UsagePanel(VerticalScroll):
         metrics: MetricsResponse | None,
         is_whitelabel: bool | None,
         projects: list[dict[str, Any]] | None = None,
+        own: OrganizationMetrics | None = None,
     ) -> None:
+        """`own` is the organization's own metrics (`/metrics`): its counts, storage and compute, which stand
+        where no daily record of the white label says more (until they arrive, the local sums stand)."""
         self._info, self._whitelabel, self._metrics, self._is_whitelabel = info, whitelabel, metrics, is_whitelabel
         self._projects = projects
+        self._own = own
         if self.is_mounted:
             self.refresh(recompose=True)
 
@@ -107,16 +118,15 @@ class UsagePanel(VerticalScroll):
             return
         info = self._info
         daily = self._daily()
-        fallback: dict[str, float | None] = {
-            "users": float(len(info.organization.users)),
-            "projects": float(len(self._projects)) if self._projects else None,
-            "storage": float(sum(d.total_file_size for d in info.datasets)),
-        }
         yield Static(Text("Entitlement limits", style="bold"), classes="section-title")
         if info.entitlement_limits:
-            yield from entitlement_gauges(info.entitlement_limits, daily, fallback)
+            yield from entitlement_gauges(info.entitlement_limits, daily, self._usage_fallback(info))
         else:
             yield Static(Text("No entitlement limits set for this organization."))
+        if self._own is not None:
+            yield KeyValueCard(
+                "This organization's metrics", own_metrics_rows(self._own), classes="usage-card", id="usage-own"
+            )
         if daily:
             yield Static(
                 Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"),
@@ -168,6 +178,23 @@ class UsagePanel(VerticalScroll):
             if scalars:
                 yield KeyValueCard("White-label metrics", scalars, classes="usage-card")
 
+    def _usage_fallback(self, info: OrganizationInfo) -> dict[str, float | None]:
+        """What the gauges show where no daily record says: the organization's own metrics, else local sums."""
+        own = self._own
+        if own is not None:
+            return {
+                "users": float(own.user_count),
+                "projects": float(own.project_count),
+                "storage": own.total_storage,
+                "compute": own.cpu_compute_time_current_contract + 3 * own.gpu_compute_time_current_contract,
+                "gpuCompute": own.gpu_compute_time_current_contract,
+            }
+        return {
+            "users": float(len(info.organization.users)),
+            "projects": float(len(self._projects)) if self._projects else None,
+            "storage": float(sum(d.total_file_size for d in info.datasets)),
+        }
+
     def on_mount(self) -> None:
         self._fill_metrics()
 
@@ -197,6 +224,20 @@ class UsagePanel(VerticalScroll):
         self._days = panels.first().next_range()
         title = Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold")
         self.query_one("#usage-range-title", Static).update(title)
+
+
+def own_metrics_rows(own: OrganizationMetrics) -> list[tuple[str, object]]:
+    """An organization's own metrics in their units: totals in minutes, CPU and GPU in seconds, bytes."""
+    return [
+        ("Compute, all time (CPU+GPU)", units.minutes(own.total_jobs_compute_time)),
+        ("Compute, this contract (CPU+GPU)", units.minutes(own.jobs_compute_time_current_year)),
+        ("Contract since", f"{own.jobs_compute_time_current_year_since:%Y-%m-%d}"),
+        ("CPU, this contract", units.seconds(own.cpu_compute_time_current_contract)),
+        ("GPU, this contract", units.seconds(own.gpu_compute_time_current_contract)),
+        ("Storage", units.size(own.total_storage)),
+        ("Projects", own.project_count),
+        ("Users", own.user_count),
+    ]
 
 
 def _count_of(value: Any) -> str | None:

@@ -46,7 +46,8 @@ def _well_behaved_sandboxes(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def make_app(sandbox: Sandbox, tmp_path: Path) -> Callable[..., EiscopeApp]:
-    """An EiscopeApp on the demo sandbox with its own empty disk cache (so each test starts cold)."""
+    """An EiscopeApp on the demo sandbox with its own empty disk cache (so each test starts cold), dated as the
+    sandbox's world is (periods and ages are counted from DEFAULT_TODAY)."""
 
     def make(
         *, api_key: str | None = None, org_id: int | None = -1, cache_dir: Path | None = None, **settings: Any
@@ -54,6 +55,6 @@ def make_app(sandbox: Sandbox, tmp_path: Path) -> Callable[..., EiscopeApp]:
         client_settings = ClientSettings(endpoint=sandbox.url, api_key=api_key or sandbox.admin_key, **settings)
         cache = DiskCache(cache_dir or tmp_path / "cache")
         org = sandbox.owner_org_id if org_id == -1 else org_id
-        return EiscopeApp(client_settings, org_id=org, cache=cache)
+        return EiscopeApp(client_settings, org_id=org, cache=cache, today=DEFAULT_TODAY)
 
     return make

@@ -23,6 +23,7 @@ from tui.api.errors import (
     AuthError,
     BadResponseError,
     ForbiddenError,
+    JwtRequiredError,
     NetworkError,
     NotFoundError,
     NotWhitelabelAdminError,
@@ -31,6 +32,7 @@ from tui.api.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from tui.api.row_marks import UNREADABLE_KEY
 from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
 
@@ -94,12 +96,10 @@ def sdk_models(*names: str) -> dict[str, ModuleType]:
 
 async def test_every_endpoint_parses_into_models(sandbox: Sandbox, make_client: MakeClient) -> None:
     org = sandbox.owner_org_id
-    async with make_client() as client:
-        user = await client.current_user()
-        assert user is not None and user.value.username
-        assert (await client.user_organizations()) is not None
+    async with make_client(jwt_token=None) as client:
         orgs = await client.organizations()
         assert orgs is not None and [o.id for o in orgs.value.organizations] == [org]
+    async with make_client() as client:
         info = await client.organization_info(org)
         assert info is not None and info.value.organization.id == org and info.value.organization.users
         assert info.value.organization.created.tzinfo is not None
@@ -191,10 +191,37 @@ async def test_unknown_inner_org_is_not_found(sandbox: Sandbox, make_client: Mak
     assert_no_secret(info.value, sandbox.admin_key, sandbox.jwt_token)
 
 
-async def test_user_route_without_jwt_is_an_auth_error(make_client: MakeClient) -> None:
+async def test_api_keys_without_a_jwt_say_a_jwt_is_needed_before_asking(
+    sandbox: Sandbox, make_client: MakeClient
+) -> None:
     async with make_client(jwt_token=None) as client:
-        with pytest.raises(AuthError):
-            await client.current_user()
+        with pytest.raises(JwtRequiredError) as info:
+            await client.organization_api_keys(sandbox.owner_org_id)
+    assert isinstance(info.value, AuthError) and "JWT" in info.value.message
+    assert sandbox.total_requests() == 0
+    assert_no_secret(info.value, sandbox.admin_key)
+
+
+@pytest.mark.parametrize(
+    "credentials, reaches",
+    [
+        ({"jwt_token": None}, "the key's own"),
+        ({"api_key": None}, "the user's"),
+        ({}, "the user's"),  # both: the JWT
+    ],
+)
+async def test_the_organization_picker_uses_the_jwt_when_there_is_one(
+    sandbox: Sandbox, make_client: MakeClient, credentials: dict[str, Any], reaches: str
+) -> None:
+    async with make_client(**credentials) as client:
+        fetched = await client.organizations()
+    assert fetched is not None
+    ids = [org.id for org in fetched.value.organizations]
+    if reaches == "the key's own":
+        assert ids == [sandbox.owner_org_id]
+    else:
+        assert ids == [body["id"] for body in sandbox.world.organizations_for_jwt()]
+        assert len(ids) > 1
 
 
 async def test_success_false_on_200_carries_the_api_text(sandbox: Sandbox, make_client: MakeClient) -> None:
@@ -206,20 +233,22 @@ async def test_success_false_on_200_carries_the_api_text(sandbox: Sandbox, make_
     assert info.value.raw["success"] is False
 
 
-async def test_broken_required_field_names_its_path(sandbox: Sandbox, make_client: MakeClient) -> None:
+async def test_a_page_with_one_bad_row_keeps_the_others_and_marks_it(sandbox: Sandbox, make_client: MakeClient) -> None:
     row = sandbox.world.inner_organizations[3]
     original = dict(row)
     del row["created"]
     try:
         async with make_client(use_cache=False) as client:
-            with pytest.raises(BadResponseError) as info:
-                await client.inner_organizations(sandbox.owner_org_id, limit=10, offset=0, sort="id")
+            pages = [page async for page in client.pages("inner_organizations", sandbox.owner_org_id, page_size=10)]
     finally:
         row.clear()
         row.update(original)  # same keys in the same order: the sandbox must keep serving the same bytes
-    ids = [r["id"] for r in info.value.raw["organizations"]]
-    assert info.value.field_path == f"organizations.{ids.index(row['id'])}.created"
-    assert isinstance(info.value.raw, dict)
+    rows = [r for page in pages for r in page.raw_items]
+    assert len(rows) == sum(len(page.items) for page in pages) == pages[0].total
+    bad = [r for r in rows if UNREADABLE_KEY in r]
+    assert bad == [{"id": row["id"], "name": f"⚠ {row['name']}", UNREADABLE_KEY: "created: Field required"}]
+    assert sum(page.unreadable for page in pages) == 1
+    assert all(isinstance(r.get("created"), str) for r in rows if UNREADABLE_KEY not in r)
 
 
 # ---------------------------------------------------------------- retries
@@ -450,9 +479,9 @@ async def test_cache_never_masks_auth_or_not_found(
 
 async def test_credentials_do_not_share_cache(sandbox: Sandbox, make_client: MakeClient, tmp_path: Path) -> None:
     cache = DiskCache(tmp_path / "shared")
-    async with make_client(cache=cache) as admin:
+    async with make_client(cache=cache, jwt_token=None) as admin:
         await admin.organizations()
-    async with make_client(cache=cache, api_key=sandbox.plain_key) as plain:
+    async with make_client(cache=cache, api_key=sandbox.plain_key, jwt_token=None) as plain:
         assert await plain.organizations(source=Source.CACHE) is None
         mine = await plain.organizations()
     assert mine is not None and [o.id for o in mine.value.organizations] == [sandbox.plain_org_id]
@@ -462,7 +491,7 @@ async def test_cache_files_never_hold_the_key(sandbox: Sandbox, make_client: Mak
     cache = DiskCache(tmp_path / "grep")
     async with make_client(cache=cache) as client:
         await client.organizations()
-        await client.current_user()
+        await client.organization_info(sandbox.owner_org_id)
         await client.inner_organizations(sandbox.owner_org_id, limit=5, offset=0)
     files = [p for p in cache.directory.rglob("*") if p.is_file()]
     assert len(files) == 3

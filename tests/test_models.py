@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from tui.api import models as m
+from tui.api.row_marks import UnreadableRow
 from tui.sandbox.server import Sandbox
 
 
@@ -76,11 +77,25 @@ def test_optional_fields_default_to_none() -> None:
     assert info.daily_metrics is None and info.entitlement_limits is None and info.total_compute_time is None
 
 
-def test_missing_required_field_is_reported_by_alias_path() -> None:
-    body = {"success": True, "total": 2, "organizations": [inner_org(), inner_org(id=2, created=None)]}
+def test_a_row_missing_a_required_field_is_kept_unreadable_with_its_field_named() -> None:
+    body = {
+        "success": True,
+        "total": 4,
+        "organizations": [inner_org(), inner_org(id=2, created=None), {"name": 7}, "not a row"],
+    }
+    page = m.InnerOrganizationsPage.model_validate(body)
+    good, bad, nameless, stray = page.organizations
+    assert isinstance(good, m.InnerOrganization)
+    assert bad == UnreadableRow(problem="created: Input should be a valid datetime", id=2, name=inner_org()["name"])
+    assert isinstance(nameless, UnreadableRow) and nameless.id is None and nameless.name is None
+    assert "id: Field required" in nameless.problem and "(and " in nameless.problem
+    assert stray == UnreadableRow(problem="not an object (str)")
+
+
+def test_a_list_that_is_not_a_list_still_fails_the_body() -> None:
     with pytest.raises(ValidationError) as info:
-        m.InnerOrganizationsPage.model_validate(body)
-    assert info.value.errors()[0]["loc"] == ("organizations", 1, "created")
+        m.InnerOrganizationsPage.model_validate({"success": True, "total": 0, "organizations": {"id": 1}})
+    assert info.value.errors()[0]["loc"] == ("organizations",)
 
 
 def test_required_but_nullable_must_be_present() -> None:

@@ -144,3 +144,18 @@ def test_chart_comparing_two_organizations(
     size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_compare_with_kestrel)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_compute_view(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """An inner organization's compute by project over 30 days (`C` on it)."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=walker(("4", "enter", "C")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_access_view(
+    size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp], sandbox: Sandbox
+) -> None:
+    """The organization's API keys, marked (`A`, with a JWT as well as the key)."""
+    app = make_app(jwt_token=sandbox.jwt_token)
+    assert snap_compare(app, terminal_size=size, run_before=walker(("A",)))

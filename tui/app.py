@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,7 +25,9 @@ from screens.messages import (
     OrganizationUnavailable,
     PickOrganization,
     PickProfile,
+    ShowAccess,
     ShowChart,
+    ShowCompute,
     ShowHelp,
     ShowOrganization,
     ShowRaw,
@@ -97,6 +101,7 @@ class EiscopeApp(App[None]):
         env: Mapping[str, str] | None = None,
         profile: str | None = None,
         remember_commands: bool = False,
+        today: date | None = None,
     ) -> None:
         super().__init__()
         if keymap:
@@ -122,6 +127,14 @@ class EiscopeApp(App[None]):
         # Warnings printed before the TUI took the screen (a config others can read, a key on the command line, a
         # flag replacing a profile's setting): the alternate screen hides them, so they are shown again inside.
         self.notices = tuple(notices)
+        self.today = today
+
+    def now(self) -> datetime:
+        """What 'now' is for periods and ages: the wall clock, or the start of `today` when a world is dated
+        (the demo's `--today`, and tests): nothing in a dated world happens on or after its today."""
+        if self.today is not None:
+            return datetime.combine(self.today, clock_time(0), tzinfo=UTC)
+        return datetime.now(UTC)
 
     @property
     def client(self) -> StudioClient:
@@ -227,6 +240,7 @@ class EiscopeApp(App[None]):
 
         if self.sandbox is None:
             self.sandbox = Sandbox(scale=self.demo_scale).start()
+        self.today = self.sandbox.world.today
         settings = ClientSettings(
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
         )
@@ -289,6 +303,19 @@ class EiscopeApp(App[None]):
     @on(ShowStructure)
     def show_structure(self, message: ShowStructure) -> None:
         self.push_screen(StructureScreen(message.data))
+
+    @on(ShowCompute)
+    def show_compute(self, message: ShowCompute) -> None:
+        # Imported on first use, as the chart is: start-up pays only for the screens of the first paint.
+        from screens.compute import ComputeScreen
+
+        self.push_screen(ComputeScreen(message.org_id, inner_id=message.inner_id, days=message.days, name=message.name))
+
+    @on(ShowAccess)
+    def show_access(self, message: ShowAccess) -> None:
+        from screens.access import AccessScreen  # on first use, as above
+
+        self.push_screen(AccessScreen(message.org_id))
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:

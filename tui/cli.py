@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from tui import __version__
 from tui import serve as serve_cli
-from tui.arg_types import iso_date
-from tui.export_spec import EXPORT_KINDS, FORMATS, KINDS_NEEDING_ID
+from tui.arg_types import iso_date, since
+from tui.export_spec import COMPUTE_DIMENSIONS, DEFAULT_SINCE, EXPORT_KINDS, FORMATS, KINDS_NEEDING_ID
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
@@ -107,8 +107,21 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
     _connection_options(export, repeated=True)
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
-    export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
+    export.add_argument(
+        "id", nargs="?", type=int, help="inner organization id (inner-org, metrics; optional for jobs, compute)"
+    )
     export.add_argument("--format", choices=FORMATS, default="json")
+    export.add_argument(
+        "--since",
+        type=since,
+        metavar="7d|YYYY-MM-DD",
+        help=f"jobs, compute: the period starts then and ends now (default {DEFAULT_SINCE})",
+    )
+    export.add_argument(
+        "--by", choices=COMPUTE_DIMENSIONS, default="project", help="compute: split by project, user or category"
+    )
+    export.add_argument("--project", type=int, metavar="ID", help="jobs: one white-label project's jobs")
+    export.add_argument("--user", type=int, metavar="ID", help="jobs: one white-label user's jobs")
 
     serve = commands.add_parser("serve", help="the same app in a web browser (textual-serve), on 127.0.0.1")
     _connection_options(serve, repeated=True)
@@ -137,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.exit(
                 2, f"eiscope: export {args.kind} needs an inner organization id (eiscope export {args.kind} ID)\n"
             )
+        if (args.project is not None or args.user is not None) and (args.kind != "jobs" or args.id is not None):
+            parser.exit(2, "eiscope: --project and --user read one project's or user's jobs: export jobs, no ID\n")
+        if args.project is not None and args.user is not None:
+            parser.exit(2, "eiscope: --project and --user: one or the other\n")
         from tui.run import run_export_command
 
         return run_export_command(args)

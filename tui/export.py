@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from tui.api.access import marked_keys
 from tui.api.cache import DiskCache
 from tui.api.client import StudioClient
+from tui.api.compute import JobBook, Period
+from tui.api.compute_read import load_book
 from tui.api.errors import (
     ApiError,
     AuthError,
@@ -31,9 +35,11 @@ from tui.api.errors import (
 from tui.api.fleet import fleet_record
 from tui.api.fleet_walk import fleet_health, fleet_rows
 from tui.api.redact import redact
+from tui.api.row_marks import UNREADABLE_KEY, is_unreadable, shown_rows
 from tui.config import ResolvedSettings
 from tui.export_format import dump_json, write_rows
 from tui.export_spec import (
+    DEFAULT_SINCE,
     EXIT_API,
     EXIT_AUTH,
     EXIT_NETWORK,
@@ -46,6 +52,7 @@ from tui.export_spec import (
 )
 from tui.formatting import format_bytes
 from tui.hints import one_line
+from tui.periods import Since, parse_since
 from tui.safe_text import clean
 
 __all__ = [
@@ -66,12 +73,19 @@ class UsageError(Exception):
 
 @dataclass
 class ExportRequest:
-    """What to export. `org_id` overrides the settings' org; `target_id`: the ID for inner-org and metrics."""
+    """What to export. `org_id` overrides the settings' org; `target_id`: the inner organization's ID (inner-org,
+    metrics; jobs and compute of one inner organization). `since` (jobs, compute; default 30 days) starts the
+    period that ends now; `by` splits compute; `project_id`/`user_id` read one white-label project's or user's
+    jobs."""
 
     kind: str
     format: str = "json"
     org_id: int | None = None
     target_id: int | None = None
+    since: Since | None = None
+    by: str = "project"
+    project_id: int | None = None
+    user_id: int | None = None
 
 
 def exit_code_for(error: ApiError) -> int:
@@ -183,6 +197,12 @@ async def _collect(
             projects = await client.organization_projects(org)
             assert projects is not None
             return projects.raw.get("projects", [])
+        if kind == "apikeys":
+            keys = await client.organization_api_keys(org)
+            assert keys is not None
+            return marked_keys(shown_rows(keys.value.api_keys, keys.raw.get("apiKeys")), datetime.now(UTC))
+        if kind in ("jobs", "compute"):
+            return await _jobs_or_compute(client, org, request, progress)
         if kind == "inner-orgs":
             return await _inner_org_rows(client, org, cuts)
         assert request.target_id is not None
@@ -191,6 +211,43 @@ async def _collect(
         if kind == "inner-org":
             return {k: v for k, v in inner.raw.items() if k not in ("success", "error")}
         return inner.raw.get("dailyMetrics") or []
+
+
+async def _jobs_or_compute(
+    client: StudioClient, org: int, request: ExportRequest, progress: TextIO | None
+) -> list[dict[str, Any]]:
+    """The jobs of the period (what the Compute view lists), or their compute by project, user or category."""
+    now = datetime.now(UTC)
+    since = request.since or parse_since(DEFAULT_SINCE)
+    period = Period(None, min(since.start(now), now), now)
+
+    def say(text: str) -> None:
+        if progress is not None:
+            progress.write(f"\r{text}   ")
+            progress.flush()
+
+    if request.project_id is not None or request.user_id is not None:
+        book = JobBook(now)
+        kind, query = (
+            ("whitelabel_project_jobs", {"project_id": request.project_id})
+            if request.project_id is not None
+            else ("whitelabel_user_jobs", {"user_id": request.user_id})
+        )
+        async for page in client.pages(kind, org, **query):
+            rows = page.raw_items
+            if request.project_id is not None:
+                rows = [row if is_unreadable(row) else {**row, "projectId": request.project_id} for row in rows]
+            book.add(rows)
+            say(f"jobs: read {book.count + len(book.unreadable):,}")
+    else:
+        book = await load_book(client, org, request.target_id, now=now, period=period, progress=say)
+    if progress is not None:
+        progress.write("\n")
+    if request.kind == "jobs":
+        rows = sorted(book.job_rows(period), key=lambda row: str(row.get("created")), reverse=True)
+        return rows + book.unreadable
+    tally = book.tally_of(period)
+    return [share.row() for share in book.shares(tally, request.by)] + book.unreadable
 
 
 def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err: TextIO) -> int:
@@ -214,6 +271,15 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
     except ApiError as exc:
         err.write(f"eiscope: {_one_line(one_line(exc, 'cli'), settings)}\n")
         return exit_code_for(exc)
+    skipped = [row for row in data if is_unreadable(row)] if isinstance(data, list) else []
+    if skipped:
+        data = [row for row in data if not is_unreadable(row)]
+        first = skipped[0]
+        where = f"id {first['id']}: " if "id" in first else ""
+        err.write(
+            f"eiscope: skipped {len(skipped):,} unreadable row{'s' if len(skipped) != 1 else ''} of {args.kind} "
+            f"(the first: {_one_line(where + str(first[UNREADABLE_KEY]), settings)})\n"
+        )
     try:
         if args.format == "json" and isinstance(data, dict):
             dump_json(data, out)

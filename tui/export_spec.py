@@ -6,6 +6,8 @@ Kept apart from tui/export.py so the argument parser can list the choices withou
 from __future__ import annotations
 
 __all__ = [
+    "COMPUTE_DIMENSIONS",
+    "DEFAULT_SINCE",
     "EXIT_API",
     "EXIT_AUTH",
     "EXIT_NETWORK",
@@ -15,10 +17,28 @@ __all__ = [
     "EXPORT_KINDS",
     "FORMATS",
     "KINDS_NEEDING_ID",
+    "KINDS_TAKING_ID",
 ]
 
-EXPORT_KINDS = ("orgs", "users", "projects", "datasets", "inner-orgs", "inner-org", "metrics", "fleet")
+EXPORT_KINDS = (
+    "orgs",
+    "users",
+    "projects",
+    "datasets",
+    "inner-orgs",
+    "inner-org",
+    "metrics",
+    "fleet",
+    "jobs",
+    "compute",
+    "apikeys",
+)
 KINDS_NEEDING_ID = ("inner-org", "metrics")
+KINDS_TAKING_ID = ("inner-org", "metrics", "jobs", "compute")
+"""The ID is an inner organization's: required by the first two, optional for jobs and compute."""
+COMPUTE_DIMENSIONS = ("project", "user", "category")
+DEFAULT_SINCE = "30d"
+"""How far back `export jobs` and `export compute` look without `--since` (the Compute view's first period)."""
 FORMATS = ("json", "jsonl", "csv")
 
 # 0 ok · 1 other API error (and a failed write) · 2 usage · 3 auth or forbidden · 4 not found ·

@@ -13,6 +13,7 @@ from tui.api.errors import (
     ApiError,
     AuthError,
     BadResponseError,
+    JwtRequiredError,
     NetworkError,
     OfflineCacheMissError,
     RequestTimeoutError,
@@ -26,6 +27,8 @@ Frontend = Literal["tui", "cli"]
 def _auth_hint(error: AuthError, frontend: Frontend) -> str | None:
     if frontend != "cli":
         return None
+    if isinstance(error, JwtRequiredError):
+        return "Give a Studio user JWT: EI_JWT_TOKEN, the profile's jwt_token, or --jwt-token-file."
     if error.credential == "jwt_token":
         return "Check EI_JWT_TOKEN, the profile's jwt_token, or --jwt-token-file."
     if error.credential is None:

@@ -88,6 +88,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         env=env,
         profile=settings.profile,
         remember_commands=True,
+        today=sandbox.world.today if sandbox is not None else None,
     )
     try:
         app.run()
@@ -117,7 +118,16 @@ def run_export_command(args: argparse.Namespace) -> int:
     settings = _resolve(args, os.environ, need_key=not args.offline)
     if settings is None:
         return 2
-    request = ExportRequest(kind=args.kind, format=args.format, org_id=args.org, target_id=args.id)
+    request = ExportRequest(
+        kind=args.kind,
+        format=args.format,
+        org_id=args.org,
+        target_id=args.id,
+        since=getattr(args, "since", None),
+        by=getattr(args, "by", "project"),
+        project_id=getattr(args, "project", None),
+        user_id=getattr(args, "user", None),
+    )
     try:
         return run_export(request, settings, sys.stdout, sys.stderr)
     finally:

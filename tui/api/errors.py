@@ -16,6 +16,7 @@ __all__ = [
     "AuthError",
     "BadResponseError",
     "ForbiddenError",
+    "JwtRequiredError",
     "ListCutShortError",
     "NetworkError",
     "NotFoundError",
@@ -88,6 +89,17 @@ class AuthError(ApiError):
             hint="Set EI_API_KEY, or give the profile an api_key or api_key_command.",
             credential=None,
         )
+
+
+class JwtRequiredError(AuthError):
+    """A route only a user's JWT may call (an organization's API keys), asked with an API key alone."""
+
+    default_message = "this needs a Studio user JWT: an API key cannot list an organization's API keys."
+    default_hint = "Add a JWT of an admin of this organization (EI_JWT_TOKEN or the profile's jwt_token)."
+
+    def __init__(self, message: str | None = None, **kw: Any) -> None:
+        kw.setdefault("credential", "jwt_token")
+        super().__init__(message, **kw)
 
 
 class ForbiddenError(ApiError):

@@ -1,7 +1,8 @@
-"""Pydantic models of the 15 Studio API GET responses eiscope reads, and the schemas nested in them.
+"""Pydantic models of the Studio API GET responses eiscope reads, and the schemas nested in them.
 
 One import for callers (`from tui.api import models as m`); the models live by domain next door:
-models_common (bases, timestamps, shared schemas), models_organization, models_whitelabel, models_user.
+models_common (bases, timestamps, shared schemas), models_organization, models_whitelabel, models_user,
+models_jobs (jobs and API keys); rows.py validates a list's rows one by one.
 Names follow the domain, fields are snake_case with the API's camelCase as aliases, unknown fields are kept.
 """
 
@@ -29,6 +30,15 @@ from tui.api.models_common import (
 )
 from tui.api.models_common import _aware as _aware
 from tui.api.models_common import _UserBase as _UserBase
+from tui.api.models_jobs import (
+    API_KEY_ROLES,
+    ApiKeyLastUse,
+    ApiKeysResponse,
+    Job,
+    JobsPage,
+    JobUser,
+    OrganizationApiKey,
+)
 from tui.api.models_organization import (
     CliLists,
     CliOption,
@@ -37,6 +47,8 @@ from tui.api.models_organization import (
     Organization,
     OrganizationDataset,
     OrganizationInfo,
+    OrganizationMetrics,
+    OrganizationMetricsResponse,
     OrganizationsResponse,
     OrganizationUser,
     Performance,
@@ -78,6 +90,7 @@ from tui.api.models_whitelabel import (
 )
 
 __all__ = [
+    "API_KEY_ROLES",
     "DATASET_TYPES",
     "LABELING_METHODS",
     "MEMBER_ROLES",
@@ -87,6 +100,8 @@ __all__ = [
     "USER_TIERS",
     "AdminProject",
     "AdminUser",
+    "ApiKeyLastUse",
+    "ApiKeysResponse",
     "ApiModel",
     "ApiResponse",
     "CliLists",
@@ -106,13 +121,19 @@ __all__ = [
     "InnerOrganization",
     "InnerOrganizationInfo",
     "InnerOrganizationsPage",
+    "Job",
+    "JobUser",
+    "JobsPage",
     "LastAccessedProject",
     "LastAccessedProjects",
     "LearningBlock",
     "MetricsResponse",
     "Organization",
+    "OrganizationApiKey",
     "OrganizationDataset",
     "OrganizationInfo",
+    "OrganizationMetrics",
+    "OrganizationMetricsResponse",
     "OrganizationUser",
     "OrganizationsResponse",
     "PartialWhitelabelUser",

@@ -26,6 +26,8 @@ __all__ = [
     "Organization",
     "OrganizationDataset",
     "OrganizationInfo",
+    "OrganizationMetrics",
+    "OrganizationMetricsResponse",
     "OrganizationUser",
     "OrganizationsResponse",
     "Performance",
@@ -151,7 +153,27 @@ class OrganizationInfo(ApiResponse):
     performance: Performance
 
 
+class OrganizationMetrics(ApiModel):
+    """An organization's own usage: compute in minutes (CPU + GPU), CPU and GPU of the contract (the SDK gives
+    no unit; seconds, as the white label's figures), storage in bytes, and its project and user counts."""
+
+    total_jobs_compute_time: float
+    jobs_compute_time_current_year: float
+    jobs_compute_time_current_year_since: Timestamp
+    cpu_compute_time_current_contract: float
+    gpu_compute_time_current_contract: float
+    total_storage: float
+    project_count: int
+    user_count: int
+
+
 # ---------------------------------------------------------------- response envelopes
+
+
+class OrganizationMetricsResponse(ApiResponse):
+    """GET /api/organizations/{id}/metrics."""
+
+    metrics: OrganizationMetrics
 
 
 class OrganizationsResponse(ApiResponse):

@@ -4,7 +4,7 @@ their usage metrics, and the paged lists of them (eiscope's admin view).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -20,6 +20,7 @@ from tui.api.models_common import (
     _UserBase,
 )
 from tui.api.models_organization import UserOrganization
+from tui.api.rows import UnreadableRow, rows_of
 
 __all__ = [
     "AdminProject",
@@ -237,12 +238,12 @@ class InnerOrganizationsPage(ApiResponse):
     """GET .../whitelabel/organizations: one page plus the total match count."""
 
     total: int
-    organizations: list[InnerOrganization]
+    organizations: Annotated[list[InnerOrganization | UnreadableRow], rows_of(InnerOrganization)]
 
 
 class WhitelabelUsersPage(ApiResponse):
     total: int
-    users: list[WhitelabelUser]
+    users: Annotated[list[WhitelabelUser | UnreadableRow], rows_of(WhitelabelUser)]
 
 
 class PartialWhitelabelUser(ApiModel):
@@ -265,12 +266,12 @@ class PartialWhitelabelUsersPage(ApiResponse):
     """GET .../whitelabel/users with `fields`: required fields may be left out on purpose."""
 
     total: int
-    users: list[PartialWhitelabelUser]
+    users: Annotated[list[PartialWhitelabelUser | UnreadableRow], rows_of(PartialWhitelabelUser)]
 
 
 class WhitelabelProjectsPage(ApiResponse):
     total: int
-    projects: list[AdminProject]
+    projects: Annotated[list[AdminProject | UnreadableRow], rows_of(AdminProject)]
 
 
 class WhitelabelUserResponse(ApiResponse):

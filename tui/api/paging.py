@@ -1,4 +1,4 @@
-"""Concurrent paging over the white-label list endpoints (`limit`/`offset`, `total` in every page).
+"""Concurrent paging over the list endpoints (`limit`/`offset`, and a total in every page).
 
 The first page gives the total (believed only as an upper bound); the next pages are requested a bounded
 window at a time, the client's in-flight limit deciding how many really run together, and the list ends at the
@@ -8,6 +8,10 @@ appends rows as they arrive, and `offset` says where each page belongs.
 A server may never end a list (every page full, `total` 10^9) or serve the same page at every offset, so a list
 also stops at its bounds (tui/api/limits.py `ListBounds`): a row cap, a byte budget, a page of rows already
 listed, and a time budget. The rows before a stop are yielded; then `ListCutShortError` says what was cut.
+
+Each list names its rows and its total in its own way (`organizations` and `total`, `jobs` and
+`totalJobCount`): `ListShape` says which. A row that failed validation (tui/api/rows.py) stays in its page,
+shown marked, with what could be read of it.
 """
 
 from __future__ import annotations
@@ -20,19 +24,37 @@ from typing import Any, Generic, TypeVar
 
 from tui.api.errors import ApiError, ListCutShortError
 from tui.api.limits import ListBounds
+from tui.api.row_marks import UnreadableRow, shown_rows
 
-__all__ = ["PAGED_KINDS", "PAGE_SIZE", "Page", "iter_pages"]
+__all__ = ["PAGED_KINDS", "PAGE_SIZE", "SMALLER_PAGE_SIZES", "ListShape", "Page", "iter_pages"]
 
 T = TypeVar("T")
 
 PAGE_SIZE = 1000
 """The page size every list asks for: the tabs, the Structure view and the fleet then share cached pages."""
 
-# kind -> name of the list field in the page body
-PAGED_KINDS: dict[str, str] = {
-    "inner_organizations": "organizations",
-    "whitelabel_users": "users",
-    "whitelabel_projects": "projects",
+SMALLER_PAGE_SIZES = (500, 200, 100, 50, 20, 10)
+"""What a list asks for, in turn, when a server answers a page size with a 400 (tui/api/client.py)."""
+
+
+@dataclass(frozen=True)
+class ListShape:
+    """Where a list's page body keeps its rows and its total; `label` is the field an unreadable row shows."""
+
+    rows: str
+    total: str | None = "total"
+    label: str = "name"
+
+
+# kind (the client's method) -> the shape of its page body
+PAGED_KINDS: dict[str, ListShape] = {
+    "inner_organizations": ListShape("organizations"),
+    "whitelabel_users": ListShape("users"),
+    "whitelabel_projects": ListShape("projects"),
+    "organization_jobs": ListShape("jobs", "totalJobCount", "category"),
+    "inner_organization_jobs": ListShape("jobs", "totalJobCount", "category"),
+    "whitelabel_project_jobs": ListShape("jobs", "totalJobCount", "category"),
+    "whitelabel_user_jobs": ListShape("jobs", "totalJobCount", "category"),
 }
 # name of the list field -> what a person calls its rows
 _NOUNS = {"organizations": "inner organizations", "users": "white-label users", "projects": "white-label projects"}
@@ -40,44 +62,60 @@ _NOUNS = {"organizations": "inner organizations", "users": "white-label users", 
 
 @dataclass
 class Page(Generic[T]):
-    """One page of a list: its rows as models and as the raw dicts, where it sits, and where it came from."""
+    """One page of a list: its rows as models and as the raw dicts, where it sits, and where it came from.
+
+    `items` and `raw_items` run in step; an unreadable row is an `UnreadableRow` in `items` and a marked row
+    (`rows.UNREADABLE_KEY`) in `raw_items`, counted by `unreadable`. `total` is None for a list without one.
+    """
 
     items: list[T]
     raw_items: list[dict[str, Any]]
     offset: int
-    total: int
+    total: int | None
     from_cache: bool = False
     age_s: float = 0.0
     offline: bool = False
     error: ApiError | None = field(default=None, repr=False)
     size: int = 0
     """Bytes of the page's body (as received, or its cache entry)."""
+    unreadable: int = 0
+    """Rows that failed validation, kept marked (`rows.UNREADABLE_KEY`)."""
 
 
-# fetch(offset, limit) -> a Fetched page body (value has `.total` and the list field), or None (cache miss)
+# fetch(offset, limit) -> a Fetched page body (value has the list field and its total), or None (cache miss)
 PageFetcher = Callable[[int, int], Awaitable[Any]]
 
 
-def _to_page(fetched: Any, list_field: str, offset: int) -> Page[Any]:
+def _attribute(shape_field: str) -> str:
+    """The model's attribute for an API field name: `totalJobCount` -> `total_job_count`."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in shape_field)
+
+
+def _to_page(fetched: Any, shape: ListShape, offset: int) -> Page[Any]:
+    items = list(getattr(fetched.value, _attribute(shape.rows)))
+    raw_items = shown_rows(items, fetched.raw.get(shape.rows), shape.label)
+    unreadable = sum(1 for item in items if isinstance(item, UnreadableRow))
+    total = getattr(fetched.value, _attribute(shape.total)) if shape.total else None
     return Page(
-        items=list(getattr(fetched.value, list_field)),
-        raw_items=list(fetched.raw.get(list_field) or []),
+        items=items,
+        raw_items=raw_items,
         offset=offset,
-        total=fetched.value.total,
+        total=total,
         from_cache=fetched.from_cache,
         age_s=fetched.age_s,
         offline=fetched.offline,
         error=fetched.error,
         size=getattr(fetched, "size", 0),
+        unreadable=unreadable,
     )
 
 
 class _Stops:
     """A list's bounds, checked on each page as it arrives (see the module's docstring)."""
 
-    def __init__(self, bounds: ListBounds, list_field: str) -> None:
+    def __init__(self, bounds: ListBounds, shape: ListShape) -> None:
         self.bounds = bounds
-        self.noun = _NOUNS.get(list_field, list_field)
+        self.noun = _NOUNS.get(shape.rows, shape.rows)
         self.started = time.monotonic()
         self.rows = 0
         self.bytes = 0
@@ -87,7 +125,7 @@ class _Stops:
 
     def admit(self, page: Page[Any]) -> Page[Any]:
         """The page as it may be given (cut to the row cap), or ListCutShortError before any of its rows."""
-        self.claimed = max(self.claimed, page.total)
+        self.claimed = max(self.claimed, page.total or 0)
         ids = [row.get("id") if isinstance(row, dict) else None for row in page.raw_items]
         known = [i for i in ids if isinstance(i, int | str)]
         if known and len(known) == len(ids) and all(i in self._seen for i in known):
@@ -152,7 +190,7 @@ DEFAULT_WINDOW = 16  # pages requested ahead of those that have arrived
 
 async def iter_pages(
     fetch: PageFetcher,
-    list_field: str,
+    shape: ListShape,
     page_size: int,
     *,
     concurrent: bool = True,
@@ -167,14 +205,15 @@ async def iter_pages(
     100,000,000 rows but holds 20 costs a few requests, not millions. One that really sends them meets the
     bounds: ListCutShortError after the rows it may give.
     """
-    stops = _Stops(bounds or ListBounds(), list_field)
+    stops = _Stops(bounds or ListBounds(), shape)
     first = await fetch(0, page_size)
     if first is None:
         return
-    page = stops.admit(_to_page(first, list_field, 0))
+    page = stops.admit(_to_page(first, shape, 0))
     yield page
     stops.after()
-    total = page.total
+    # A list without a total ends at its first short page (at most `window` pages ahead of what has arrived).
+    total = page.total if page.total is not None else 1 << 62
     # A server that caps `limit` below page_size answers with fewer rows: step by what it really gives.
     step = page_size
     if 0 < len(page.items) < min(page_size, total):
@@ -190,7 +229,7 @@ async def iter_pages(
                 misses += 1  # a page the network run never stored: skip it, but not for ever
             else:
                 misses = 0
-                page = _to_page(fetched, list_field, offset)
+                page = _to_page(fetched, shape, offset)
                 if len(page.raw_items) < step:
                     end = offset + len(page.raw_items)
                 yield stops.admit(page)
@@ -224,7 +263,7 @@ async def iter_pages(
                 offset, fetched = task.result()
                 if fetched is None:
                     continue
-                page = _to_page(fetched, list_field, offset)
+                page = _to_page(fetched, shape, offset)
                 if len(page.raw_items) < step:
                     end = min(end, offset + len(page.raw_items))
                 yield stops.admit(page)

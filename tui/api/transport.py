@@ -43,6 +43,10 @@ __all__ = ["ClientStats", "Fetched", "Source", "StudioTransport"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
+Scrub = Callable[[dict[str, Any]], dict[str, Any]]
+
+THREADED_BODY_BYTES = 256 * 1024
+"""A body this large is parsed and validated in a thread (tens of milliseconds that keys should not wait for)."""
 
 
 @dataclass
@@ -104,6 +108,7 @@ class StudioTransport:
         self.stats = ClientStats()
         self._endpoint = settings.endpoint.rstrip("/")
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
+        self._decoding = asyncio.Semaphore(1)
         self._inflight: dict[str, asyncio.Future[Any]] = {}
         self._namespaces: dict[str | None, str] = {}
         # An endpoint httpx cannot parse (`http://[::1/v1`) is reported by the first request as a typed error,
@@ -161,7 +166,10 @@ class StudioTransport:
         *,
         source: Source = Source.NETWORK,
         jwt_first: bool = False,
+        scrub: Scrub | None = None,
     ) -> Fetched[ModelT] | None:
+        """One GET of `path` as `model`; `scrub` takes out of the body what must never be kept or shown (the
+        keys in an API key list) before it is validated or cached."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
         header = self._credential_header(jwt_first)
         namespace = self._namespace(header)
@@ -175,7 +183,9 @@ class StudioTransport:
             raise AuthError.missing()
         coalesce_key = f"GET {canonical_request(path, query)} {namespace}"
         try:
-            raw, value, body_bytes = await self._shared(coalesce_key, lambda: self._fetch(path, query, model, header))
+            raw, value, body_bytes = await self._shared(
+                coalesce_key, lambda: self._fetch(path, query, model, header, scrub)
+            )
         except (NetworkError, RequestTimeoutError, ServerError) as exc:
             if self.settings.cache_fallback:
                 cached = await self._from_cache(namespace, key, model, offline=True, error=exc)
@@ -187,7 +197,7 @@ class StudioTransport:
             await asyncio.to_thread(
                 self.cache.put, namespace, key, canonical_request(path, query), raw, body_bytes=body_bytes
             )
-        return Fetched(value=value, raw=raw, size=len(body_bytes))
+        return Fetched(value=value, raw=raw, size=len(body_bytes) if body_bytes is not None else 0)
 
     async def _from_cache(
         self, namespace: str, key: str, model: type[ModelT], *, offline: bool, error: ApiError | None = None
@@ -242,10 +252,24 @@ class StudioTransport:
         return await asyncio.shield(task)
 
     async def _fetch(
-        self, path: str, query: dict[str, Any], model: type[ModelT], header: str
-    ) -> tuple[dict[str, Any], ModelT, bytes]:
+        self, path: str, query: dict[str, Any], model: type[ModelT], header: str, scrub: Scrub | None = None
+    ) -> tuple[dict[str, Any], ModelT, bytes | None]:
         response = await self._send(path, query, header)
+        if len(response.content) >= THREADED_BODY_BYTES:
+            # Parsing and validating a large body (a page of 1,000 jobs) takes tens of milliseconds: in a thread,
+            # one at a time (they hold the GIL: more threads would only queue the event loop behind them), so
+            # the event loop (keys, redraws) gets its turn between pages that arrive together.
+            async with self._decoding:
+                return await asyncio.to_thread(self._decode, response, path, model, scrub)
+        return self._decode(response, path, model, scrub)
+
+    def _decode(
+        self, response: httpx.Response, path: str, model: type[ModelT], scrub: Scrub | None
+    ) -> tuple[dict[str, Any], ModelT, bytes | None]:
         raw = parse_body(response, path, self._redact)
+        if scrub is not None:  # the bytes as received still hold what was scrubbed: the cache encodes `raw`
+            raw = scrub(raw)
+            return raw, validate_body(model, raw, path), None
         return raw, validate_body(model, raw, path), response.content
 
     # ------------------------------------------------------------ digests: a summary instead of the body

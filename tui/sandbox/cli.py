@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TextIO
 
 from tui.arg_types import iso_date
-from tui.sandbox.faults import FaultConfig
+from tui.sandbox.faults import OWNER_FILTER_MODES, FaultConfig
 from tui.sandbox.server import Sandbox
 from tui.sandbox.world import SCALES
 
@@ -42,6 +42,13 @@ def requests_per_second(text: str) -> float:
     value = _number(text, float, "a number of requests per second")
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text} (leave it out for no limit)")
+    return value
+
+
+def page_size(text: str) -> int:
+    value = _number(text, int, "a number of rows")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
     return value
 
 
@@ -94,6 +101,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--false-success-rate", type=rate, default=0.0, help="share of HTTP 200 answers with success: false"
     )
+    faults.add_argument(
+        "--malformed-row-rate", type=rate, default=0.0, help="share of list rows that fail the SDK's validation"
+    )
+    faults.add_argument(
+        "--max-page-size", type=page_size, default=None, metavar="N", help="answer 400 to a `limit` above N"
+    )
+    faults.add_argument(
+        "--owner-filter",
+        choices=OWNER_FILTER_MODES,
+        default="honour",
+        help="the white-label projects' ownerOrganizationId filter: honour it (default), ignore it, or reject it",
+    )
 
 
 def faults_from(args: argparse.Namespace) -> FaultConfig:
@@ -107,6 +126,9 @@ def faults_from(args: argparse.Namespace) -> FaultConfig:
         slow_body_ms=args.slow_body_ms,
         drop_rate=args.drop_rate,
         false_success_rate=args.false_success_rate,
+        malformed_row_rate=args.malformed_row_rate,
+        max_page_size=args.max_page_size,
+        owner_filter=args.owner_filter,
     )
 
 

@@ -10,6 +10,7 @@ half-sent connections are closed after `Sandbox.idle_timeout_s`.
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
 import traceback
@@ -20,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tui.sandbox.api import ApiFailure, Body
 from tui.sandbox.body_cache import EncodedBody, encode_json
-from tui.sandbox.faults import FaultKind
+from tui.sandbox.faults import FaultKind, RequestRefused
 
 if TYPE_CHECKING:
     from tui.sandbox.server import Sandbox
@@ -134,11 +135,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         headers = {name.lower(): value for name, value in self.headers.items()}
+        route = sandbox.api.route_of(parts.path)
         try:
-            body = sandbox.api.answer(parts.path, params, headers)
-        except ApiFailure as failure:
-            self._send(failure.status, {"success": False, "error": failure.error}, failure.headers)
+            if route is not None:
+                params = sandbox.injector.check_request(params, paged=route.paged, owner_filtered=route.owner_filter)
+            body: Body | EncodedBody = sandbox.api.answer(parts.path, params, headers)
+        except (ApiFailure, RequestRefused) as failure:
+            extra = failure.headers if isinstance(failure, ApiFailure) else {}
+            self._send(failure.status, {"success": False, "error": failure.error}, extra)
             return
+        if route is not None and route.rows is not None:
+            decoded = json.loads(body.plain()) if isinstance(body, EncodedBody) else body
+            body = sandbox.injector.malform(parts.path, decoded, route.rows) or body
         if decision.kind is FaultKind.FALSE_SUCCESS:
             body = {"success": False, "error": "Internal error while processing the request (injected)"}
         self._send(200, body, slow_body_s=decision.slow_body_s)

@@ -41,7 +41,7 @@ SCALES = {
 
 TIERS = ("free", "community-plus", "professional", "enterprise")
 # Kinds of entity: they keep per-entity seeds (and cache keys) of different kinds apart.
-ORG_KIND, USER_KIND, PROJECT_KIND, DETAIL_KIND, METRICS_KIND, USER_METRICS_KIND, INNER_INFO_KIND = range(7)
+ORG_KIND, USER_KIND, PROJECT_KIND, DETAIL_KIND, METRICS_KIND, USER_METRICS_KIND, INNER_INFO_KIND, JOB_KIND = range(8)
 
 
 def derive_seed(seed: int, kind: int, entity_id: int) -> int:

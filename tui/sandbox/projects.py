@@ -63,6 +63,20 @@ def project_counts(st: WorldState, project_indices: list[int]) -> Counter[int]:
     return counts
 
 
+def last_projects(st: WorldState, project_indices: list[int]) -> dict[int, int]:
+    """Per collaborating user id, the live project (of these) accessed last: ``lastOrganizationProjectAccessed``."""
+    latest: dict[int, tuple[str, int]] = {}
+    for pi in project_indices:
+        project = st.whitelabel_projects[pi]
+        if "deletedDate" in project:
+            continue
+        stamp = project["lastAccessed"]
+        for user_id, _ in collaborator_ids(st, pi):
+            if user_id not in latest or latest[user_id][0] < stamp:
+                latest[user_id] = (stamp, project["id"])
+    return {user_id: project_id for user_id, (_, project_id) in latest.items()}
+
+
 def whitelabel_project(st: WorldState, project_id: int) -> Body | None:
     pi = st.project_index.get(project_id)
     return None if pi is None else project_body(st, pi)

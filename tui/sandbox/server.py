@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections import Counter, deque
+from collections.abc import Sequence
 from datetime import date
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -174,6 +175,16 @@ class Sandbox:
         return self.world.plain_org_id
 
     @property
+    def biggest_inner_org_id(self) -> int:
+        """The live inner organization that used the most compute over the last 365 days: the most jobs."""
+        return self.world.biggest_inner_org_id
+
+    @property
+    def busiest_user_id(self) -> int:
+        """The member of `biggest_inner_org_id` who started the most of its jobs (a user with jobs)."""
+        return self.world.busiest_user_id
+
+    @property
     def faults(self) -> FaultConfig:
         return self.injector.config
 
@@ -183,6 +194,14 @@ class Sandbox:
 
     def fail_next(self, path_substring: str, statuses: list[int], retry_after: float | None = None) -> None:
         self.injector.fail_next(path_substring, statuses, retry_after)
+
+    def malform_next(
+        self, path_substring: str, rows: Sequence[int], *, field: str | None = None, how: str = "missing"
+    ) -> None:
+        """The next list answer whose path contains `path_substring` has `rows` (0-based positions in that page)
+        fail the SDK's validation: `field` (default: a required field other than id and name) left out
+        (`how="missing"`) or of the wrong type (`how="wrong-type"`)."""
+        self.injector.malform_next(path_substring, rows, field=field, how=how)
 
     def clear_faults(self) -> None:
         self.injector.clear()

@@ -18,6 +18,7 @@ from tui.sandbox.metrics import Event
 
 CACHE_SIZE = 384
 SMALL_CACHE_SIZE = 8192
+JOB_CACHE_SIZE = 8
 
 T = TypeVar("T")
 
@@ -120,6 +121,7 @@ class WorldState:
         self.last_day = today.toordinal() - 1
         self.cache = Lru(CACHE_SIZE)  # heavy bodies: organizations, users, projects, daily metrics
         self.small_cache = Lru(SMALL_CACHE_SIZE)  # people and collaborator lists, many per body
+        self.job_cache = Lru(JOB_CACHE_SIZE)  # whole job lists of a few organizations (thousands of jobs each)
         self.whitelabel_totals: Body | None = None  # the white-label metrics body, built once
         self.inner_organizations: list[Body] = []
         self.whitelabel_users: list[Body] = []

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 
-from tui.sandbox.landmarks import INNER_INFO_KIND, METRICS_KIND, Body, derive_seed
+from tui.sandbox.landmarks import INNER_INFO_KIND, METRICS_KIND, OWNER_ORG_ID, Body, derive_seed
 from tui.sandbox.metrics import ActivityPlan, Event, daily_metrics, iso_day, summed_metrics
 from tui.sandbox.state import WorldState
 
@@ -151,3 +151,95 @@ def whitelabel_daily_metrics(st: WorldState) -> list[Body]:
         storage_final=sum(o.storage_final for o in st.orgs),
     )
     return daily_metrics(plan, st.last_day)
+
+
+# -- the two top-level organizations' own usage (not served as daily metrics; behind /metrics and their jobs) ----
+
+
+def owner_created(st: WorldState) -> int:
+    return st.dates.today - 2400
+
+
+def plain_created(st: WorldState) -> int:
+    return st.dates.today - 950
+
+
+def plain_members(st: WorldState) -> list[tuple[int, int]]:
+    """(user index, day added) of Harbor's people: the JWT user first, then its own (negative indices)."""
+    start = st.dates.today - 900
+    return [(st.user_index[st.jwt_user_id], start)] + [(-k - 1, start + k * 40) for k in range(len(st.plain_users))]
+
+
+def plain_project_days(st: WorldState) -> list[int]:
+    return [date.fromisoformat(p["created"][:10]).toordinal() for p in st.plain_projects]
+
+
+def top_level_daily_metrics(st: WorldState, org_id: int) -> list[Body]:
+    """The owner's or Harbor's own daily records since the organization was created (oldest first)."""
+    return st.cache.get(
+        (METRICS_KIND, org_id), lambda: daily_metrics(top_level_plan(st, org_id), st.last_day, _life(st, org_id))
+    )
+
+
+def _life(st: WorldState, org_id: int) -> int:
+    created = owner_created(st) if org_id == OWNER_ORG_ID else plain_created(st)
+    return st.last_day - created + 1
+
+
+def top_level_plan(st: WorldState, org_id: int) -> ActivityPlan:
+    if org_id == OWNER_ORG_ID:
+        created = owner_created(st)
+        members: list[Event] = [(added, None) for _, added in st.members(-1)]
+        projects = [st.project_event(pi) for pi in st.owner_projects]
+        contract: int | None = st.owner_contract_start()
+        staff = len(members)
+        target = (staff + 1) * 900 * 200
+        gpu_share, storage = 0.25, (staff + len(projects)) * 4 * 2**30
+    else:
+        created = plain_created(st)
+        members = [(added, None) for _, added in plain_members(st)]
+        projects = [(day, None) for day in plain_project_days(st)]
+        contract = created + 365 * ((st.last_day - created) // 365)  # no contract: a year from each anniversary
+        staff = 0
+        target = (len(members) + 1) * 1_500 * (st.last_day - contract + 1)
+        gpu_share, storage = 0.15, (len(members) + len(projects)) * 3 * 2**30
+    return ActivityPlan(
+        seed=derive_seed(st.seed, METRICS_KIND, org_id),
+        created=created,
+        last_active=st.last_day,
+        contract_start=contract,
+        profile="steady",
+        wave_day=st.dates.today,
+        member_events=members,
+        project_events=projects,
+        staff_users=0,
+        contract_compute_target=target,
+        gpu_share=gpu_share,
+        storage_final=storage,
+    )
+
+
+def organization_metrics(st: WorldState, org_id: int, visibility: str | None) -> Body:
+    """``GET /api/organizations/{id}/metrics`` of the owner or Harbor: compute in minutes (CPU + GPU), the
+    current contract's CPU and GPU seconds, storage, and live projects (of one visibility) and members."""
+    records = top_level_daily_metrics(st, org_id)
+    last = records[-1]
+    cpu = last["totalCurrentContractCpuComputeTimeSeconds"]
+    gpu = last["totalCurrentContractGpuComputeTimeSeconds"]
+    total = sum(r["cpuComputeTimeSeconds"] + r["gpuComputeTimeSeconds"] for r in records)
+    if org_id == OWNER_ORG_ID:
+        public = [st.project_public[pi] for pi in st.owner_projects if "deletedDate" not in st.whitelabel_projects[pi]]
+    else:
+        public = [k == 1 for k in range(len(st.plain_projects))]  # Harbor's second project has a public version
+    if visibility is not None:
+        public = [flag for flag in public if flag == (visibility == "public")]
+    return {
+        "totalJobsComputeTime": round(total / 60, 2),
+        "jobsComputeTimeCurrentYear": round((cpu + gpu) / 60, 2),
+        "jobsComputeTimeCurrentYearSince": last["computeTimeCalculatedSince"],
+        "cpuComputeTimeCurrentContract": cpu,
+        "gpuComputeTimeCurrentContract": gpu,
+        "totalStorage": last["totalStorageSizeBytes"],
+        "projectCount": len(public),
+        "userCount": last["totalUsers"],
+    }

@@ -29,13 +29,17 @@ fixed parts of bodies. This module is the facade the server and tests use.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import random
+from collections import Counter
 from datetime import date, datetime
 
-from tui.sandbox import orgs, projects, usage, users
+from tui.sandbox import job_lists, orgs, projects, usage, users
+from tui.sandbox.api_keys import organization_api_keys
 from tui.sandbox.content import whitelabel_body
 from tui.sandbox.credentials import fake_jwt, fake_key
+from tui.sandbox.jobs import JobRow
 from tui.sandbox.landmarks import (
     DEFAULT_TODAY,
     OWNER_ORG_ID,
@@ -158,6 +162,67 @@ class World:
 
     def compute_time(self, inner_id: int, start: datetime, end: datetime) -> Body | None:
         return usage.compute_time(self._state, inner_id, start, end)
+
+    # ------------------------------------------------------------------ an organization's own figures and keys
+    def organization_metrics(self, org_id: int, visibility: str | None = None) -> Body | None:
+        """``GET /api/organizations/{id}/metrics`` of the owner or the plain org (``projectVisibility``:
+        "public", "private" or None for both); None for another organization."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return None
+        return usage.organization_metrics(self._state, org_id, visibility)
+
+    def api_keys(self, org_id: int) -> list[Body]:
+        """The owner's or the plain org's API keys, as a JWT caller sees them (the key portion only)."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return []
+        own = self.admin_key if org_id == OWNER_ORG_ID else self.plain_key
+        return organization_api_keys(self._state, org_id, own)
+
+    # ------------------------------------------------------------------ jobs (compact rows; `job_body` renders one)
+    def organization_jobs(self, org_id: int) -> list[JobRow] | None:
+        """The owner's or the plain org's jobs, newest first; None for another organization."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return None
+        return job_lists.top_level_jobs(self._state, org_id)
+
+    def inner_organization_jobs(self, inner_id: int) -> list[JobRow] | None:
+        index = self._state.org_index.get(inner_id)
+        return None if index is None else job_lists.inner_jobs(self._state, index)
+
+    def project_jobs(self, project_id: int) -> list[JobRow] | None:
+        pi = self._state.project_index.get(project_id)
+        return None if pi is None else job_lists.project_jobs(self._state, pi)
+
+    def user_jobs(self, user_id: int) -> list[JobRow] | None:
+        ui = self._state.user_index.get(user_id)
+        return None if ui is None else job_lists.user_jobs(self._state, ui)
+
+    def job_body(self, job: JobRow) -> Body:
+        return job_lists.job_body(self._state, job)
+
+    def job_key(self, job: JobRow) -> str:
+        return job_lists.job_key(self._state, job)
+
+    @functools.cached_property
+    def biggest_inner_org_id(self) -> int:
+        """The live inner organization that used the most compute (CPU + GPU seconds) over the metrics' 365 days:
+        the one with the most jobs (thousands in the large world)."""
+        st = self._state
+        live = sorted((o for o in st.orgs if not o.deleted), key=lambda o: -o.compute_target)[:8]
+
+        def seconds(index: int) -> int:
+            return sum(
+                r["cpuComputeTimeSeconds"] + r["gpuComputeTimeSeconds"] for r in usage.org_daily_metrics(st, index)
+            )
+
+        return max(live, key=lambda o: seconds(o.index)).id
+
+    @functools.cached_property
+    def busiest_user_id(self) -> int:
+        """The member of the biggest inner organization who started the most of its jobs."""
+        jobs = self.inner_organization_jobs(self.biggest_inner_org_id) or []
+        counts = Counter(job.ui for job in jobs)
+        return self.whitelabel_users[counts.most_common(1)[0][0]]["id"]
 
 
 def _build_state(scale: str, seed: int, today: date) -> WorldState:
