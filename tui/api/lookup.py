@@ -25,7 +25,7 @@ __all__ = ["DEBOUNCE_S", "SEARCHABLE_LISTS", "ListSearch", "Lookup"]
 DEBOUNCE_S = 0.3
 """How long a query waits for the next keystroke before it is sent."""
 REMEMBERED = 32
-SEARCHABLE_LISTS = tuple(PAGED_KINDS)
+SEARCHABLE_LISTS = ("inner_organizations", "whitelabel_users", "whitelabel_projects")
 """The client's list methods that take `search`: inner_organizations, whitelabel_users, whitelabel_projects."""
 
 Fetch = Callable[[str, int], Awaitable[list[dict[str, Any]]]]
@@ -101,15 +101,15 @@ class Lookup:
 
     def list_search(self, org_id: int, kind: str) -> ListSearch:
         """The search of one list: kind is one of SEARCHABLE_LISTS."""
-        if kind not in PAGED_KINDS:
-            raise ValueError(f"unknown list kind {kind!r}; expected one of {', '.join(PAGED_KINDS)}")
+        if kind not in SEARCHABLE_LISTS:
+            raise ValueError(f"unknown list kind {kind!r}; expected one of {', '.join(SEARCHABLE_LISTS)}")
         key = (org_id, kind)
         if key not in self._lists:
             self._lists[key] = ListSearch(self._fetcher(org_id, kind), debounce_s=self.debounce_s)
         return self._lists[key]
 
     def _fetcher(self, org_id: int, kind: str) -> Fetch:
-        field = PAGED_KINDS[kind]
+        field = PAGED_KINDS[kind].rows
 
         async def fetch(text: str, limit: int) -> list[dict[str, Any]]:
             method = getattr(self._client(), kind)
