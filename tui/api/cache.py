@@ -38,8 +38,10 @@ DEFAULT_MAX_BYTES = 200 * 1_000_000  # 200 MB (SI, as every size eiscope shows)
 _HEX = set("0123456789abcdef")
 _TMP_PREFIX = TMP_PREFIX
 _STALE_TMP_S = 3600.0
-DIGEST_SUFFIX = ".digest.json"
-"""A summary beside an entry (`<key>.digest.json`): counted, evicted and cleared like an entry."""
+SMALL_ENTRY_BYTES = 64_000
+"""Entries this small are evicted after the bulky ones (an inner organization's info body is ~200 KB)."""
+_HEAD_BYTES = 4096
+"""How much of an entry file eviction reads to find its request (written first: `{"path":"/api/…?…",`)."""
 
 
 def namespace_id(endpoint: str, credential: str | None) -> str:
@@ -91,6 +93,7 @@ class DiskCache:
         self._lock = threading.Lock()
         self._approx_bytes: int | None = None  # None until the first scan
         self._known_dirs: set[Path] = set()
+        self._list_pages: dict[str, bool] = {}  # entry file name → holds a list page (eviction order)
 
     @classmethod
     def default(cls, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DiskCache:
@@ -102,9 +105,6 @@ class DiskCache:
     def _entry_path(self, namespace: str, key: str) -> Path:
         return self.directory / namespace / f"{key}.json"
 
-    def _digest_path(self, namespace: str, key: str) -> Path:
-        return self.directory / namespace / f"{key}{DIGEST_SUFFIX}"
-
     def get_bytes(self, namespace: str, key: str) -> bytes | None:
         """The entry file as stored (`{"path":…,"fetched_at":…,"body":…}`), for a caller that parses it with
         its own (slim) model; None when missing. Touches the entry, as `get` does."""
@@ -114,32 +114,6 @@ class DiskCache:
             with contextlib.suppress(OSError):
                 os.utime(path)
         return data
-
-    def get_digest(self, namespace: str, key: str, kind: str) -> tuple[dict[str, Any], float] | None:
-        """A compact summary kept beside an entry (`put_digest`), and when its body was fetched; None when
-        there is none of this kind. It outlives its body when the size bound evicts the body (it is tiny)."""
-        data = read_regular_file(self._digest_path(namespace, key))
-        if data is None:
-            return None
-        try:
-            doc = pydantic_core.from_json(data)
-            if doc["kind"] != kind or not isinstance(doc["digest"], dict):
-                return None
-            return doc["digest"], float(doc["fetched_at"])
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def put_digest(self, namespace: str, key: str, kind: str, digest: dict[str, Any], fetched_at: float) -> None:
-        """Keep a summary of the entry's body beside it (atomic replace; no fsync: it can be made again)."""
-        data = json.dumps({"kind": kind, "fetched_at": fetched_at, "digest": digest}, separators=(",", ":"))
-        ns_dir = self.directory / namespace
-        try:
-            self._ensure_dir(self.directory)
-            self._ensure_dir(ns_dir)
-            write_private_atomically(self._digest_path(namespace, key), data.encode(), fsync=False)
-        except OSError:
-            return
-        self._account(len(data))
 
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
@@ -183,8 +157,6 @@ class DiskCache:
             self._ensure_dir(self.directory)
             self._ensure_dir(ns_dir)
             write_private_atomically(self._entry_path(namespace, key), data)
-            with contextlib.suppress(FileNotFoundError):
-                self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
         except OSError:
             return  # a full or read-only disk must not break browsing
         self._account(len(data))
@@ -231,8 +203,14 @@ class DiskCache:
         return found
 
     def _evict(self, target: int) -> int:
-        """Delete least recently used entries until the total is at most `target`; return the new total."""
-        entries = sorted(self._scan())
+        """Delete entries until the total is at most `target`; return the new total.
+
+        Least recently used first, within three ranks: bulky bodies go first (they are what overflows the
+        cache, and the fleet keeps what it needs of them apart), then small ones (an organization's info, its
+        white label: what a screen opens on), and the pages of paged lists last: a list indexes the bodies read
+        from it (a fleet is built from the inner organizations' list), and bodies without it are worth little.
+        """
+        entries = sorted(self._scan(), key=lambda entry: (self._eviction_rank(entry[1], entry[2]), entry[0]))
         total = sum(size for _, _, size in entries)
         for _, path, size in entries:
             if total <= target:
@@ -241,6 +219,26 @@ class DiskCache:
                 path.unlink()
                 total -= size
         return total
+
+    def _eviction_rank(self, path: Path, size: int) -> int:
+        """0 a bulky body, 1 a small one, 2 a page of a paged list (see `_evict`)."""
+        if self._is_list_page(path):
+            return 2
+        return 1 if size <= SMALL_ENTRY_BYTES else 0
+
+    def _is_list_page(self, path: Path) -> bool:
+        """Whether an entry holds a page of a paged list (its request has an `offset`): read from the head of
+        the file once, then remembered (an entry's request never changes: it is what its name is made of)."""
+        known = self._list_pages.get(path.name)
+        if known is None:
+            try:
+                with open(path, "rb") as file:
+                    head = file.read(_HEAD_BYTES)
+            except OSError:
+                head = b""
+            request = head.partition(b'"fetched_at"')[0]
+            known = self._list_pages[path.name] = b"?offset=" in request or b"&offset=" in request
+        return known
 
     # ------------------------------------------------------------ management
 
@@ -258,7 +256,7 @@ class DiskCache:
         return CacheInfo(
             directory=self.directory,
             namespaces=len(self._namespace_dirs()),
-            entries=sum(1 for _, path, _ in entries if not path.name.endswith(DIGEST_SUFFIX)),
+            entries=len(entries),
             bytes=sum(size for _, _, size in entries),
             max_bytes=self.max_bytes,
             kept_files=kept.files,
