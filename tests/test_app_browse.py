@@ -250,6 +250,9 @@ async def test_help_names_the_tabs_and_scrolls_with_j(make_app: MakeApp) -> None
         assert isinstance(help_screen, HelpScreen)
         groups = dict(help_screen.groups)
         assert groups["Tabs"][:4] == [("1", "Users"), ("2", "Projects"), ("3", "Datasets"), ("4", "Inner orgs")]
+        in_focus = dict(groups["The list (or field) in focus"])  # the members do not fit 80 columns
+        assert in_focus["< / ctrl+←"] == "A screenful of columns left"
+        assert in_focus["> / ctrl+→"] == "A screenful of columns right"
         box = help_screen.query_one("#help-box")
         await pilot.press("j", "j")
         assert box.scroll_y == 2

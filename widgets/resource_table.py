@@ -101,8 +101,16 @@ class ResourceTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="first"),
         Binding("end,G", "last", "Last", show=False, id="last"),
         Binding("enter", "select", "Open", show=False, id="open"),
-        Binding("less_than_sign,ctrl+left", "columns_left", "Columns", id="columns-left", group=COLUMNS),
-        Binding("greater_than_sign,ctrl+right", "columns_right", "Columns", id="columns-right", group=COLUMNS),
+        Binding(
+            "less_than_sign,ctrl+left", "columns_left", "A screenful of columns left", id="columns-left", group=COLUMNS
+        ),
+        Binding(
+            "greater_than_sign,ctrl+right",
+            "columns_right",
+            "A screenful of columns right",
+            id="columns-right",
+            group=COLUMNS,
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
