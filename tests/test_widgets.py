@@ -269,29 +269,21 @@ async def test_cursor_takes_its_row_back_when_a_refresh_pages_it_in_again() -> N
         assert table.scroll_offset.y <= 23 < table.scroll_offset.y + table.size.height - 1
 
 
-async def test_rows_arriving_above_keep_the_cursor_row_on_its_screen_line() -> None:
+async def test_rows_arriving_above_keep_a_moved_cursor_on_its_row_and_line_an_untouched_one_on_top() -> None:
     rows = users(60)
-    app = TableApp(rows[30:])
+    app = TableApp(rows[40:])
     async with app.run_test(size=(80, 12)) as pilot:
         table = app.query_one(ResourceTable)
         table.sort_by("id")
+        table.append_rows(rows[30:40])  # nobody moved the cursor: the first row, whichever it is
+        await pilot.pause()
+        assert table.cursor_index == 0 and table.cursor_row == rows[30]
         await pilot.press("j", "j", "j", "j")
         line = table.cursor_index - table.scroll_offset.y
         table.append_rows(rows[:30])  # thirty rows sort above the cursor's
         await pilot.pause()
         assert table.cursor_row == rows[34] and table.cursor_index == 34
         assert table.cursor_index - table.scroll_offset.y == line
-
-
-async def test_an_untouched_cursor_stays_on_the_first_row() -> None:
-    rows = users(20)
-    app = TableApp(rows[10:])
-    async with app.run_test(size=(80, 12)) as pilot:
-        table = app.query_one(ResourceTable)
-        table.sort_by("id")
-        table.append_rows(rows[:10])
-        await pilot.pause()
-        assert table.cursor_index == 0 and table.cursor_row == rows[0]
 
 
 WIDE = [Column("name", "Name"), *(Column(f"c{i}", f"Column {i}", width=12) for i in range(12))]

@@ -30,7 +30,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "GROWTH_DAYS",
@@ -113,9 +113,12 @@ class Status(enum.StrEnum):
 _STATUS_RANK = {status: rank for rank, status in enumerate(Status)}
 
 
-@dataclass(frozen=True)
-class ResourceUsage:
-    """One resource of one organization; None wherever the API does not say."""
+class ResourceUsage(NamedTuple):
+    """One resource of one organization; None wherever the API does not say.
+
+    A named tuple, not a frozen dataclass: a fleet makes five per organization (25,000 for a huge white label),
+    and a tuple is built ten times faster.
+    """
 
     used: float | None = None
     limit: float | None = None
@@ -140,9 +143,10 @@ class ResourceUsage:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=True)
 class OrgHealth:
-    """An inner organization's usage against its limits: per resource, and the verdict."""
+    """An inner organization's usage against its limits: per resource, and the verdict. Treat it as immutable
+    (not frozen: a frozen dataclass is built several times slower, and a warm fleet judges 5,000 at once)."""
 
     resources: dict[str, ResourceUsage] = field(default_factory=dict)
     status: Status = Status.UNKNOWN
@@ -185,8 +189,7 @@ Triple = tuple[float | None, float | None, float | None]
 """(used, limit, daily change) of one resource."""
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     """What `measure` reads of an organization, before any verdict: per resource (in `RESOURCES` order) the
     used figure, the limit and the daily change, and the trend series. A few hundred bytes: the fleet keeps
     these between runs (tui/api/fleet_store.py) and `judge` gives the same health as measuring the body."""

@@ -17,15 +17,17 @@ No Textual; the file I/O (`load`, `save`) is meant to run in a thread.
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
 import pydantic_core
+from annotated_types import Len
+from pydantic import ConfigDict, StrictInt, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from tui.api.fleet import RESOURCES, Figures, OrgHealth, Status, judge
 from tui.api.kept import KeptFiles
@@ -48,19 +50,27 @@ def _compact(value: float | None) -> float | int | None:
     return value
 
 
-def _numbers(value: Any, length: int | None = None) -> tuple[float | None, ...] | None:
-    """A JSON list of finite numbers or nulls as floats; None when it is not one (or not `length` long)."""
-    if not isinstance(value, list) or (length is not None and len(value) != length):
-        return None
-    found: list[float | None] = []
-    for item in value:
-        if item is None:
-            found.append(None)
-        elif type(item) in (int, float) and math.isfinite(item):
-            found.append(float(item))
-        else:
-            return None
-    return tuple(found)
+class _KeptSummary(TypedDict):
+    """One summary as the file holds it; validated by pydantic (in Rust: 5,000 in a few tens of ms)."""
+
+    __pydantic_config__ = ConfigDict(allow_inf_nan=False)  # type: ignore[misc]
+
+    id: StrictInt
+    name: str | None
+    at: float
+    used: Annotated[list[float | None], Len(len(RESOURCES), len(RESOURCES))]
+    limit: Annotated[list[float | None], Len(len(RESOURCES), len(RESOURCES))]
+    change: Annotated[list[float | None], Len(len(RESOURCES), len(RESOURCES))]
+    trend: list[float]
+
+
+class _KeptFile(TypedDict):
+    kind: str
+    summaries: list[_KeptSummary]
+
+
+_ONE = TypeAdapter(_KeptSummary)
+_FILE = TypeAdapter(_KeptFile)
 
 
 @dataclass(frozen=True)
@@ -105,18 +115,15 @@ class FleetSummary:
     @classmethod
     def from_json(cls, data: Any) -> FleetSummary | None:
         """A summary from its JSON; None for anything malformed (a bad entry costs that organization only)."""
-        if not isinstance(data, Mapping):
+        try:
+            return cls._from_kept(_ONE.validate_python(data))
+        except ValidationError:
             return None
-        inner_id, name, at = data.get("id"), data.get("name"), data.get("at")
-        if type(inner_id) is not int or not isinstance(at, int | float) or isinstance(at, bool):
-            return None
-        count = len(RESOURCES)
-        used, limit, change = (_numbers(data.get(key), count) for key in ("used", "limit", "change"))
-        trend = _numbers(data.get("trend"))
-        if used is None or limit is None or change is None or trend is None or None in trend:
-            return None
-        figures = Figures(used, limit, change, tuple(v for v in trend if v is not None))
-        return cls(inner_id, name if isinstance(name, str) else None, float(at), figures)
+
+    @classmethod
+    def _from_kept(cls, kept: _KeptSummary) -> FleetSummary:
+        figures = Figures(tuple(kept["used"]), tuple(kept["limit"]), tuple(kept["change"]), tuple(kept["trend"]))
+        return cls(kept["id"], kept["name"], kept["at"], figures)
 
 
 def read_summaries(kept: KeptFiles | None, org_id: int) -> dict[int, FleetSummary]:
@@ -127,17 +134,20 @@ def read_summaries(kept: KeptFiles | None, org_id: int) -> dict[int, FleetSummar
     if data is None:
         return {}
     try:
-        doc = pydantic_core.from_json(data)
-    except ValueError:
-        return {}
-    if not isinstance(doc, dict) or doc.get("kind") != SUMMARY_KIND or not isinstance(doc.get("summaries"), list):
-        return {}
-    found: dict[int, FleetSummary] = {}
-    for item in doc["summaries"]:
-        summary = FleetSummary.from_json(item)
-        if summary is not None:
-            found[summary.inner_id] = summary
-    return found
+        doc_read = _FILE.validate_json(data)
+        if doc_read["kind"] != SUMMARY_KIND:
+            return {}
+        items = doc_read["summaries"]
+    except ValidationError:  # a bad entry somewhere (or another layout): each entry on its own
+        try:
+            doc = pydantic_core.from_json(data)
+        except ValueError:
+            return {}
+        if not isinstance(doc, dict) or doc.get("kind") != SUMMARY_KIND or not isinstance(doc.get("summaries"), list):
+            return {}
+        found = (FleetSummary.from_json(item) for item in doc["summaries"])
+        return {summary.inner_id: summary for summary in found if summary is not None}
+    return {item["id"]: FleetSummary._from_kept(item) for item in items}
 
 
 def _file_name(org_id: int) -> str:
