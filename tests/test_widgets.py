@@ -308,7 +308,10 @@ async def test_columns_keys_move_a_screenful_sideways_with_the_name_kept() -> No
         header = screen_lines(table)[0]
         assert header.split()[0] == "Name"  # the first column, naming the row, stays put
         assert f"Column {len(shown)}" in header.split("Name", 1)[1][:14]  # the next column now comes first
-        await pilot.press("ctrl+right", "ctrl+right", "ctrl+right")
+        for _ in range(3):
+            await pilot.press("ctrl+right")
+            after_name = screen_lines(table)[0].split("Name", 1)[1].lstrip()
+            assert after_name.startswith("Column "), after_name  # never a column cut at the left edge
         assert table.scroll_offset.x == table.max_scroll_x
         assert "Column 11" in screen_lines(table)[0]
         for _ in range(4):
