@@ -238,7 +238,9 @@ def test_kept_summaries_merge_newest_first_and_drop_orgs_no_longer_listed(tmp_pa
     assert other.save()
     found = read_summaries(kept, 1001)
     assert {i: s.name for i, s in found.items()} == {1: "one", 2: "two", 3: "three"}
-    assert other.save(keep_only=[1, 3]) and set(read_summaries(kept, 1001)) == {1, 3}
+    first.put(FleetSummary(4, "four", 40.0, figures))  # the first process saves again: the file changed under it
+    assert first.save() and set(read_summaries(kept, 1001)) == {1, 2, 3, 4}
+    assert other.save(keep_only=[1, 3, 4]) and set(read_summaries(kept, 1001)) == {1, 3, 4}
     kept.write("fleet/1001.json", b'{"kind": "something else", "summaries": [1, 2]}')
     assert read_summaries(kept, 1001) == {}  # another layout reads as nothing kept, never as a crash
 

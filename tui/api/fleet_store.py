@@ -157,7 +157,8 @@ def _file_name(org_id: int) -> str:
 class FleetStore:
     """One white label's kept summaries, in memory while a fleet is walked, saved to its kept file.
 
-    `kept` None (`--no-cache`) keeps them in memory only.
+    `kept` None (`--no-cache`) keeps them in memory only. A save costs little after the first: the file is read
+    again only when another process changed it since, and each summary is encoded to JSON once.
     """
 
     def __init__(self, kept: KeptFiles | None, org_id: int) -> None:
@@ -166,12 +167,17 @@ class FleetStore:
         self._summaries: dict[int, FleetSummary] = {}
         self._unsaved: dict[int, FleetSummary] = {}
         self._guard = threading.Lock()  # put (the event loop) against save (a thread)
+        self._on_disk: dict[int, FleetSummary] = {}  # what the file held when this store last read or wrote it
+        self._stamp: tuple[int, int] | None = None  # the file's (mtime, size) then
+        self._texts: dict[int, tuple[FleetSummary, str]] = {}  # each summary's JSON, made once
 
     def load(self) -> None:
         """Read the kept file (blocking: run it in a thread)."""
+        stamp = self._file_stamp()  # before reading: a change made after it is seen by the next save
         found = read_summaries(self.kept, self.org_id)
         with self._guard:
             self._summaries = {**found, **self._unsaved}
+            self._on_disk, self._stamp = found, stamp
 
     def get(self, inner_id: int) -> FleetSummary | None:
         return self._summaries.get(inner_id)
@@ -203,7 +209,9 @@ class FleetStore:
         if not unsaved and keep_only is None:
             return True
         with _lock:
-            merged = read_summaries(self.kept, self.org_id)
+            stamp = self._file_stamp()
+            unchanged = stamp is not None and stamp == self._stamp
+            merged = dict(self._on_disk) if unchanged else read_summaries(self.kept, self.org_id)
             for inner_id, summary in unsaved.items():
                 known = merged.get(inner_id)
                 if known is None or known.fetched_at <= summary.fetched_at:
@@ -211,11 +219,33 @@ class FleetStore:
             if keep_only is not None:
                 wanted = set(keep_only)
                 merged = {inner_id: s for inner_id, s in merged.items() if inner_id in wanted}
-            doc = {"kind": SUMMARY_KIND, "org": self.org_id, "summaries": [s.to_json() for s in merged.values()]}
+            head = json.dumps({"kind": SUMMARY_KIND, "org": self.org_id}, separators=(",", ":"))[:-1]
+            text = f'{head},"summaries":[{",".join(map(self._text, merged.values()))}]}}'
             try:
-                self.kept.write(_file_name(self.org_id), json.dumps(doc, separators=(",", ":")).encode())
+                self.kept.write(_file_name(self.org_id), text.encode())
             except OSError:
                 with self._guard:
                     self._unsaved = {**unsaved, **self._unsaved}
                 return False
+            # (Another process replacing the file between the write and this stat would go unseen until it
+            # writes again: its summaries are then merged by its own next save.)
+            self._on_disk, self._stamp = merged, self._file_stamp()
+            self._texts = {inner_id: self._texts[inner_id] for inner_id in merged if inner_id in self._texts}
         return True
+
+    def _text(self, summary: FleetSummary) -> str:
+        known = self._texts.get(summary.inner_id)
+        if known is not None and known[0] is summary:
+            return known[1]
+        text = json.dumps(summary.to_json(), separators=(",", ":"))
+        self._texts[summary.inner_id] = (summary, text)
+        return text
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.kept is None:
+            return None
+        try:
+            st = self.kept.path(_file_name(self.org_id)).stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size

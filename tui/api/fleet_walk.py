@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the client pulls in the models (~0.2 s): a screen importing
 
 __all__ = ["FleetEntry", "FleetRows", "fleet_batches", "fleet_health", "fleet_rows", "open_store"]
 
-SAVE_EVERY_S = 5.0
+SAVE_EVERY_S = 10.0
 """How often a walk saves the summaries it read (and once at its end, or when it is cancelled)."""
 YIELD_EVERY = 200
 """Entries served from memory (kept summaries) between two turns of the event loop: keys stay answered."""
