@@ -589,13 +589,16 @@ class ResourceTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        """Header plus one line per shown row (at least one, for the empty text); as wide as the line, or wider
-        when the columns overflow, so that any column, the last included, can come next to the first one
-        (`>` never leaves a column cut at the left edge)."""
+        """Header plus one line per shown row (at least one, for the empty text); as wide as the line, or a
+        little wider when the columns overflow, so that scrolled all the way a column starts beside the first
+        one (`>` never leaves a column cut at the left edge)."""
         width = self._line_width
-        if width > self._layout_width and self._widths:
-            last_start = self._column_starts()[-1][0]
-            width = max(width, last_start - self._frozen_width() + self._layout_width)
+        available = self._layout_width
+        if width > available and self._widths:
+            frozen = self._frozen_width()
+            aligned = [start - frozen for start, _ in self._column_starts() if start - frozen >= width - available]
+            if aligned and min(aligned) + available >= width:
+                width = min(aligned) + available
         self.virtual_size = Size(width, max(1, len(self._store)) + 1)
 
     def _column_at(self, x: int) -> str | None:
