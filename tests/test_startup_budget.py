@@ -50,6 +50,7 @@ ALLOWED_OWN = frozenset(
         "tui.api.errors",
         "tui.api.fleet",
         "tui.api.fleet_walk",
+        "tui.api.fleet_store",  # with fleet_walk: the kept fleet summaries (pydantic-core only, as the cache)
         "tui.api.paging",
         "tui.api.peek",
         "tui.api.query",
@@ -64,6 +65,7 @@ ALLOWED_OWN = frozenset(
         "tui.formatting",
         "tui.hints",
         "tui.key_sources",
+        "tui.periods",  # with arg_types: `--since` (re and datetime, both loaded already)
         "tui.run",
         "tui.safe_text",
         "tui.serve",
