@@ -3,8 +3,9 @@
 1. Cold: the large world's fleet (list + every inner org's health) with an empty cache, the sandbox in a child
    process with `--latency-ms` (default 50), 8 in flight. The latency bound is orgs × latency / in flight.
 2. The official `edgeimpulse-api` SDK walking the same inner orgs one after another, in the same run.
-3. Warm: the same fleet offline from the cache (the per-org summaries kept beside the bodies).
-4. Huge: the 5,000-org world's cold fleet, with this process's peak resident memory.
+3. Warm: the same fleet offline (the list's cached pages and the kept fleet summaries, tui/api/fleet_store.py).
+4. Huge: the 5,000-org world's cold fleet with the default cache (200 MB: far less than its ~1 GB of bodies),
+   then warm and offline on that cache: the time, and whether every organization is there.
 
 Run: python bench/bench_fleet.py [--latency-ms 50] [--in-flight 8] [--skip-sdk] [--skip-huge] [--limit N]
 """
@@ -24,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.api.cache import DiskCache
+from tui.api.cache import DEFAULT_MAX_BYTES, DiskCache
 from tui.api.client import ClientSettings, Source, StudioClient
 from tui.api.fleet import summary_text
-from tui.api.fleet_walk import fleet_batches, fleet_rows
+from tui.api.fleet_walk import fleet_batches, fleet_rows, open_store
 from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
 
@@ -61,12 +62,16 @@ async def fleet(settings: ClientSettings, cache: DiskCache, org: int, limit: int
     """The whole fleet as the Fleet tab reads it; returns (organizations, summary line)."""
     source = Source.NETWORK
     async with StudioClient(settings, cache) as client:
-        rows = (await fleet_rows(client, org, source=source)).rows
-        rows = rows[:limit] if limit else rows
+        store = await open_store(client, org)
+        listed = await fleet_rows(client, org, source=source, store=store)
+        rows = listed.rows[:limit] if limit else listed.rows
         counts: Counter[Any] = Counter()
-        async for batch, _done in fleet_batches(client, org, rows, source=source):
+        missing = 0
+        batches = fleet_batches(client, org, rows, source=source, store=store, complete=listed.complete and not limit)
+        async for batch, _done in batches:
             counts.update(entry.health.status for entry in batch)
-        return sum(counts.values()), summary_text(counts)
+            missing += sum(entry.missing for entry in batch)
+        return sum(counts.values()), summary_text(counts, missing=missing)
 
 
 def sdk_walk(url: str, key: str, org: int, limit: int | None) -> int:
@@ -140,10 +145,25 @@ def main() -> None:
     remote = RemoteSandbox("huge", args.latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            n, summary, huge, bound = cold_fleet(remote, DiskCache(Path(tmp) / "cache"), args)
+            cache = DiskCache(Path(tmp) / "cache", max_bytes=DEFAULT_MAX_BYTES)
+            n, summary, huge, bound = cold_fleet(remote, cache, args)
             print(f"huge world: {n} inner orgs in {huge:.2f} s (latency bound {bound:.2f} s); ")
             print(f"  peak resident memory of this process: {peak_rss_mb():.0f} MB")
             print(f"                 {summary}")
+            offline = ClientSettings(endpoint=remote.url, api_key=remote.admin_key, offline=True)
+            started = time.perf_counter()
+            n_warm, warm_summary = asyncio.run(fleet(offline, cache, remote.owner_org_id, args.limit))
+            warm = time.perf_counter() - started
+            info = cache.info()
+            print(
+                f"  warm fleet   : {n_warm} inner orgs in {warm:.2f} s (offline, default cache of"
+                f" {DEFAULT_MAX_BYTES / 1e6:.0f} MB; target < 1.5 s)"
+            )
+            print(f"                 {warm_summary}")
+            print(
+                f"  cache        : {info.entries} entries, {info.bytes / 1e6:.1f} MB"
+                f" (bound {info.max_bytes / 1e6:.0f} MB); kept: {info.kept_files} files, {info.kept_bytes / 1e6:.2f} MB"
+            )
     finally:
         remote.close()
 

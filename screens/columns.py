@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from tui.api.fleet import RESOURCES, Status
+from tui.api.fleet import GROWTH_DAYS, RESOURCES, Status
 from tui.formatting import format_bytes, format_count, format_date, format_datetime, format_duration, format_value
 from widgets.column import default_sort_key
 from widgets.row_store import Column
@@ -125,13 +126,57 @@ def percent_text(value: Any) -> str:
     return text
 
 
-def days_text(value: Any) -> str:
-    """Days to a limit: '12 d', '<1 d', '1,204 d'; empty when no limit is coming."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return ""
-    if value > 3650:
+def duration_text(days: float) -> str:
+    """Time to a limit: '<1 d', '12 d', '1 y', '>10 y' (days up to a year, then years)."""
+    if days < 1:
+        return "<1 d"
+    if days < 365:
+        return f"{days:,.0f} d"
+    if days > 3650:
         return ">10 y"
-    return "<1 d" if value < 1 else f"{value:,.0f} d"
+    return f"{days / 365:.0f} y"
+
+
+def next_limit_text(value: Any) -> str:
+    """The next limit and its resource: 'Users now' (at or over it), 'GPU in 5 d', '–' when nothing grows."""
+    if not isinstance(value, dict) or not value.get("resource"):
+        return "–"
+    if value.get("now"):
+        return f"{value['resource']} now"
+    days = value.get("days")
+    if not isinstance(days, int | float) or isinstance(days, bool):
+        return "–"
+    return f"{value['resource']} in {duration_text(days)}"
+
+
+def _next_limit_order(value: Any) -> float:
+    """Now first, then the soonest; nothing coming sorts last (as None)."""
+    if not isinstance(value, dict):
+        return math.inf
+    if value.get("now"):
+        return -1.0
+    days = value.get("days")
+    return float(days) if isinstance(days, int | float) else math.inf
+
+
+def growth_text(value: Any) -> str:
+    """The fastest growth and its resource: 'GPU +12 %/30 d', 'Users +0.4 %/30 d'; '0 %/30 d' when nothing grows
+    (no resource to name), '–' when nothing is known to change."""
+    if not isinstance(value, dict) or not isinstance(value.get("percent"), int | float):
+        return "–"
+    percent = float(value["percent"])
+    if abs(percent) < 0.05:
+        return f"0 %/{GROWTH_DAYS} d"
+    figure = f"{percent:+.1f} %" if abs(percent) < 10 else f"{percent:+,.0f} %"
+    return f"{value.get('resource') or ''} {figure}/{GROWTH_DAYS} d".strip()
+
+
+def _growth_order(value: Any) -> float:
+    return (
+        float(value["percent"])
+        if isinstance(value, dict) and isinstance(value.get("percent"), int | float)
+        else -math.inf
+    )
 
 
 def sparkline_text(values: Any, width: int = SPARK_WIDTH) -> str:
@@ -156,21 +201,34 @@ def _trend_order(values: Any) -> float:
 
 
 _STATUS_RANK = {status.label: status.rank for status in Status}
+STATUS_MARKS = {Status.OVER.label: "▲", Status.AT.label: "■", Status.NEAR.label: "△", Status.UNKNOWN.label: "?"}
+"""A glyph before each status that is not ok: the cue that survives a monochrome terminal and NO_COLOR."""
+STATUS_TONES = {Status.OVER.label: "error", Status.AT.label: "warning", Status.NEAR.label: "notice"}
+"""The tone of a fleet row, by status: the table draws it in the theme's error / warning colours."""
+
+
+def status_text(value: Any) -> str:
+    """'▲ over', '■ at limit', '△ near', '  ok', '? unknown'."""
+    if not isinstance(value, str):
+        return ""
+    return f"{STATUS_MARKS.get(value, ' ')} {value}"
+
 
 FLEET = (
-    Column("status", "Status", sort_key=lambda value: _STATUS_RANK.get(value, len(_STATUS_RANK))),
     Column("name", "Name"),
+    Column(
+        "status",
+        "Status",
+        format=status_text,
+        sort_key=lambda value: _STATUS_RANK.get(value, len(_STATUS_RANK)),
+        tone=STATUS_TONES.get,
+    ),
     Column("worstPercent", "Worst", align="right", format=percent_text, searchable=False),
     Column("worst", "Of"),
-    Column("daysToLimit", "Days left", align="right", format=days_text, searchable=False),
+    Column("nextLimit", "Next limit", format=next_limit_text, sort_key=_next_limit_order, shrink=False),
+    Column("growth", "Growth", format=growth_text, sort_key=_growth_order, searchable=False, shrink=False),
     *(
-        Column(
-            f"{r.key}Percent",
-            "GPU" if r.key == "gpuCompute" else r.label,
-            align="right",
-            format=percent_text,
-            searchable=False,
-        )
+        Column(f"{r.key}Percent", r.short_label, align="right", format=percent_text, searchable=False)
         for r in RESOURCES
     ),
     Column("trend", "30 days", format=sparkline_text, sort_key=_trend_order, searchable=False),

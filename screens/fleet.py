@@ -5,9 +5,14 @@ the screen learns it is a white-label owner, so the card's summary line shows at
 the tab is opened or refreshed), the messages they post, and the state. `FleetPanel` is the tab's content:
 the summary line, a progress bar with the count read, and the list. The numbers are `tui.api.fleet`'s.
 
-Rows stream in as their organizations arrive and the list keeps them sorted worst first. A refresh over rows
-already shown (from the cache) keeps those until the pass is complete, then shows the new ones at once, so
-the cursor and the filter are not disturbed by 5,000 rows changing one by one.
+Rows stream in as their organizations arrive and the list keeps them sorted worst first; the cursor follows
+its organization (widgets/resource_table.py), never the row number. A refresh over rows already shown (from
+the cache) keeps those until the pass is complete, then shows the new ones at once, so the filter is not
+disturbed by 5,000 rows changing one by one.
+
+Each pass reads the white label's kept summaries first (tui/api/fleet_store.py): the cache-only pass is whole
+whatever the body cache evicted. Organizations it has nothing of are unknown rows ("not read yet"), counted in
+the summary line, and shown only when the pass found something else (a fleet never read stays "Not read yet").
 """
 
 from __future__ import annotations
@@ -29,8 +34,8 @@ from screens.base import EiscopeScreen
 from screens.loading import UnexpectedError, freshness
 from screens.messages import FleetArrived, FleetDone, FleetFailed, FleetListed, ShowCompute
 from tui.api.errors import ApiError
-from tui.api.fleet import RESOURCE_BY_KEY, RESOURCES, Status, StatusMark, status_by_org, summary_text
-from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows
+from tui.api.fleet import RESOURCE_BY_KEY, RESOURCES, OrgHealth, Status, StatusMark, status_by_org, summary_text
+from tui.api.fleet_walk import FleetEntry, fleet_batches, fleet_rows, open_store
 from tui.api.source import Source
 from tui.hints import tui_hint
 from widgets.list_pane import ListPane
@@ -42,13 +47,16 @@ __all__ = ["FleetHost", "FleetPanel", "fleet_row"]
 
 
 def fleet_row(entry: FleetEntry) -> dict[str, Any]:
-    """A row of the Fleet list: the inner org's list row (what enter opens) and its health, flattened."""
+    """A row of the Fleet list: the inner org's list row (what enter opens) and its health, flattened; every
+    figure names its resource ('Users now', 'GPU in 5 d', 'GPU +12 %/30 d')."""
     health = entry.health
     row: dict[str, Any] = {
         **entry.row,
         "status": health.status.label,
         "worst": RESOURCE_BY_KEY[health.worst].label if health.worst else None,
         "worstPercent": health.worst_percent,
+        "nextLimit": _next_limit(health),
+        "growth": _growth(health),
         "daysToLimit": health.days_to_limit,
         "trend": list(health.trend),
         "error": health.error,
@@ -56,6 +64,25 @@ def fleet_row(entry: FleetEntry) -> dict[str, Any]:
     for resource in RESOURCES:
         row[f"{resource.key}Percent"] = health.usage(resource.key).percent
     return row
+
+
+def _short(key: str | None) -> str | None:
+    return RESOURCE_BY_KEY[key].short_label if key in RESOURCE_BY_KEY else None
+
+
+def _next_limit(health: OrgHealth) -> dict[str, Any] | None:
+    """'now' and the worst resource when it is at or over its limit; else the soonest limit; None: none coming."""
+    if health.limit_reached and health.worst:
+        return {"resource": _short(health.worst), "now": True}
+    if health.days_to_limit is not None and health.days_to_limit_resource:
+        return {"resource": _short(health.days_to_limit_resource), "days": health.days_to_limit}
+    return None
+
+
+def _growth(health: OrgHealth) -> dict[str, Any] | None:
+    if health.growth is None or not health.growth_resource:
+        return None
+    return {"resource": _short(health.growth_resource), "percent": health.growth}
 
 
 class FleetPanel(Vertical):
@@ -127,14 +154,18 @@ class FleetHost(EiscopeScreen):
         self._fleet_pending: dict[int, FleetEntry] = {}
         self._fleet_progress_timer: Timer | None = None
         self._fleet_unshown: dict[int, FleetEntry] = {}
+        self._fleet_held: dict[int, FleetEntry] = {}  # a cache pass's "not read yet", shown if it found others
 
     # -- what other parts read ---------------------------------------------------------------------------------
 
     def fleet_summary(self, *, compact: bool = False) -> str | None:
-        """'3 over · 1 at limit · 12 near · 919 ok · 0 unknown', or None while nothing is known."""
+        """'3 over · 1 at limit · 12 near · 919 ok · 2 unknown (2 not read yet)', or None while nothing is
+        known: every row counted once."""
         if not self.fleet:
             return None
-        return summary_text(Counter(entry.health.status for entry in self.fleet.values()), compact=compact)
+        entries = self.fleet.values()
+        counts = Counter(entry.health.status for entry in entries)
+        return summary_text(counts, compact=compact, missing=sum(entry.missing for entry in entries))
 
     def fleet_marks(self) -> dict[int, StatusMark]:
         """inner id → status and worst percent, for views that mark inner organizations."""
@@ -159,7 +190,7 @@ class FleetHost(EiscopeScreen):
     # -- passes ------------------------------------------------------------------------------------------------
 
     def start_fleet(self, *, network: bool) -> None:
-        """A cache-only pass (cheap: the summaries kept beside the cached bodies), or a network pass."""
+        """A cache-only pass (cheap: the kept summaries, one file), or a network pass."""
         if network:
             self._fleet_network_started = True
         self._fleet_pass += 1
@@ -169,9 +200,13 @@ class FleetHost(EiscopeScreen):
     async def _walk(self, pass_id: int, network: bool) -> None:
         source = Source.NETWORK if network else Source.CACHE
         try:
-            listed = await fleet_rows(self.client, self.org_id, source=source)
+            store = await open_store(self.client, self.org_id)
+            listed = await fleet_rows(self.client, self.org_id, source=source, store=store)
             self.post_message(FleetListed(len(listed.rows), pass_id=pass_id, network=network))
-            async for batch, done in fleet_batches(self.client, self.org_id, listed.rows, source=source):
+            batches = fleet_batches(
+                self.client, self.org_id, listed.rows, source=source, store=store, complete=listed.complete
+            )
+            async for batch, done in batches:
                 self.post_message(FleetArrived(batch, done, pass_id=pass_id, network=network))
             self.post_message(FleetDone(pass_id=pass_id, network=network))
         except ApiError as error:
@@ -193,6 +228,7 @@ class FleetHost(EiscopeScreen):
         self._fleet_total, self._fleet_done = message.total, 0
         self._fleet_pending = {}
         self._fleet_unshown = {}
+        self._fleet_held = {}
         self._fleet_note = "refreshing" if message.network else "from the cache"
         panel = self._panel()
         self._fleet_streaming = not self.fleet or panel is None
@@ -206,12 +242,19 @@ class FleetHost(EiscopeScreen):
             return
         self._fleet_done = message.done
         arrived = {entry.inner_id: entry for entry in message.entries}
+        if not message.network:  # held until the pass says whether it found anything at all
+            self._fleet_held.update((i, e) for i, e in arrived.items() if e.missing)
+            arrived = {i: e for i, e in arrived.items() if not e.missing}
+        self._take(arrived)
+        self._schedule_fleet_progress()
+
+    def _take(self, arrived: dict[int, FleetEntry]) -> None:
+        """Entries of the pass: into the list as they come (a list that was empty), or at its end (a refresh)."""
         if self._fleet_streaming:
             self.fleet.update(arrived)
             self._fleet_unshown.update(arrived)  # appended by the next redraw, with the others of that moment
         else:
             self._fleet_pending.update(arrived)
-        self._schedule_fleet_progress()
 
     def _schedule_fleet_progress(self) -> None:
         """While a fleet streams, the summary, progress and card are redrawn a few times a second, not per
@@ -228,13 +271,14 @@ class FleetHost(EiscopeScreen):
         if message.pass_id != self._fleet_pass:
             return
         self._fleet_running = False
-        panel = self._panel()
+        found = self.fleet if self._fleet_streaming else self._fleet_pending
+        if self._fleet_held and any(not entry.missing for entry in found.values()):
+            self._take(self._fleet_held)  # a fleet partly kept: the rest are rows too, "not read yet"
+        self._fleet_held = {}
         if not self._fleet_streaming:
             self.fleet = {**self.fleet, **self._fleet_pending} if not message.network else self._fleet_pending
             self._fleet_pending = {}
-            self.fill_fleet()
-        elif panel is not None and panel.list.table.cursor_index == 0:
-            self.fill_fleet()  # ties in arrival order become ties by id: the same list every time
+        self.fill_fleet()  # ties in arrival order become ties by id: the same list every time
         entries = list(self.fleet.values())
         ages = [e.age_s for e in entries if e.from_cache or e.offline]
         note = freshness(from_cache=bool(ages), offline=any(e.offline for e in entries), age_s=max(ages, default=0.0))
@@ -270,11 +314,7 @@ class FleetHost(EiscopeScreen):
         panel = self._panel()
         if panel is None or not arrived or not self._fleet_streaming:
             return
-        table = panel.list.table
-        at_top = table.cursor_index == 0
         panel.list.append_rows([fleet_row(e) for e in arrived.values()], expected=self._fleet_total)
-        if at_top:
-            table.move_cursor(0)  # the worst stays under the cursor while rows stream in
 
     def _show_fleet_progress(self) -> None:
         if self._fleet_progress_timer is not None:  # shown now: a pending redraw has nothing left to do

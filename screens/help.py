@@ -26,6 +26,10 @@ KEY_NAMES = {
     "enter": "enter",
     "plus": "+",
     "minus": "-",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "ctrl+left": "ctrl+←",
+    "ctrl+right": "ctrl+→",
 }
 
 READING = [

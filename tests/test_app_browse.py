@@ -250,6 +250,9 @@ async def test_help_names_the_tabs_and_scrolls_with_j(make_app: MakeApp) -> None
         assert isinstance(help_screen, HelpScreen)
         groups = dict(help_screen.groups)
         assert groups["Tabs"][:4] == [("1", "Users"), ("2", "Projects"), ("3", "Datasets"), ("4", "Inner orgs")]
+        in_focus = dict(groups["The list (or field) in focus"])  # the members do not fit 80 columns
+        assert in_focus["< / ctrl+←"] == "A screenful of columns left"
+        assert in_focus["> / ctrl+→"] == "A screenful of columns right"
         box = help_screen.query_one("#help-box")
         await pilot.press("j", "j")
         assert box.scroll_y == 2
@@ -331,12 +334,15 @@ async def test_copy_puts_the_selected_row_on_the_clipboard_as_json(make_app: Mak
 
 
 async def test_refresh_reloads_a_paged_list_without_doubling_rows(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """… and the cursor stays on its user through the cached pages and the network's (k9s's behaviour)."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await walk(pilot, "5")
+        await walk(pilot, "5", "j", "j", "j")
         users = pane(app, "wl-users-list")
         assert users.table.total_count == len(sandbox.world.whitelabel_users)
+        chosen = users.table.cursor_row
+        assert chosen is not None and users.table.cursor_index == 3
         path = f"/v1/api/organizations/{sandbox.owner_org_id}/whitelabel/users"
         before = sandbox.request_counts()[path]
         sandbox.faults = FaultConfig(latency_ms=1500)  # the cached pages show while the network is out
@@ -352,6 +358,7 @@ async def test_refresh_reloads_a_paged_list_without_doubling_rows(make_app: Make
         assert users.table.total_count == len(sandbox.world.whitelabel_users)
         ids = [users.table.store.row_by_id(i)["id"] for i in range(users.table.total_count)]
         assert len(ids) == len(set(ids))
+        assert users.table.cursor_row is not None and users.table.cursor_row["id"] == chosen["id"]
 
 
 async def test_a_user_jwt_lists_every_organization_of_the_user(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -92,6 +92,7 @@ async def test_scrolling_right_keeps_the_name_column_and_whole_dates() -> None:
         assert after[0].startswith(" Name ")
         assert after[1].startswith(" Person 0 ")
         assert "Nov 11 2025" in after[1] and "12345" in after[1] and "xxx" in after[1]
+        assert after[0].split()[1] == "Last"  # scrolled all the way, a whole column starts beside the name
         assert after != before  # the cached lines were not reused after the sideways scroll
 
 

@@ -52,6 +52,7 @@ ALLOWED_OWN = frozenset(
         "tui.api.errors",
         "tui.api.fleet",
         "tui.api.fleet_walk",
+        "tui.api.fleet_store",  # with fleet_walk: the kept fleet summaries (pydantic-core only, as the cache)
         "tui.api.paging",
         "tui.api.peek",
         "tui.api.owned",

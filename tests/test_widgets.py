@@ -151,10 +151,13 @@ async def test_sort_changes_order_and_header_arrow() -> None:
         lines = screen_lines(table)
         assert "Projects ▼" in lines[0]
         counts = [app.rows[i]["projectCount"] for i in range(50)]
-        assert table.cursor_row == app.rows[0]  # the cursor stays on its row
+        assert table.cursor_index == 0  # nobody moved the cursor: it stays on the first row, whichever it is
         assert table.store.row(0)["projectCount"] == max(counts)
+        table.move_cursor(5)
+        chosen = table.cursor_row
         table.reverse_sort()
         await pilot.pause()
+        assert table.cursor_row == chosen  # once moved, the cursor follows its row
         assert "Projects ▲" in screen_lines(table)[0]
         assert table.store.row(0)["projectCount"] == min(counts)
         table.cycle_sort()
@@ -190,8 +193,9 @@ async def test_cursor_row_is_one_dict_equal_to_the_row_given() -> None:
         assert app.highlighted[-1] is row
         table.set_rows(users(5)[::-1])  # new rows: row ids start again, the cached row must not survive
         await pilot.pause()
-        assert table.cursor_row == users(5)[4]
-        assert app.highlighted[-1] == users(5)[4]
+        assert table.cursor_row == users(5)[1]  # the same user (by id), now fourth
+        assert table.cursor_index == 3
+        assert app.highlighted[-1] == users(5)[1]
 
 
 async def test_hostile_text_renders_literally_and_click_does_nothing() -> None:
@@ -246,6 +250,114 @@ async def test_cursor_is_reverse_video_with_no_color(monkeypatch: Any) -> None:
         other_styles = {segment.style.reverse for segment in table.render_line(2) if segment.style}
         assert cursor_styles == {True}
         assert True not in other_styles
+
+
+async def test_cursor_takes_its_row_back_when_a_refresh_pages_it_in_again() -> None:
+    """A refresh replaces the rows with none, then pages arrive: the cursor's user comes back in the third."""
+    rows = users(30)
+    app = TableApp(rows)
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        await pilot.press("j", "j", "j")
+        chosen = table.cursor_row
+        assert chosen == rows[3]
+        table.set_rows([])
+        for start in (20, 10, 0):  # pages in completion order, not offset order
+            table.append_rows(rows[start : start + 10])
+            await pilot.pause()
+        assert table.cursor_row == chosen and table.cursor_index == 23
+        assert table.scroll_offset.y <= 23 < table.scroll_offset.y + table.size.height - 1
+
+
+async def test_rows_arriving_above_keep_a_moved_cursor_on_its_row_and_line_an_untouched_one_on_top() -> None:
+    rows = users(60)
+    app = TableApp(rows[40:])
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.sort_by("id")
+        table.append_rows(rows[30:40])  # nobody moved the cursor: the first row, whichever it is
+        await pilot.pause()
+        assert table.cursor_index == 0 and table.cursor_row == rows[30]
+        await pilot.press("j", "j", "j", "j")
+        line = table.cursor_index - table.scroll_offset.y
+        table.append_rows(rows[:30])  # thirty rows sort above the cursor's
+        await pilot.pause()
+        assert table.cursor_row == rows[34] and table.cursor_index == 34
+        assert table.cursor_index - table.scroll_offset.y == line
+
+
+WIDE = [Column("name", "Name"), *(Column(f"c{i}", f"Column {i}", width=12) for i in range(12))]
+
+
+def wide_rows(count: int) -> list[dict[str, Any]]:
+    return [{"id": n, "name": f"Org {n}", **{f"c{i}": f"r{n}c{i}" for i in range(12)}} for n in range(count)]
+
+
+async def test_columns_keys_move_a_screenful_sideways_with_the_name_kept() -> None:
+    app = TableApp(wide_rows(5))
+    async with app.run_test(size=(80, 8)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.set_columns(WIDE)
+        table.set_rows(wide_rows(5))
+        table.focus()
+        await pilot.pause()
+        first = screen_lines(table)[0]
+        shown = [label for label in (f"Column {i}" for i in range(12)) if label in first]
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        header = screen_lines(table)[0]
+        assert header.split()[0] == "Name"  # the first column, naming the row, stays put
+        assert f"Column {len(shown)}" in header.split("Name", 1)[1][:14]  # the next column now comes first
+        for _ in range(3):
+            await pilot.press("ctrl+right")
+            after_name = screen_lines(table)[0].split("Name", 1)[1].lstrip()
+            assert after_name.startswith("Column "), after_name  # never a column cut at the left edge
+        assert table.scroll_offset.x == table.max_scroll_x
+        assert "Column 11" in screen_lines(table)[0]
+        for _ in range(4):
+            await pilot.press("less_than_sign")
+        assert table.scroll_offset.x == 0
+        assert screen_lines(table)[0] == first
+
+
+async def test_columns_keys_show_only_when_the_columns_do_not_fit() -> None:
+    app = TableApp(users(3))
+    async with app.run_test(size=(120, 8)) as pilot:
+        table = app.query_one(ResourceTable)
+        await pilot.pause()
+        assert table.check_action("columns_right", ()) is False  # every column fits: no key to show
+        table.set_columns(WIDE)
+        await pilot.pause()
+        assert table.check_action("columns_right", ()) is True
+        assert "greater_than_sign" in app.screen.active_bindings
+
+
+class ToneApp(App[None]):
+    def compose(self) -> ComposeResult:
+        table = ResourceTable([Column("name", "Name"), Column("state", "State", tone={"bad": "error"}.get)])
+        table.set_rows(
+            [
+                {"id": 1, "name": "fine", "state": "good"},
+                {"id": 2, "name": "broken", "state": "bad"},
+                {"id": 3, "name": "x", "state": "good"},
+            ]
+        )
+        yield table
+
+
+async def test_a_column_tones_its_row_in_the_theme_error_colour() -> None:
+    app = ToneApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        toned = {segment.style for segment in table.render_line(2) if segment.style}
+        plain = {segment.style for segment in table.render_line(3) if segment.style}
+        error = app.theme_variables["text-error"]
+        assert any(
+            style.bold and style.color and style.color.triplet and style.color.triplet.hex == error.lower()
+            for style in toned
+        )
+        assert not any(style.bold for style in plain)
 
 
 class PreloadedApp(App[None]):

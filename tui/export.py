@@ -33,7 +33,7 @@ from tui.api.errors import (
     ServerError,
 )
 from tui.api.fleet import fleet_record
-from tui.api.fleet_walk import fleet_health, fleet_rows
+from tui.api.fleet_walk import fleet_health, fleet_rows, open_store
 from tui.api.redact import redact
 from tui.api.row_marks import UNREADABLE_KEY, is_unreadable, shown_rows
 from tui.config import ResolvedSettings
@@ -120,21 +120,23 @@ async def _resolve_org(client: StudioClient, request: ExportRequest, settings: R
 
 
 async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> list[dict[str, Any]]:
-    """One record per inner organization, worst first (tui/api/fleet.py); a failed one is marked, not fatal.
+    """One record per inner organization, worst first (tui/api/fleet.py); a failed one is marked, not fatal,
+    and so is one with nothing kept (`--offline`): status unknown, and the reason in `error`.
 
     Progress goes to `progress` (stderr, only when it is a terminal): "fleet: read 312 of 935".
     """
-    rows = (await fleet_rows(client, org)).rows
+    store = await open_store(client, org)
+    listed = await fleet_rows(client, org, store=store)
+    rows = listed.rows
     entries = []
-    async for entry in fleet_health(client, org, rows):
-        if entry is not None:
-            entries.append(entry)
+    async for entry in fleet_health(client, org, rows, store=store, complete=listed.complete):
+        entries.append(entry)
         if progress is not None and (len(entries) % 25 == 0 or len(entries) == len(rows)):
             progress.write(f"\rfleet: read {len(entries):,} of {len(rows):,}")
             progress.flush()
     if progress is not None and rows:
         progress.write("\n")
-    entries.sort(key=lambda entry: entry.health.rank_key)
+    entries.sort(key=lambda entry: (entry.health.rank_key, entry.inner_id))
     return [fleet_record(entry.inner_id, entry.name, entry.health) for entry in entries]
 
 

@@ -93,7 +93,11 @@ class Column:
     `format` turns the raw value into display text (default: `formatting.format_value`, with None shown
     empty); the result is always passed through `clean`. `sort_key` takes the raw value (default:
     `default_sort_key`); None keys sort last in both directions. `width` fixes the width in cells (None:
-    sized from the data). `searchable=False` leaves the column out of the filter.
+    sized from the data). `searchable=False` leaves the column out of the filter. `tone` gives the whole row a
+    tone from this column's raw value ("error", "warning", "notice" or None), which the table draws in the
+    theme's colours: the status column of a list of health, for instance. `shrink=False` keeps the column at
+    its natural width when the table squeezes columns into a narrow screen: a figure cut short ('Compute n…')
+    is a wrong figure; the table scrolls sideways instead.
     """
 
     key: str
@@ -103,6 +107,8 @@ class Column:
     format: Callable[[Any], str] | None = None
     sort_key: Callable[[Any], Any] | None = None
     searchable: bool = True
+    tone: Callable[[Any], str | None] | None = None
+    shrink: bool = True
     _get: Callable[[Row], Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -80,6 +80,8 @@ def _floor(index: int, width: int, column: Column) -> int:
     """The narrowest a column may be squeezed to (never more than its natural width)."""
     if index == 0:
         return min(width, FIRST_COLUMN_FLOOR)
+    if not column.shrink:
+        return width
     whole_date = date_width(column)
     if whole_date is not None:  # a whole date and the label; the sort arrow's room may go
         return min(width, max(whole_date, cell_len(column.label)))

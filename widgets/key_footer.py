@@ -2,23 +2,31 @@
 
 Textual's Footer lists every active binding in order and cuts what does not fit, so at 80 columns `? Help` and
 `q Quit` fell off the end. Here the always-needed keys are kept and the rest are one `?` away (the help screen
-lists them all). On a wide screen every shown binding is listed, as Textual does.
+lists them all). On a wide screen every shown binding is listed, as Textual does. Bindings of one group
+(`Binding.Group`, as a list's `< >` Columns) share one entry, as in Textual's own footer.
 """
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+Entry = tuple[Binding, bool, str]
 
 ESSENTIAL_ACTIONS = ("help", "quit", "app.quit", "back", "close")
 
 
 class KeyFooter(Footer):
     """Footer that keeps `?` and `q` visible on narrow terminals."""
+
+    DEFAULT_CSS = """
+    KeyFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    """
 
     NARROW_WIDTH: ClassVar[int] = 110
 
@@ -45,24 +53,39 @@ class KeyFooter(Footer):
             else:
                 focused_keys.append(entry)
         if narrow:
-            room = self.app.size.width - sum(_width(entry[0], app) for entry in focused_keys + essential)
+            room = self.app.size.width - sum(_width(group, app) for group in _grouped(focused_keys + essential))
             fitting = []
             for entry in screen_keys:
-                room -= _width(entry[0], app)
+                room -= _width([entry], app)
                 if room < 0:
                     break
                 fitting.append(entry)
             screen_keys = fitting
-        shown = focused_keys + screen_keys + essential
-        for binding, enabled, tooltip in shown:
-            yield FooterKey(
-                binding.key,
-                app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
+        for entries in _grouped(focused_keys + screen_keys + essential):
+            group = entries[0][0].group
+            if group is not None and len(entries) > 1:
+                with KeyGroup(classes="-compact" if group.compact else ""):
+                    for binding, enabled, tooltip in entries:
+                        yield FooterKey(
+                            binding.key,
+                            app.get_key_display(binding),
+                            "",
+                            binding.action,
+                            disabled=not enabled,
+                            tooltip=tooltip or binding.description,
+                            classes="-grouped",
+                        ).data_bind(compact=Footer.compact)
+                yield FooterLabel(group.description)
+                continue
+            for binding, enabled, tooltip in entries:
+                yield FooterKey(
+                    binding.key,
+                    app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
+                ).data_bind(compact=Footer.compact)
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE and not narrow:
             try:
                 _node, binding, enabled, tooltip = screen.active_bindings[app.COMMAND_PALETTE_BINDING]
@@ -84,7 +107,21 @@ class KeyFooter(Footer):
             self.call_after_refresh(self.recompose)
 
 
-def _width(binding: Binding, app: object) -> int:
-    """Cells a compact footer key takes: 'key description' and a space after it."""
-    display = app.get_key_display(binding)  # type: ignore[attr-defined]
-    return len(display) + len(binding.description) + 2
+def _grouped(entries: list[Entry]) -> list[list[Entry]]:
+    """Neighbouring entries of one binding group together; every other entry alone."""
+    runs: list[list[Entry]] = []
+    for group, run in groupby(entries, key=lambda entry: entry[0].group):
+        if group is None:
+            runs.extend([entry] for entry in run)
+        else:
+            runs.append(list(run))
+    return runs
+
+
+def _width(entries: list[Entry], app: App[object]) -> int:
+    """Cells a compact footer entry takes: 'key description' and a space after it; a group's keys share
+    its description ('< > Columns')."""
+    keys = sum(len(app.get_key_display(binding)) + 1 for binding, _, _ in entries)
+    first = entries[0][0]
+    description = first.group.description if len(entries) > 1 and first.group is not None else first.description
+    return keys + len(description) + 1

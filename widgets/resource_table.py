@@ -7,6 +7,13 @@ The header stays on line 0; the body scrolls under it, and the first column (the
 table scrolls sideways, as a spreadsheet's does. Rendered lines are kept in a small LRU cache (as Textual's
 Log and DataTable keep theirs), cleared when the data, order, filter, widths, cursor or sideways scroll change.
 
+The cursor follows its row, as k9s's does: once the user has put it on a row, that row (known by its `id`, or
+its first column's value) stays under the cursor and on the same screen line while pages stream in, the rows
+re-sort or are replaced by a refresh; a list nobody has moved in keeps its first row under the cursor. A row
+missing for a while (a refresh still paging) takes the cursor back when it arrives. `<`/`>` (and ctrl+←/→)
+move a screenful of columns sideways, the first column staying put. A column may give its row a tone
+(`Column.tone`), drawn in the theme's error/warning colours.
+
 Every cell goes through `tui.safe_text.clean` (inside `Column.text`) and is emitted as plain Segments, never
 parsed as markup, so `[@click=app.quit]` in an organization name is just text.
 """
@@ -14,7 +21,7 @@ parsed as markup, so `[@click=app.quit]` in an organization name is just text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -40,6 +47,12 @@ INDEX_STEP = 1000
 LINE_CACHE_SIZE = 256
 """Rendered lines kept (a few screens' worth: scrolling back and forth repaints from the cache)."""
 ELLIPSIS = "…"
+IDENTITY_KEY = "id"
+"""The row field that names a row across refreshes (rows without one are named by their first column)."""
+TONES = ("error", "warning", "notice")
+"""The tones a column may give its row (`Column.tone`), each a component class of the table."""
+_UNTOUCHED: Any = object()
+"""The cursor's chosen row before the user moves it: the first row, whichever it is."""
 
 
 def fit(text: str, width: int, align: str = "left") -> str:
@@ -61,6 +74,15 @@ def fit(text: str, width: int, align: str = "left") -> str:
     return padding + text if align == "right" else text + padding
 
 
+COLUMNS = Binding.Group("Columns")
+"""`< >` in the footer: a screenful of columns left / right."""
+
+
+def _tone_column(columns: Sequence[Column]) -> Column | None:
+    """The column whose value gives a row its tone (the first with a `tone`), if any."""
+    return next((column for column in columns if column.tone is not None), None)
+
+
 class ResourceTable(ScrollView, can_focus=True):
     """A read-only table of API rows with a cursor, filter as you type and a one-column sort.
 
@@ -79,12 +101,23 @@ class ResourceTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="first"),
         Binding("end,G", "last", "Last", show=False, id="last"),
         Binding("enter", "select", "Open", show=False, id="open"),
+        Binding(
+            "less_than_sign,ctrl+left", "columns_left", "A screenful of columns left", id="columns-left", group=COLUMNS
+        ),
+        Binding(
+            "greater_than_sign,ctrl+right",
+            "columns_right",
+            "A screenful of columns right",
+            id="columns-right",
+            group=COLUMNS,
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "resource-table--header",
         "resource-table--cursor",
         "resource-table--empty",
+        *(f"resource-table--{tone}" for tone in TONES),
     }
 
     DEFAULT_CSS = """
@@ -110,6 +143,17 @@ class ResourceTable(ScrollView, can_focus=True):
         & > .resource-table--empty {
             color: $text-muted;
             text-style: italic;
+        }
+        & > .resource-table--error {
+            color: $text-error;
+            text-style: bold;
+        }
+        & > .resource-table--warning {
+            color: $warning;
+            text-style: bold;
+        }
+        & > .resource-table--notice {
+            color: $text-warning;
         }
     }
     """
@@ -146,6 +190,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._store = RowStore(columns)
         self._empty_text = empty_text
         self._cursor = 0
+        self._chosen: Any = _UNTOUCHED  # the identity of the row the user put the cursor on
+        self._chosen_id: int | None = None  # its row id while the rows hold it (ids start again on set_rows)
         self._highlighted_id: int | None = None
         self._cursor_cache: tuple[int, Row] | None = None
         self._natural: list[int] = []
@@ -153,6 +199,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._layout_width = -1
         self._line_width = 0
+        self._tone_column = _tone_column(self._store.columns)
+        self._overflows = False  # wider than the view: the column keys apply
         self._index_scheduled = False
         # (virtual line, scroll x, width, style) → the line as drawn; cleared whenever what it shows changes.
         self._line_cache: LRUCache[tuple[int, int, int, Style], Strip] = LRUCache(LINE_CACHE_SIZE)
@@ -230,26 +278,29 @@ class ResourceTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Change the columns (rows, filter and a still-valid sort are kept)."""
         self._store.set_columns(columns)
+        self._tone_column = _tone_column(self._store.columns)
         self._measure_columns()
-        self._data_changed(keep_cursor=True)
+        self._data_changed()
 
     def set_rows(self, rows: Iterable[Row]) -> None:
-        """Replace all rows; the cursor goes back to the first row, filter and sort stay."""
+        """Replace all rows, filter and sort staying; the cursor stays on its row when the new rows have it
+        (by identity), and takes it back when a later page brings it; an untouched cursor is on the first row."""
         self._store.set_rows(rows)
-        self._cursor = 0
         self._highlighted_id = None
         self._cursor_cache = None  # row ids start again at 0
+        self._chosen_id = None
         self._measure_columns()
-        if self.is_mounted:
+        if self._chosen is _UNTOUCHED and self.is_mounted:
             self.scroll_to(0, 0, animate=False, force=True)
-        self._data_changed(keep_cursor=False)
+        self._data_changed(new_ids=range(self._store.total))
 
     def append_rows(self, rows: Iterable[Row]) -> None:
-        """Add a page of rows; the cursor stays on the row it was on."""
+        """Add a page of rows; the cursor stays on the row it was on (and on its line of the screen)."""
+        start = self._store.total
         self._store.extend(rows)
         if self._sampled < WIDTH_SAMPLE:
             self._measure_columns()
-        self._data_changed(keep_cursor=True)
+        self._data_changed(new_ids=range(start, self._store.total))
 
     def clear(self) -> None:
         """Remove every row."""
@@ -260,12 +311,12 @@ class ResourceTable(ScrollView, can_focus=True):
         if text.strip() == self._store.filter_text:
             return
         self._store.set_filter(text)
-        self._data_changed(keep_cursor=True)
+        self._data_changed(hidden_goes_to_top=True)
 
     def sort_by(self, key: str | None, reverse: bool = False) -> None:
         """Sort by the column with this key (None: arrival order); the cursor stays on its row."""
         self._store.sort_by(key, reverse)
-        self._data_changed(keep_cursor=True)
+        self._data_changed()
 
     def cycle_sort(self) -> None:
         """Sort by the next column (ascending), wrapping back to arrival order after the last."""
@@ -290,13 +341,15 @@ class ResourceTable(ScrollView, can_focus=True):
             self.sort_by(key, reverse=not self._store.sort_reverse)
 
     def move_cursor(self, index: int) -> None:
-        """Put the cursor on a shown row (clamped) and scroll it into view."""
+        """Put the cursor on a shown row (clamped) and scroll it into view; from now on it follows that row."""
         count = len(self._store)
         if not count:
             return
         index = max(0, min(index, count - 1))
         previous = self._cursor
         self._cursor = index
+        self._chosen_id = self._store.row_id(index)
+        self._chosen = self._identity(self._chosen_id)
         if not self.is_mounted:
             return
         if index != previous:
@@ -331,6 +384,32 @@ class ResourceTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """Move the cursor to the last row."""
         self.move_cursor(len(self._store) - 1)
+
+    def action_columns_right(self) -> None:
+        """Scroll right by a screenful of columns: the first column not wholly shown comes next to the first."""
+        starts, frozen, room = self._column_starts(), self._frozen_width(), self._scroll_room()
+        right_edge = self.scroll_offset.x + frozen + room
+        for start, width in starts:
+            if start >= frozen and start + width > right_edge:
+                self.scroll_to(x=min(start - frozen, self.max_scroll_x), animate=False)
+                return
+        self.scroll_to(x=self.max_scroll_x, animate=False)
+
+    def action_columns_left(self) -> None:
+        """Scroll left by a screenful of columns: the columns just left of the view fill it."""
+        starts, frozen, room = self._column_starts(), self._frozen_width(), self._scroll_room()
+        first_shown = self.scroll_offset.x + frozen
+        for start, _width in starts:
+            if start >= frozen and first_shown - start <= room:
+                self.scroll_to(x=max(0, start - frozen), animate=False)
+                return
+        self.scroll_to(x=0, animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The column keys show (and work) only when the columns are wider than the view."""
+        if action in ("columns_left", "columns_right"):
+            return self._overflows
+        return True
 
     def action_select(self) -> None:
         """Post RowSelected for the row under the cursor."""
@@ -392,6 +471,9 @@ class ResourceTable(ScrollView, can_focus=True):
                 style += Style(reverse=True)
         else:
             style = base
+            tone = self._tone(virtual_y - 1)
+            if tone is not None:
+                style = base + self.get_component_rich_style(f"resource-table--{tone}")
         key = (virtual_y, scroll_x, width, style)
         cached = self._line_cache.get(key)
         if cached is not None:
@@ -411,6 +493,26 @@ class ResourceTable(ScrollView, can_focus=True):
         strip = self._crop(Strip([Segment(line, style)], cell_len(line) if not line.isascii() else len(line)), style)
         self._line_cache[key] = strip
         return strip
+
+    def _tone(self, index: int) -> str | None:
+        """The tone a shown row takes from its tone column (None: no tone, or no such row)."""
+        column = self._tone_column
+        if column is None or column.tone is None or not 0 <= index < len(self._store):
+            return None
+        tone = column.tone(column.value(self._store.row(index)))
+        return tone if tone in TONES else None
+
+    def _column_starts(self) -> list[tuple[int, int]]:
+        """(x in the whole line, width) of every column."""
+        starts, position = [], len(MARGIN)
+        for width in self._widths:
+            starts.append((position, width))
+            position += width + len(GAP)
+        return starts
+
+    def _scroll_room(self) -> int:
+        """Cells of the view that scroll sideways (the frozen first column does not)."""
+        return max(1, self.scrollable_content_region.width - self._frozen_width())
 
     def _frozen_width(self) -> int:
         """Cells that stay put when scrolled sideways: the margin, the first column and its gap (none when
@@ -480,11 +582,24 @@ class ResourceTable(ScrollView, can_focus=True):
         self._line_width = full_width(self._widths)
         self._line_cache.clear()
         self._update_virtual_size()
+        overflows = self._line_width > available
+        if overflows != self._overflows:
+            self._overflows = overflows
+            self.refresh_bindings()
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        """Header plus one line per shown row (at least one, for the empty text)."""
-        self.virtual_size = Size(self._line_width, max(1, len(self._store)) + 1)
+        """Header plus one line per shown row (at least one, for the empty text); as wide as the line, or a
+        little wider when the columns overflow, so that scrolled all the way a column starts beside the first
+        one (`>` never leaves a column cut at the left edge)."""
+        width = self._line_width
+        available = self._layout_width
+        if width > available and self._widths:
+            frozen = self._frozen_width()
+            aligned = [start - frozen for start, _ in self._column_starts() if start - frozen >= width - available]
+            if aligned and min(aligned) + available >= width:
+                width = min(aligned) + available
+        self.virtual_size = Size(width, max(1, len(self._store)) + 1)
 
     def _column_at(self, x: int) -> str | None:
         """The key of the column under a content x (for header clicks)."""
@@ -531,25 +646,52 @@ class ResourceTable(ScrollView, can_focus=True):
             cached = self._cursor_cache = (row_id, self._store.row_by_id(row_id))
         return cached[1]
 
-    def _data_changed(self, keep_cursor: bool) -> None:
-        """After rows, filter or sort changed: put the cursor back on its row, resize, repaint."""
-        self._line_cache.clear()
-        store = self._store
-        if keep_cursor and self._highlighted_id is not None and len(store):
-            position = self._cursor
-            if position >= len(store) or store.row_id(position) != self._highlighted_id:
-                found = store.position_of(self._highlighted_id)
-                position = 0 if found is None else found
-            self._cursor = position
-        else:
-            self._cursor = min(self._cursor, max(0, len(store) - 1))
-        if self.is_mounted:
-            self._sync_view()
+    def _identity(self, row_id: int) -> Any:
+        """What names a row across refreshes: its `id`, else its first column's value (None: nothing)."""
+        row = self._store.row_by_id(row_id)
+        identity = row.get(IDENTITY_KEY)
+        if identity is None and self._store.columns:
+            identity = self._store.columns[0].value(row)
+        return identity
 
-    def _sync_view(self) -> None:
-        """Fit columns, scroll to the cursor, announce its row, and index in idle steps (once mounted)."""
+    def _find_chosen(self, new_ids: range | None) -> int | None:
+        """The visible position of the chosen row, looking for it among `new_ids` when the rows lost it."""
+        store = self._store
+        if self._chosen_id is None and new_ids is not None and self._chosen is not None and len(new_ids):
+            key = IDENTITY_KEY
+            if store.columns and store.row_by_id(new_ids.start).get(key) is None:
+                key = store.columns[0].key  # rows without an id: their first column names them
+            self._chosen_id = store.first_with(key, self._chosen, new_ids.start)
+        return None if self._chosen_id is None else store.position_of(self._chosen_id)
+
+    def _data_changed(self, *, new_ids: range | None = None, hidden_goes_to_top: bool = False) -> None:
+        """After rows, filter or sort changed: put the cursor back on its row, on the same screen line when it
+        was on screen, resize, repaint. `new_ids`: the rows just added (or all, after a replace)."""
+        self._line_cache.clear()
+        count = len(self._store)
+        line = self._cursor - self.scroll_offset.y
+        on_screen = self.is_mounted and 0 <= line < self._body_height()
+        found = None
+        if not count or self._chosen is _UNTOUCHED:
+            self._cursor = 0
+        else:
+            found = self._find_chosen(new_ids)
+            if found is not None:
+                self._cursor = found
+            else:  # not (yet) among the rows: the cursor keeps its place, and takes the row back when it comes
+                self._cursor = 0 if hidden_goes_to_top else min(self._cursor, count - 1)
+        if self.is_mounted:
+            self._sync_view(keep_line=line if found is not None and on_screen else None)
+
+    def _sync_view(self, keep_line: int | None = None) -> None:
+        """Fit columns, scroll to the cursor (keeping it on screen line `keep_line` when given), announce its
+        row, and index in idle steps (once mounted)."""
         self._layout_width = -1
         self._relayout()
+        if keep_line is not None:
+            top = max(0, min(self._cursor - keep_line, len(self._store) - self._body_height()))
+            if top != self.scroll_offset.y:
+                self.scroll_to(y=top, animate=False, force=True)
         self._scroll_cursor_into_view()
         self._post_highlighted()
         self._schedule_index()

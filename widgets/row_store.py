@@ -133,6 +133,23 @@ class RowStore:
                 hits.append(pending_from + offset)
         return [self.row_by_id(row_id) for row_id in hits]
 
+    def first_with(self, key: str, value: object, start: int = 0) -> int | None:
+        """The id of the first row from `start` on (filter or not) whose `key` holds `value`, or None.
+
+        One C-speed pass over the key's values: how a table finds its cursor's row again among new rows.
+        """
+        packed = self._pack.packed
+        if start < packed:
+            values = self._pack.values(key, start)
+            try:
+                return start + values.index(value)
+            except ValueError:
+                pass
+        for offset, row in enumerate(self._pack.pending[max(0, start - packed) :]):
+            if row.get(key) == value:
+                return max(start, packed) + offset
+        return None
+
     def position_of(self, row_id: int) -> int | None:
         """The visible position of a row identity, or None when the filter hides it."""
         try:

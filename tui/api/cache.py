@@ -43,8 +43,10 @@ _STALE_TMP_S = 60.0
 """A temp file older than this belongs to a writer that was killed (one write takes well under a second)."""
 DEFAULT_MIN_FREE_BYTES = 200 * 1_000_000
 """Writing stops while the disk has less than this free (or 1 % of it, whichever is larger)."""
-DIGEST_SUFFIX = ".digest.json"
-"""A summary beside an entry (`<key>.digest.json`): counted, evicted and cleared like an entry."""
+SMALL_ENTRY_BYTES = 64_000
+"""Entries this small are evicted after the bulky ones (an inner organization's info body is ~200 KB)."""
+_HEAD_BYTES = 4096
+"""How much of an entry file eviction reads to find its request (written first: `{"path":"/api/…?…",`)."""
 
 
 def namespace_id(endpoint: str, credential: str | None) -> str:
@@ -136,6 +138,7 @@ class DiskCache:
         self._warnings_lock = threading.Lock()  # apart: a scan under `_lock` may warn
         self._approx_bytes: int | None = None  # None until the first scan
         self._known_dirs: set[Path] = set()
+        self._list_pages: dict[str, bool] = {}  # entry file name → holds a list page (eviction order)
 
     @property
     def max_entry_bytes(self) -> int:
@@ -169,9 +172,6 @@ class DiskCache:
     def _entry_path(self, namespace: str, key: str) -> Path:
         return self.directory / namespace / f"{key}.json"
 
-    def _digest_path(self, namespace: str, key: str) -> Path:
-        return self.directory / namespace / f"{key}{DIGEST_SUFFIX}"
-
     def get_bytes(self, namespace: str, key: str) -> bytes | None:
         """The entry file as stored (`{"path":…,"fetched_at":…,"body":…}`), for a caller that parses it with
         its own (slim) model; None when missing. Touches the entry, as `get` does."""
@@ -200,25 +200,6 @@ class DiskCache:
             except OSError:
                 pass
         return data
-
-    def get_digest(self, namespace: str, key: str, kind: str) -> tuple[dict[str, Any], float] | None:
-        """A compact summary kept beside an entry (`put_digest`), and when its body was fetched; None when
-        there is none of this kind. It outlives its body when the size bound evicts the body (it is tiny)."""
-        data = self._read(self._digest_path(namespace, key))
-        if data is None:
-            return None
-        try:
-            doc = pydantic_core.from_json(data)
-            if doc["kind"] != kind or not isinstance(doc["digest"], dict):
-                return None
-            return doc["digest"], float(doc["fetched_at"])
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def put_digest(self, namespace: str, key: str, kind: str, digest: dict[str, Any], fetched_at: float) -> None:
-        """Keep a summary of the entry's body beside it (atomic replace; no fsync: it can be made again)."""
-        data = json.dumps({"kind": kind, "fetched_at": fetched_at, "digest": digest}, separators=(",", ":"))
-        self._store(namespace, self._digest_path(namespace, key), data.encode(), fsync=False)
 
     def get(self, namespace: str, key: str) -> CacheEntry | None:
         """The entry, or None if missing or unreadable (a bad entry is deleted so it gets refetched)."""
@@ -259,10 +240,7 @@ class DiskCache:
             data = head.encode() + b',"body":' + body_bytes + b"}"
         else:
             data = json.dumps({"path": path, "fetched_at": when, "body": body}, separators=(",", ":")).encode()
-        if self._store(namespace, self._entry_path(namespace, key), data):
-            with contextlib.suppress(OSError):
-                self._digest_path(namespace, key).unlink()  # it summarised the body just replaced
-        else:
+        if not self._store(namespace, self._entry_path(namespace, key), data):
             self.delete(namespace, key)  # served, not stored: an older copy must not stand in for it
 
     def _store(self, namespace: str, path: Path, data: bytes, *, fsync: bool = True) -> bool:
@@ -364,9 +342,15 @@ class DiskCache:
         return None
 
     def _evict(self, target: int) -> int:
-        """Delete least recently used entries until the total is at most `target`; return the new total."""
+        """Delete entries until the total is at most `target`; return the new total.
+
+        Least recently used first, within three ranks: bulky bodies go first (they are what overflows the
+        cache, and the fleet keeps what it needs of them apart), then small ones (an organization's info, its
+        white label: what a screen opens on), and the pages of paged lists last: a list indexes the bodies read
+        from it (a fleet is built from the inner organizations' list), and bodies without it are worth little.
+        """
         scan = self._scan()
-        entries = sorted(scan.entries)
+        entries = sorted(scan.entries, key=lambda entry: (self._eviction_rank(entry[1], entry[2]), entry[0]))
         total = scan.total
         for _, path, size in entries:
             if total <= target:
@@ -375,6 +359,26 @@ class DiskCache:
                 path.unlink()
                 total -= size
         return total
+
+    def _eviction_rank(self, path: Path, size: int) -> int:
+        """0 a bulky body, 1 a small one, 2 a page of a paged list (see `_evict`)."""
+        if self._is_list_page(path):
+            return 2
+        return 1 if size <= SMALL_ENTRY_BYTES else 0
+
+    def _is_list_page(self, path: Path) -> bool:
+        """Whether an entry holds a page of a paged list (its request has an `offset`): read from the head of
+        the file once, then remembered (an entry's request never changes: it is what its name is made of)."""
+        known = self._list_pages.get(path.name)
+        if known is None:
+            try:
+                with open(path, "rb") as file:
+                    head = file.read(_HEAD_BYTES)
+            except OSError:
+                head = b""
+            request = head.partition(b'"fetched_at"')[0]
+            known = self._list_pages[path.name] = b"?offset=" in request or b"&offset=" in request
+        return known
 
     # ------------------------------------------------------------ management
 
@@ -398,7 +402,7 @@ class DiskCache:
         return CacheInfo(
             directory=self.directory,
             namespaces=len(self._namespace_dirs()),
-            entries=sum(1 for _, path, _ in scan.entries if not path.name.endswith(DIGEST_SUFFIX)),
+            entries=len(scan.entries),
             bytes=scan.total,
             max_bytes=self.max_bytes,
             kept_files=kept.files,

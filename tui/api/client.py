@@ -16,7 +16,7 @@ from typing import Any, overload
 
 from tui.api import models as m
 from tui.api.errors import ApiError, JwtRequiredError
-from tui.api.fleet import DIGEST_KIND, OrgHealth, digest_info
+from tui.api.fleet import Figures, collect
 from tui.api.models_fleet import FleetInfo
 from tui.api.paging import PAGE_SIZE, PAGED_KINDS, SMALLER_PAGE_SIZES, Page, iter_pages
 from tui.api.peek import organization_info_path
@@ -191,22 +191,19 @@ class StudioClient(StudioTransport):
             source=source,
         )
 
-    async def inner_organization_health(
+    async def inner_organization_figures(
         self, org_id: int, inner_id: int, *, source: Source = Source.NETWORK
-    ) -> Fetched[OrgHealth] | None:
-        """An inner organization's usage against its limits (tui/api/fleet.py), from the same info body as
-        `inner_organization` (and the same cache entry), parsed with a slim model; the cache keeps a summary."""
-        fetched = await self._get_digest(
-            f"/api/organizations/{int(org_id)}/whitelabel/organizations/{int(inner_id)}",
-            FleetInfo,
-            digest_info,
-            DIGEST_KIND,
-            source=source,
+    ) -> Fetched[Figures] | None:
+        """What Fleet health reads of an inner organization (tui/api/fleet.py's `Figures`), from the same info
+        body as `inner_organization` (and the same cache entry), parsed with a slim model. `raw` is empty."""
+        fetched = await self._get_slim(
+            f"/api/organizations/{int(org_id)}/whitelabel/organizations/{int(inner_id)}", FleetInfo, source=source
         )
         if fetched is None:
             return None
+        info = fetched.value
         return Fetched(
-            value=OrgHealth.from_json(fetched.value),
+            value=collect(info.entitlement_limits, info.daily_metrics or []),
             raw=fetched.raw,
             from_cache=fetched.from_cache,
             age_s=fetched.age_s,

@@ -272,32 +272,29 @@ class StudioTransport:
             return raw, validate_body(model, raw, path), None
         return raw, validate_body(model, raw, path), response.content
 
-    # ------------------------------------------------------------ digests: a summary instead of the body
+    # ------------------------------------------------------------ a large body read with a slim model
 
-    async def _get_digest(
+    async def _get_slim(
         self,
         path: str,
         model: type[ModelT],
-        digest: Callable[[ModelT], dict[str, Any]],
-        kind: str,
         query: dict[str, Any] | None = None,
         *,
         source: Source = Source.NETWORK,
-    ) -> Fetched[dict[str, Any]] | None:
-        """A compact summary of a large body (`digest` of its slim `model`), never the body itself.
+    ) -> Fetched[ModelT] | None:
+        """A large body validated into a slim `model` (the few fields a caller needs), never the full model.
 
         From the network, the bytes received are validated straight into the slim model and written to the
-        cache as they came (the full model can read them later), with the summary beside them. From the cache,
-        the summary is read when there is one (tiny), else the body is parsed with the slim model. The fleet
-        reads 935 info bodies (195 MB) this way: about 1 ms each to parse, and a warm fleet reads only summaries.
-        `Fetched.raw` is the summary too.
+        cache as they came (the full model reads them later); from the cache, the entry's bytes are parsed with
+        the slim model. The fleet reads 935 info bodies (195 MB) this way: about 1 ms each. `Fetched.raw` is
+        empty: the body is not kept as a dict.
         """
         query = {k: v for k, v in (query or {}).items() if v is not None}
         header = self._credential_header(False)
         namespace = self._namespace(header)
         key = entry_key(path, query)
         if source is Source.CACHE or self.settings.offline:
-            cached = await self._cached_digest(namespace, key, model, digest, kind, offline=self.settings.offline)
+            cached = await self._cached_slim(namespace, key, model, offline=self.settings.offline)
             if cached is not None or source is Source.CACHE:
                 return cached
             raise OfflineCacheMissError(path=path)
@@ -305,88 +302,38 @@ class StudioTransport:
             raise AuthError.missing()
         request = canonical_request(path, query)
         try:
-            summary, body_bytes = await self._shared(
-                f"DIGEST {kind} {request} {namespace}",
-                lambda: self._fetch_digest(path, query, model, digest, header),
+            value, body_bytes = await self._shared(
+                f"SLIM {model.__name__} {request} {namespace}", lambda: self._fetch_slim(path, query, model, header)
             )
         except (NetworkError, RequestTimeoutError, ServerError) as exc:
             if self.settings.cache_fallback:
-                cached = await self._cached_digest(namespace, key, model, digest, kind, offline=True, error=exc)
+                cached = await self._cached_slim(namespace, key, model, offline=True, error=exc)
                 if cached is not None:
                     return cached
             raise
         if self.cache is not None:
-            await asyncio.to_thread(self._store_digest, self.cache, namespace, key, request, body_bytes, kind, summary)
-        return Fetched(value=summary, raw=summary)
+            await asyncio.to_thread(self.cache.put, namespace, key, request, None, body_bytes=body_bytes)
+        return Fetched(value=value, raw={})
 
-    async def _fetch_digest(
-        self,
-        path: str,
-        query: dict[str, Any],
-        model: type[ModelT],
-        digest: Callable[[ModelT], dict[str, Any]],
-        header: str,
-    ) -> tuple[dict[str, Any], bytes]:
+    async def _fetch_slim(
+        self, path: str, query: dict[str, Any], model: type[ModelT], header: str
+    ) -> tuple[ModelT, bytes]:
         response = await self._send(path, query, header)
         body_bytes = response.content
-        return digest(validate_json_body(model, body_bytes, path, self._redact)), body_bytes
+        return validate_json_body(model, body_bytes, path, self._redact), body_bytes
 
-    @staticmethod
-    def _store_digest(
-        cache: DiskCache, namespace: str, key: str, request: str, body: bytes, kind: str, summary: dict[str, Any]
-    ) -> None:
-        when = time.time()
-        cache.put(namespace, key, request, None, when, body_bytes=body)
-        cache.put_digest(namespace, key, kind, summary, when)
-
-    async def _cached_digest(
-        self,
-        namespace: str,
-        key: str,
-        model: type[ModelT],
-        digest: Callable[[ModelT], dict[str, Any]],
-        kind: str,
-        *,
-        offline: bool,
-        error: ApiError | None = None,
-    ) -> Fetched[dict[str, Any]] | None:
+    async def _cached_slim(
+        self, namespace: str, key: str, model: type[ModelT], *, offline: bool, error: ApiError | None = None
+    ) -> Fetched[ModelT] | None:
         if self.cache is None:
             return None
-        found = await asyncio.to_thread(self._read_digest, self.cache, namespace, key, model, digest, kind)
+        found = await asyncio.to_thread(_read_slim, self.cache, namespace, key, model)
         if found is None:
             return None
         self.stats.cache_hits += 1
-        summary, fetched_at = found
+        value, fetched_at = found
         age = max(0.0, time.time() - fetched_at)
-        return Fetched(value=summary, raw=summary, from_cache=True, age_s=age, offline=offline, error=error)
-
-    @staticmethod
-    def _read_digest(
-        cache: DiskCache,
-        namespace: str,
-        key: str,
-        model: type[ModelT],
-        digest: Callable[[ModelT], dict[str, Any]],
-        kind: str,
-    ) -> tuple[dict[str, Any], float] | None:
-        """The kept summary, else one made from the cached body (and kept for next time)."""
-        found = cache.get_digest(namespace, key, kind)
-        if found is not None:
-            return found
-        data = cache.get_bytes(namespace, key)
-        if data is None:
-            return None
-        try:
-            entry = _cached_entry_model(model).model_validate_json(data)
-        except ValidationError:
-            return None
-        body = entry.body  # type: ignore[attr-defined]
-        if getattr(body, "success", None) is False:
-            return None
-        summary = digest(body)
-        fetched_at = float(entry.fetched_at)  # type: ignore[attr-defined]
-        cache.put_digest(namespace, key, kind, summary, fetched_at)
-        return summary, fetched_at
+        return Fetched(value=value, raw={}, from_cache=True, age_s=age, offline=offline, error=error)
 
     async def _send(self, path: str, query: dict[str, Any], header: str) -> httpx.Response:
         """One GET with retries; returns the 2xx response (its body not parsed yet) or raises the typed error.
@@ -478,6 +425,21 @@ class StudioTransport:
         except ValueError:  # `http://[::1/v1`
             return "the endpoint"
         return netloc.rpartition("@")[2] or "the endpoint"
+
+
+def _read_slim(cache: DiskCache, namespace: str, key: str, model: type[ModelT]) -> tuple[ModelT, float] | None:
+    """A cached entry's body parsed with a slim model, and when it was fetched; None when missing or unusable."""
+    data = cache.get_bytes(namespace, key)
+    if data is None:
+        return None
+    try:
+        entry = _cached_entry_model(model).model_validate_json(data)
+    except ValidationError:
+        return None
+    body = entry.body  # type: ignore[attr-defined]
+    if getattr(body, "success", None) is False:
+        return None
+    return body, float(entry.fetched_at)  # type: ignore[attr-defined]
 
 
 @functools.cache
