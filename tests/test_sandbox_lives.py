@@ -43,6 +43,14 @@ def statuses(w: World) -> dict[int, str]:
     return out
 
 
+def comings_and_goings(then: list[Body], now: list[Body]) -> tuple[set[int], set[int]]:
+    """Ids of the rows that arrived between two looks, and of those deleted in between."""
+    earlier = by_id(then)
+    arrived = {row["id"] for row in now if row["id"] not in earlier}
+    left = {row["id"] for row in now if "deletedDate" in row and "deletedDate" not in earlier.get(row["id"], {})}
+    return arrived, left
+
+
 def before(records: list[Body], day: date) -> list[Body]:
     return [r for r in records if r["date"][:10] < day.isoformat()]
 
@@ -95,18 +103,10 @@ def test_a_week_later_the_world_keeps_its_history(day: date) -> None:
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_a_week_later_the_demo_world_has_moved(day: date) -> None:
     now, later = world(day), world(day + WEEK)
-    users_now, users_later = by_id(now.whitelabel_users), by_id(later.whitelabel_users)
-    assert set(users_later) - set(users_now), "a user arrives"
-    assert any(
-        "deletedDate" in u and "deletedDate" not in users_now.get(i, {"deletedDate": ""})
-        for i, u in users_later.items()
-    ), "a user leaves"
-    projects_now, projects_later = by_id(now.whitelabel_projects), by_id(later.whitelabel_projects)
-    assert set(projects_later) - set(projects_now), "a project arrives"
-    assert any(
-        "deletedDate" in p and "deletedDate" not in projects_now.get(i, {"deletedDate": ""})
-        for i, p in projects_later.items()
-    ), "a project is deleted"
+    arrived, left = comings_and_goings(now.whitelabel_users, later.whitelabel_users)
+    assert arrived and left, "a user arrives and one leaves"
+    arrived, left = comings_and_goings(now.whitelabel_projects, later.whitelabel_projects)
+    assert arrived and left, "a project arrives and one is deleted"
     then, after = statuses(now), statuses(later)
     assert any(then[org] != after[org] for org in then), "an inner organization changes status"
     limits_now = {o["id"]: o["entitlementLimits"]["computeTimePerYear"] for o in now.inner_organizations}
