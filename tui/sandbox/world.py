@@ -232,8 +232,10 @@ class World:
     def busiest_user_id(self) -> int:
         """The member of the biggest inner organization who started the most of its jobs."""
         jobs = self.inner_organization_jobs(self.biggest_inner_org_id) or []
-        counts = Counter(job.ui for job in jobs)
-        return int(self._state.whitelabel_users[counts.most_common(1)[0][0]]["id"])
+        users = self._state.whitelabel_users
+        shown = set(self._state.user_index.values())  # (not someone gone from the lists since)
+        counts = Counter(job.ui for job in jobs if job.ui in shown)
+        return int(users[counts.most_common(1)[0][0]]["id"])
 
 
 def _build_state(scale: str, seed: int, today: date) -> WorldState:
