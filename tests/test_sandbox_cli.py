@@ -37,6 +37,7 @@ from tui.cli import main
         (["--owner-filter", "sometimes"], "--owner-filter"),
         (["--today", "2026-13-40"], "--today"),
         (["--today", "tomorrow"], "--today"),
+        (["--today", "2026-11-24"], "--today"),  # before the world's first day
     ],
 )
 def test_bad_options_are_refused_with_one_line(

@@ -11,11 +11,18 @@ __all__ = ["iso_date", "positive_int", "since"]
 
 
 def iso_date(text: str) -> date:
-    """`--today`: a calendar date, YYYY-MM-DD."""
+    """`--today`: a calendar date, YYYY-MM-DD, not before the sandbox world's epoch (its history starts there)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
+    from tui.sandbox.landmarks import EPOCH  # a leaf of constants: the sandbox itself is not imported
+
+    if day < EPOCH:
+        raise argparse.ArgumentTypeError(
+            f"must be {EPOCH.isoformat()} or later (the sandbox world starts then), not {text}"
+        )
+    return day
 
 
 def since(text: str) -> Since:

@@ -96,7 +96,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
         type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="date the demo world as of this day (default: today, UTC)",
+        help="date the demo world as of this day (default: today, UTC; 2026-11-25 or later)",
     )
     sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
     if with_sandbox:

@@ -273,27 +273,29 @@ class Api:
         return jobs
 
     def _inner_org_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
-        self._whitelabel_org(caller, org)
-        inner_id = _parse_id(id, "organization")
-        jobs = self.world.inner_organization_jobs(inner_id)
-        if jobs is None:
-            raise ApiFailure(404, f"Organization {inner_id} not found in this white label")
-        return self._job_page(jobs, params, dates=False, filters=False)
+        return self._white_label_jobs(caller, params, org, id, "organization", self.world.inner_organization_jobs)
 
     def _project_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
-        self._whitelabel_org(caller, org)
-        project_id = _parse_id(id, "project")
-        jobs = self.world.project_jobs(project_id)
-        if jobs is None:
-            raise ApiFailure(404, f"Project {project_id} not found in this white label")
-        return self._job_page(jobs, params, dates=False, filters=False)
+        return self._white_label_jobs(caller, params, org, id, "project", self.world.project_jobs)
 
     def _user_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
+        return self._white_label_jobs(caller, params, org, id, "user", self.world.user_jobs)
+
+    def _white_label_jobs(
+        self,
+        caller: Caller,
+        params: Params,
+        org: str,
+        raw_id: str,
+        what: str,
+        jobs_of: Callable[[int], list[JobRow] | None],
+    ) -> Body:
+        """The jobs of one inner organization, project or user of the white label: `limit` and `offset` only."""
         self._whitelabel_org(caller, org)
-        user_id = _parse_id(id, "user")
-        jobs = self.world.user_jobs(user_id)
+        entity_id = _parse_id(raw_id, what)
+        jobs = jobs_of(entity_id)
         if jobs is None:
-            raise ApiFailure(404, f"User {user_id} not found in this white label")
+            raise ApiFailure(404, f"{what.capitalize()} {entity_id} not found in this white label")
         return self._job_page(jobs, params, dates=False, filters=False)
 
     def _job_page(self, jobs: Sequence[JobRow], params: Params, *, dates: bool, filters: bool) -> Body:

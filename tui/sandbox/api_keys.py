@@ -21,7 +21,8 @@ from tui.sandbox.state import WorldState
 
 @dataclass(frozen=True)
 class KeyPlan:
-    """One key, in days relative to ``today`` (None: never / no expiry)."""
+    """One key: created and expiring in days from the epoch, last used in days from the epoch, or from ``today``
+    when it is in use (within `IN_USE_DAYS`); None: never used / no expiry."""
 
     name: str
     role: str
@@ -49,6 +50,7 @@ PLAIN_KEYS = (
     KeyPlan("Notebook experiments", "member", -20, None, None),
 )
 COUNTRIES = ("NL", "US", "DE", "GB")
+IN_USE_DAYS = 10
 
 
 def masked(key: str) -> str:
@@ -72,19 +74,22 @@ def organization_api_keys(st: WorldState, org_id: int, own_key: str) -> list[Bod
             "id": org_id * 100 + number + 1,
             "apiKey": masked(full),
             "name": plan.name,
-            "created": d.stamp(d.today + plan.created, 0.3 + number / 40),
+            "created": d.stamp(st.anchor + plan.created, 0.3 + number / 40),
             "role": plan.role,
             "isTransformationJobKey": plan.transformation,
             "createdByUser": by,
         }
         if plan.last_used is not None:
+            used = (d.today if plan.last_used > -IN_USE_DAYS else st.anchor) + plan.last_used
+            if plan.expires is not None:
+                used = min(used, st.anchor + plan.expires - 1)  # an expired key is used no more
             key["lastUsed"] = {
-                "date": d.stamp(d.today + plan.last_used, 0.55 + number / 50),
+                "date": d.stamp(used, 0.55 + number / 50),
                 "country": COUNTRIES[number % len(COUNTRIES)],
                 "ipAddress": f"203.0.113.{17 + number * 11}",
             }
         if plan.expires is not None:
-            key["expires"] = iso_day(d.today + plan.expires)
+            key["expires"] = iso_day(st.anchor + plan.expires)
         keys.append(key)
     keys.sort(key=lambda k: k["created"], reverse=True)
     return keys

@@ -79,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="date the world as of this day (default: today, UTC); metrics end the day before",
+        help="date the world as of this day (default: today, UTC; 2026-11-25 or later); metrics end the day before",
     )
     parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
     parser.add_argument(

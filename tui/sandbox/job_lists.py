@@ -21,7 +21,7 @@ from tui.sandbox.jobs import (
 )
 from tui.sandbox.landmarks import JOB_KIND, OWNER_ORG_ID, PLAIN_ORG_ID, Body
 from tui.sandbox.people import user_base
-from tui.sandbox.projects import collaborator_ids
+from tui.sandbox.projects import all_collaborator_ids
 from tui.sandbox.state import WorldState
 from tui.sandbox.usage import org_daily_metrics, plain_members, plain_project_days, top_level_daily_metrics
 from tui.sandbox.users import user_daily_metrics
@@ -135,7 +135,7 @@ def _ordinal(stamp: str | None) -> int | None:
 
 def _white_label_project(st: WorldState, pi: int) -> ProjectRef:
     project = st.whitelabel_projects[pi]
-    collaborators = tuple(ui for _, ui in collaborator_ids(st, pi))
+    collaborators = tuple(ui for _, ui in all_collaborator_ids(st, pi))
     created = _ordinal(project["created"]) or 0
     return ProjectRef(pi, project["id"], project["name"], created, _ordinal(project.get("deletedDate")), collaborators)
 

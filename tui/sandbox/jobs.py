@@ -170,7 +170,7 @@ def day_jobs(source: JobSource, day: int, cpu: int, gpu: int, *, running: bool =
         ok = r() >= kind.failure_rate
         made.append((second, queue, duration, category, ok, project, ui, None if ok else _failure(r)))
     if running:
-        for _ in range(int(r() * 3)):
+        for _ in range((1 if cpu + gpu > 3_600 else 0) + int(r() * 2)):
             category = _RUNNING[int(r() * len(_RUNNING))]
             project, ui = people.pick(True, r)
             waiting = None if r() < 0.25 else 1 + int(r() * 60)  # None: still queued

@@ -93,14 +93,14 @@ def organization_body(st: WorldState, org_id: int) -> Body:
     """An organization with its live members; deleted users are left out."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
-        name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
+        name, created = names.OWNER_ORG_NAME, d.stamp(st.anchor - 2400, 0.4)
         members = st.members(-1)
         whitelabel: int | None = WHITELABEL_ID
         contract: str | None = d.midnight(st.owner_contract_start())
         counts = project_counts(st, st.owner_projects)
         latest: dict[int, int] = last_projects(st, st.owner_projects)
     elif org_id == PLAIN_ORG_ID:
-        name, created, whitelabel, contract = names.PLAIN_ORG_NAME, d.stamp(d.today - 950, 0.6), None, None
+        name, created, whitelabel, contract = names.PLAIN_ORG_NAME, d.stamp(st.anchor - 950, 0.6), None, None
         members = []
         counts = Counter({st.jwt_user_id: len(st.plain_projects)})
         latest = {}
@@ -115,7 +115,7 @@ def organization_body(st: WorldState, org_id: int) -> Body:
         organization_user(st, ui, org_id, added, counts, latest) for ui, added in members if ui not in st.user_deleted
     ]
     if org_id == PLAIN_ORG_ID:
-        users = [organization_user(st, 0, org_id, d.today - 900, counts)]
+        users = [organization_user(st, 0, org_id, st.anchor - 900, counts)]
         users += [plain_organization_user(st, k) for k in range(len(st.plain_users))]
     body: Body = {"id": org_id, "name": name}
     if org_id == OWNER_ORG_ID:
@@ -142,14 +142,14 @@ def user_organization(st: WorldState, ui: int, org_id: int) -> Body:
     """An organization as it appears in a user's ``organizations`` list."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
-        name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
+        name, created = names.OWNER_ORG_NAME, d.stamp(st.anchor - 2400, 0.4)
         staff = st.owner_member_list
         user_count, admin_count = len(staff), sum(1 for m in staff if st.role(m, -1) == "admin")
         private = len(st.owner_projects)
         whitelabel: int | None = WHITELABEL_ID
         is_admin, trial = ui < 2, None
     elif org_id == PLAIN_ORG_ID:
-        name, created = names.PLAIN_ORG_NAME, d.stamp(d.today - 950, 0.6)
+        name, created = names.PLAIN_ORG_NAME, d.stamp(st.anchor - 950, 0.6)
         user_count, admin_count, private = len(st.plain_users) + 1, 3, len(st.plain_projects)
         whitelabel, is_admin, trial = None, True, None
     else:

@@ -81,7 +81,7 @@ def organization_user(
 
 def plain_organization_user(st: WorldState, k: int) -> Body:
     """One of Harbor's own people: roles cycle so that each shows up."""
-    body = organization_user(st, -k - 1, PLAIN_ORG_ID, st.dates.today - 900 + k * 40, Counter())
+    body = organization_user(st, -k - 1, PLAIN_ORG_ID, st.anchor - 900 + k * 40, Counter())
     body["role"] = ("member", "admin", "guest")[k % 3]
     body["projectCount"] = sum(1 for j in range(len(st.plain_projects)) if j % max(1, k + 1) == 0)
     return body

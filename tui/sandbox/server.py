@@ -26,6 +26,7 @@ UNKNOWN_ROUTE = "(unknown route)"
 OTHER_PATHS = "(other paths)"
 MAX_COUNTED_PATHS = 10_000  # distinct paths counted one by one; more land under OTHER_PATHS
 DEFAULT_IDLE_TIMEOUT_S = 5.0
+DEFAULT_REQUEST_TIMEOUT_S = 10.0
 
 
 class _SandboxHTTPServer(ThreadingHTTPServer):
@@ -59,18 +60,21 @@ class Sandbox:
         world: World | None = None,
         today: date | None = None,
         idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
+        request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S,
         body_cache_bytes: int = DEFAULT_BUDGET_BYTES,
         prebuild: bool = False,
     ) -> None:
         """`today` dates the world (default: today in UTC; tests pin `DEFAULT_TODAY`); idle connections close
-        after `idle_timeout_s`; encoded bodies are kept within `body_cache_bytes` (gzip-compressed); `prebuild`
-        builds every inner organization's answer in a background thread once serving starts."""
+        after `idle_timeout_s`; a request not whole `request_timeout_s` after its first byte gets a 408; encoded
+        bodies are kept within `body_cache_bytes` (gzip-compressed); `prebuild` builds every inner organization's
+        answer in a background thread once serving starts."""
         self.world = world or build_world(scale, seed, today)
         if api_key:
             self.world.admin_key = api_key
         self.api = Api(self.world, BodyCache(body_cache_bytes))
         self.injector = FaultInjector(faults, seed=seed)
         self.idle_timeout_s = idle_timeout_s
+        self.request_timeout_s = request_timeout_s
         self.prebuild = prebuild
         self._stopping = threading.Event()
         self._host = host
