@@ -114,18 +114,18 @@ def test_size_bound_evicts_least_recently_used(tmp_path: Path) -> None:
 def test_bulky_bodies_go_before_small_ones_and_list_pages_last(tmp_path: Path) -> None:
     """A fleet's list page read first (so least recently used) outlives the bulky bodies read after it."""
     ns = namespace_id(ENDPOINT, KEY)
-    cache = DiskCache(tmp_path / "c", max_bytes=300_000)
+    cache = DiskCache(tmp_path / "c", max_bytes=1_500_000)  # entries up to a tenth of it, 150 KB, are stored
     page = "/api/organizations/1/whitelabel/organizations?limit=1000&offset=0"
     cache.put(ns, entry_key(page), page, {"organizations": [{"id": i} for i in range(3000)]})  # ~40 KB
     cache.put(ns, entry_key("/api/organizations/1"), "/api/organizations/1", {"pad": "x" * 5_000})
-    for inner in range(6):  # six bodies of ~100 KB: past the bound
+    for inner in range(16):  # sixteen bulky bodies of ~100 KB: past the bound
         time.sleep(0.01)
         path = f"/api/organizations/1/whitelabel/organizations/{inner}"
         cache.put(ns, entry_key(path), path, {"pad": "x" * 100_000})
     assert cache.get(ns, entry_key(page)) is not None
     assert cache.get(ns, entry_key("/api/organizations/1")) is not None
     assert cache.get(ns, entry_key("/api/organizations/1/whitelabel/organizations/0")) is None  # the oldest body
-    assert cache.get(ns, entry_key("/api/organizations/1/whitelabel/organizations/5")) is not None
+    assert cache.get(ns, entry_key("/api/organizations/1/whitelabel/organizations/15")) is not None
     assert cache.info().bytes <= cache.max_bytes
 
 
