@@ -254,3 +254,37 @@ TRIALS = (
     Column("upgradedDate", "Upgraded", format=format_date),
     Column("notes", "Notes"),
 )
+
+CHANGES = (
+    Column("change", "Change"),
+    Column("what", "What"),
+    Column("name", "Name"),
+    Column("detail", "Field"),
+    Column("fromText", "From", align="right"),
+    Column("toText", "To", align="right"),
+    Column("id", "ID", align="right"),
+)
+"""The Changes view: one row per change since the last look (rows from screens/changes.py)."""
+
+GROWTH = (
+    Column("name", "Inner org"),
+    Column("resource", "Resource"),
+    Column("fromText", "Used then", align="right", searchable=False),
+    Column("toText", "Used now", align="right", searchable=False),
+    Column(
+        "points",
+        "Growth",
+        align="right",
+        format=lambda v: f"+{v:.1f} pts" if isinstance(v, float) else "",
+        searchable=False,
+    ),
+    Column(
+        "per30",
+        "Per 30 d",
+        align="right",
+        format=lambda v: f"+{v:.1f} pts" if isinstance(v, float) else "",
+        searchable=False,
+    ),
+    Column("percent", "Now", align="right", format=percent_text, searchable=False),
+)
+"""The Changes view's five fastest-growing resources: growth in points of the limit (tui/api/changes.py)."""

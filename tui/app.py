@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,7 +16,20 @@ from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
-from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
+from screens.messages import (
+    ChangesFailed,
+    FleetCrossed,
+    FleetFailed,
+    Kind,
+    LoadFailed,
+    Open,
+    PagesFailed,
+    ShowChanges,
+    ShowChart,
+    ShowHelp,
+    ShowRaw,
+    ShowStructure,
+)
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
 from screens.project import ProjectScreen
@@ -25,8 +39,10 @@ from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.settings import ClientSettings
+from tui.watcher import Watcher
 
 if TYPE_CHECKING:
+    from tui.api.change_tracker import ChangeTracker
     from tui.api.client import StudioClient
     from tui.sandbox.server import Sandbox
 
@@ -43,6 +59,7 @@ class EiscopeApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
+        Binding("w", "toggle_watch", "Watch (refresh in the background)", show=False, id="watch"),
     ]
 
     def __init__(
@@ -56,6 +73,8 @@ class EiscopeApp(App[None]):
         config_path: str = "config.toml",
         demo_scale: str = "demo",
         keymap: dict[str, str] | None = None,
+        watch: timedelta | None = None,
+        desktop_notifications: str = "off",
     ) -> None:
         super().__init__()
         if keymap:
@@ -71,6 +90,9 @@ class EiscopeApp(App[None]):
         self.index = EntityIndex()
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+        self._changes: ChangeTracker | None = None
+        self.watcher = Watcher(self, watch, desktop=desktop_notifications)
+        self.watch_at_start = watch is not None
 
     @property
     def client(self) -> StudioClient:
@@ -82,8 +104,22 @@ class EiscopeApp(App[None]):
             self._client = StudioClient(self.settings, self.cache)
         return self._client
 
+    @property
+    def changes(self) -> ChangeTracker:
+        """This session's snapshots (tui/api/change_tracker.py), kept beside the client's cache namespace."""
+        if self._changes is None:
+            # Imported on the first list read from the network, after the first paint (start-up budget).
+            from tui.api.change_tracker import ChangeTracker
+            from tui.api.snapshot_store import SnapshotStore
+
+            kept = self.client.kept_files()
+            self._changes = ChangeTracker(SnapshotStore(kept) if kept is not None else None)
+        return self._changes
+
     def on_mount(self) -> None:
         self.open_home()
+        if self.watch_at_start:
+            self.watcher.start()
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
 
@@ -130,6 +166,7 @@ class EiscopeApp(App[None]):
             endpoint=self.sandbox.url, api_key=self.sandbox.admin_key, cache_scope=self.sandbox.cache_scope
         )
         self._client = None
+        self._changes = None  # the demo's snapshots live in its own namespace
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False
@@ -180,3 +217,31 @@ class EiscopeApp(App[None]):
         from screens.chart import ChartScreen
 
         self.push_screen(ChartScreen(message.subject, message.metric_key, days=message.days))
+
+    @on(ShowChanges)
+    def show_changes(self, message: ShowChanges) -> None:
+        """The Changes view; asked again from it (the palette's 'since 7 days'), it changes its period."""
+        from screens.changes import ChangesScreen  # on the first look at changes, not at start-up
+
+        current = self.screen
+        if isinstance(current, ChangesScreen) and current.org_id == message.org_id:
+            current.set_since(message.since)
+            return
+        self.push_screen(ChangesScreen(message.org_id, since=message.since))
+
+    # -- watch -----------------------------------------------------------------------------------------------------
+
+    def action_toggle_watch(self) -> None:
+        self.watcher.toggle()
+
+    @on(FleetCrossed)
+    def fleet_crossed(self, message: FleetCrossed) -> None:
+        self.watcher.alert(message.crossings)
+
+    @on(LoadFailed)
+    @on(PagesFailed)
+    @on(FleetFailed)
+    @on(ChangesFailed)
+    def refresh_failed(self, message: LoadFailed | PagesFailed | FleetFailed | ChangesFailed) -> None:
+        """A failure bubbled up from a screen: a watch backs off on 429 and 5xx."""
+        self.watcher.failed(message.error)

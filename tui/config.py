@@ -5,6 +5,7 @@
     default_profile = "work"
     cache_max_mb = 200            # optional
     request_deadline_s = 60       # optional: the longest one request may take, all of it
+    desktop_notifications = "osc9"  # optional: watch's alerts as desktop notifications (off, osc9, osc777)
 
     [profiles.work]
     endpoint = "https://studio.edgeimpulse.com/v1"
@@ -38,6 +39,7 @@ __all__ = [
     "ResolvedSettings",
     "config_path",
     "load_config",
+    "read_desktop_notifications",
     "read_keymap",
     "resolve_settings",
     "run_key_command",
@@ -64,6 +66,8 @@ class ResolvedSettings:
     cache_max_bytes: int = DEFAULT_MAX_BYTES
     request_deadline_s: float | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    desktop_notifications: str = "off"
+    """`desktop_notifications` in config.toml: off, osc9 or osc777 (watch's alerts as terminal notifications)."""
     config_file: Path | None = None
     key_source: str | None = None  # "--api-key", "EI_API_KEY", "profile work (api_key_command)", ...
     cache_identity: str | None = field(default=None, repr=False)  # see ClientSettings.cache_identity
@@ -219,7 +223,13 @@ def resolve_settings(
     if config.get("request_deadline_s") is not None:
         settings.request_deadline_s = float(config["request_deadline_s"])
     settings.keymap = dict(config.get("keymap") or {})
+    settings.desktop_notifications = str(config.get("desktop_notifications") or "off")
     return settings
+
+
+def read_desktop_notifications(env: Mapping[str, str]) -> str:
+    """`desktop_notifications` alone (off, osc9, osc777), for the demo, which reads no profile."""
+    return str(load_config(config_path(env)).get("desktop_notifications") or "off")
 
 
 def read_keymap(env: Mapping[str, str]) -> dict[str, str]:

@@ -11,7 +11,9 @@ the way out (formula and control-character safety) is tui/export_format.py.
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TextIO
 
 from tui.api.client import StudioClient
@@ -30,7 +32,9 @@ from tui.api.fleet import fleet_record
 from tui.api.fleet_walk import fleet_health, fleet_rows
 from tui.api.redact import redact
 from tui.config import ResolvedSettings
+from tui.export_changes import CHANGE_FIELDS, change_records
 from tui.export_format import dump_json, write_rows
+from tui.export_metrics import openmetrics_text
 from tui.export_spec import (
     EXIT_API,
     EXIT_AUTH,
@@ -41,9 +45,11 @@ from tui.export_spec import (
     EXPORT_KINDS,
     FORMATS,
     KINDS_NEEDING_ID,
+    METRICS_FORMAT,
 )
 from tui.formatting import format_bytes
 from tui.hints import one_line
+from tui.periods import Since
 from tui.safe_text import clean
 
 __all__ = [
@@ -52,7 +58,9 @@ __all__ = [
     "ExportRequest",
     "cache_clear",
     "cache_info",
+    "collect",
     "exit_code_for",
+    "one_line_for",
     "run_export",
     "write_rows",
 ]
@@ -64,12 +72,16 @@ class UsageError(Exception):
 
 @dataclass
 class ExportRequest:
-    """What to export. `org_id` overrides the settings' org; `target_id`: the ID for inner-org and metrics."""
+    """What to export. `org_id` overrides the settings' org (and is the org exported once resolved);
+    `target_id`: the ID for inner-org and metrics; `since`: how far back `changes` looks (None: the last
+    snapshot); `now`: the moment a `changes` snapshot is dated (None: the clock)."""
 
     kind: str
     format: str = "json"
     org_id: int | None = None
     target_id: int | None = None
+    since: Since | None = None
+    now: datetime | None = None
 
 
 def exit_code_for(error: ApiError) -> int:
@@ -83,7 +95,7 @@ def exit_code_for(error: ApiError) -> int:
     return EXIT_API
 
 
-def _one_line(text: str, settings: ResolvedSettings) -> str:
+def one_line_for(text: str, settings: ResolvedSettings) -> str:
     """Single line, no control characters, no secrets (the errors never hold one; this is the last guard)."""
     return " ".join(clean(redact(text, (settings.api_key, settings.jwt_token))).split())
 
@@ -122,8 +134,14 @@ async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> lis
     return [fleet_record(entry.inner_id, entry.name, entry.health) for entry in entries]
 
 
-async def _collect(request: ExportRequest, settings: ResolvedSettings, progress: TextIO | None = None) -> Any:
-    """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them."""
+async def collect(
+    request: ExportRequest, settings: ResolvedSettings, progress: TextIO | None = None, notes: TextIO | None = None
+) -> Any:
+    """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them.
+
+    `progress`: where a long read says how far it is (a terminal's stderr); `notes`: where `changes` says what
+    it could not compare (stderr).
+    """
     cache = settings.cache()
     client_settings = settings.client_settings(cache_fallback=False)
     async with StudioClient(client_settings, cache) as client:
@@ -134,7 +152,14 @@ async def _collect(request: ExportRequest, settings: ResolvedSettings, progress:
             return fetched.raw.get("organizations", [])
         if kind in KINDS_NEEDING_ID and request.target_id is None:
             raise UsageError(f"export {kind} needs an inner organization ID")
-        org = await _resolve_org(client, request, settings)
+        org = request.org_id = await _resolve_org(client, request, settings)
+        if kind == "changes":
+            try:
+                return await change_records(
+                    client, org, since=request.since, notes=notes or io.StringIO(), progress=progress, now=request.now
+                )
+            except ValueError as error:  # no cache to keep snapshots in
+                raise UsageError(str(error)) from None
         if kind in ("users", "datasets"):
             info = await client.organization_info(org)
             assert info is not None
@@ -170,29 +195,35 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
     if args.kind not in EXPORT_KINDS:
         err.write(f"eiscope: unknown export {args.kind!r}; expected one of {', '.join(EXPORT_KINDS)}\n")
         return EXIT_USAGE
-    if args.format not in FORMATS:
+    if args.format not in (*FORMATS, METRICS_FORMAT):
         err.write(f"eiscope: unknown format {args.format!r}; expected one of {', '.join(FORMATS)}\n")
         return EXIT_USAGE
+    if args.format == METRICS_FORMAT and args.kind != "fleet":
+        err.write(f"eiscope: --format {METRICS_FORMAT} is for `export fleet` only\n")
+        return EXIT_USAGE
     try:
-        data = asyncio.run(_collect(args, settings, err if _is_terminal(err) else None))
+        data = asyncio.run(collect(args, settings, err if _is_terminal(err) else None, err))
     except UsageError as exc:
-        err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
+        err.write(f"eiscope: {one_line_for(str(exc), settings)}\n")
         return EXIT_USAGE
     except ApiError as exc:
-        err.write(f"eiscope: {_one_line(one_line(exc, 'cli'), settings)}\n")
+        err.write(f"eiscope: {one_line_for(one_line(exc, 'cli'), settings)}\n")
         return exit_code_for(exc)
     try:
-        if args.format == "json" and isinstance(data, dict):
+        if args.format == METRICS_FORMAT:
+            out.write(openmetrics_text(args.org_id or 0, data))
+        elif args.format == "json" and isinstance(data, dict):
             dump_json(data, out)
         else:
-            write_rows([data] if isinstance(data, dict) else data, args.format, out)
+            columns = CHANGE_FIELDS if args.kind == "changes" else ()
+            write_rows([data] if isinstance(data, dict) else data, args.format, out, columns=columns)
         out.flush()
     except OSError as exc:  # a full disk (`> /dev/full`), a closed pipe when SIGPIPE is ignored, a quota
         reason = exc.strerror or type(exc).__name__
-        err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
+        err.write(f"eiscope: could not write the export: {one_line_for(reason, settings)}\n")
         return EXIT_API
     if args.kind == "fleet" and data and all(record.get("error") for record in data):
-        err.write(f"eiscope: no inner organization's info could be read ({_one_line(data[0]['error'], settings)})\n")
+        err.write(f"eiscope: no inner organization's info could be read ({one_line_for(data[0]['error'], settings)})\n")
         return EXIT_API
     return EXIT_OK
 

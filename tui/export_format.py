@@ -82,8 +82,11 @@ def csv_cell(value: Any) -> str:
     return neutralise_formula(clean(str(value)))
 
 
-def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
-    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first)."""
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO, *, columns: Iterable[str] = ()) -> None:
+    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first).
+
+    `columns`: the CSV's first columns, written even when there are no rows (a header a script can rely on).
+    """
     rows = list(rows)
     if fmt == "json":
         dump_json(rows, out)
@@ -92,10 +95,10 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
             out.write(json_text(row) + "\n")
     else:
         flat = [flatten(row) for row in rows]
-        columns: dict[str, None] = {}
+        header: dict[str, None] = dict.fromkeys(columns)
         for row in flat:
-            columns.update(dict.fromkeys(row))
+            header.update(dict.fromkeys(row))
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([csv_cell(c) for c in columns])
+        writer.writerow([csv_cell(c) for c in header])
         for row in flat:
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in header])

@@ -1,0 +1,216 @@
+"""The organization screen's part in change tracking: snapshots of what it reads, marks, the Changes key.
+
+Each list the screen reads from the network (members and datasets with the info, projects, each white-label
+list once every page is in, the fleet once a network pass is complete) is handed to the app's ChangeTracker
+as a snapshot section, in a worker thread. The tracker answers with the marks of that list: rows that are new
+or changed since the last look, shown in the list (widgets/change_marks.py) until the admin opens the row. A
+fleet read after another in the same session also yields the organizations that crossed into near, at or
+over (`FleetCrossed`, which the app turns into a notification while watching).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.binding import Binding
+from textual.widgets import TabbedContent
+
+from screens.base import EiscopeScreen
+from screens.messages import (
+    ChangeMarks,
+    FleetCrossed,
+    FleetDone,
+    OrganizationLoaded,
+    OrganizationProjectsLoaded,
+    PageArrived,
+    PagesDone,
+    ShowChanges,
+)
+from tui.api.changes import ADDED, crossings
+from tui.api.fleet import RESOURCES
+from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, section_from_rows
+from widgets.change_marks import NEW, RowMark
+from widgets.list_pane import ListPane
+from widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from tui.api.fleet_walk import FleetEntry
+
+__all__ = ["LIST_OF_SECTION", "ChangesHost", "mark_columns"]
+
+LIST_OF_SECTION = {
+    "members": "users-list",
+    "projects": "projects-list",
+    "datasets": "datasets-list",
+    "inner-orgs": "inner-orgs-list",
+    "wl-users": "wl-users-list",
+    "wl-projects": "wl-projects-list",
+    "fleet": "fleet-list",
+}
+SECTION_OF_LIST = {list_id: section for section, list_id in LIST_OF_SECTION.items()}
+SECTION_OF_TAB = {"inner-orgs": "inner-orgs", "wl-users": "wl-users", "wl-projects": "wl-projects"}
+"""The white-label tabs whose pages make a section once every page is in."""
+
+_COLUMN_OF_FIELD = {
+    "percent.worst": "worstPercent",
+    **{f"percent.{r.key}": f"{r.key}Percent" for r in RESOURCES},
+    **{f"limit.{r.key}": "entitlementLimits" for r in RESOURCES},
+}
+
+
+def mark_columns(section: str, fields: frozenset[str]) -> RowMark:
+    """The list's column keys for the changed fields of a record (the fleet's limits show as percents)."""
+    if ADDED in fields:
+        return frozenset({NEW})
+    columns = {_COLUMN_OF_FIELD.get(name, name) for name in fields}
+    if section == "fleet":
+        columns.discard("entitlementLimits")
+    return frozenset(columns)
+
+
+class ChangesHost(EiscopeScreen):
+    """Snapshots and marks for the organization screen; `D` opens the Changes view."""
+
+    BINDINGS = [Binding("D", "changes", "Changes", id="changes")]
+
+    # what the organization screen and its FleetHost provide
+    org_id: int
+    is_whitelabel_admin: bool | None
+    fleet: dict[int, FleetEntry]
+    _fleet_running: bool
+    start_fleet: Callable[..., None]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._marks: dict[str, dict[Key, RowMark]] = {}
+        self._marked_records: dict[str, dict[Key, Record]] = {}
+        self._pages: dict[str, tuple[int, dict[Key, Record]]] = {}  # tab → (pass, records of its network pages)
+
+    def action_changes(self) -> None:
+        self.post_message(ShowChanges(self.org_id))
+
+    # -- what is read becomes a section --------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self.eiscope.changes.clock()
+
+    def keep_section(self, section: Section) -> None:
+        """Hand a section just read from the network to the tracker (a worker: the files are written in a thread)."""
+        self.run_worker(self._keep(section), group=f"snapshot-{section.name}", exclusive=True, exit_on_error=False)
+
+    async def _keep(self, section: Section) -> None:
+        tracker = self.eiscope.changes
+        previous = await asyncio.to_thread(tracker.record, self.org_id, section)
+        marks = await asyncio.to_thread(tracker.marks, self.org_id, section)
+        self.post_message(ChangeMarks(section.name, marks, {key: section.records[key] for key in marks}))
+        if section.name == "fleet":
+            crossed = crossings(previous, section)
+            if crossed:
+                self.post_message(FleetCrossed(self.org_id, crossed))
+
+    @on(OrganizationLoaded)
+    def _snapshot_info(self, message: OrganizationLoaded) -> None:
+        fetched = message.fetched
+        if fetched.from_cache or fetched.offline:
+            return
+        at = self._now()
+        organization = fetched.raw.get("organization")
+        users = organization.get("users") if isinstance(organization, dict) else None
+        self.keep_section(section_from_rows("members", users if isinstance(users, list) else [], at))
+        datasets = fetched.raw.get("datasets")
+        self.keep_section(section_from_rows("datasets", datasets if isinstance(datasets, list) else [], at))
+
+    @on(OrganizationProjectsLoaded)
+    def _snapshot_projects(self, message: OrganizationProjectsLoaded) -> None:
+        fetched = message.fetched
+        if fetched.from_cache or fetched.offline:
+            return
+        projects = fetched.raw.get("projects")
+        self.keep_section(section_from_rows("projects", projects if isinstance(projects, list) else [], self._now()))
+
+    @on(PageArrived)
+    def _snapshot_page(self, message: PageArrived) -> None:
+        name = SECTION_OF_TAB.get(message.tab)
+        if name is None:
+            return
+        seen, records = self._pages.get(message.tab, (0, {}))
+        if message.pass_id < seen:
+            return  # a page of a pass a refresh replaced
+        if message.pass_id > seen or message.replace:
+            records = {}
+            self._pages[message.tab] = (message.pass_id, records)
+        if message.cached or message.offline:
+            records.clear()  # cached rows are not a reading: only a pass of network pages makes a section
+            return
+        records.update(section_from_rows(name, message.rows, self._now()).records)
+
+    @on(PagesDone)
+    def _snapshot_pages(self, message: PagesDone) -> None:
+        name = SECTION_OF_TAB.get(message.tab)
+        seen, records = self._pages.get(message.tab, (0, {}))
+        if name is None or message.pass_id != seen or message.stale or message.offline:
+            return
+        self.keep_section(Section(name, self._now(), dict(records)))
+        self._pages.pop(message.tab, None)
+
+    @on(FleetDone)
+    def _snapshot_fleet(self, message: FleetDone) -> None:
+        if message.network:
+            self.call_later(self._keep_fleet)  # after the fleet's own handler has taken the pass's entries
+
+    def _keep_fleet(self) -> None:
+        entries = list(self.fleet.values())
+        if not entries or any(entry.from_cache or entry.offline for entry in entries):
+            return  # a partial or cached read is not a snapshot
+        at = self._now()
+        self.keep_section(section_from_rows("inner-orgs", [entry.row for entry in entries], at))
+        self.keep_section(fleet_section(((e.inner_id, e.name, e.health) for e in entries), at))
+
+    # -- marks -----------------------------------------------------------------------------------------------
+
+    @on(ChangeMarks)
+    def _marks_arrived(self, message: ChangeMarks) -> None:
+        self._marks[message.section] = {key: mark_columns(message.section, f) for key, f in message.marks.items()}
+        self._marked_records[message.section] = dict(message.records)
+        self.show_marks()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_later(self.show_marks)  # the tab's lists are composed by then
+
+    def show_marks(self) -> None:
+        """Give each composed list its marks."""
+        for section, marks in self._marks.items():
+            found = self.query(f"#{LIST_OF_SECTION[section]}")
+            if found:
+                pane = found.first()
+                if isinstance(pane, ListPane):
+                    pane.table.set_marks(marks, key=SECTIONS[section].key_field)
+
+    @on(ResourceTable.RowSelected)
+    def _looked_at(self, event: ResourceTable.RowSelected) -> None:
+        """Opening a marked row is looking at it: its mark goes (until it changes again)."""
+        pane = event.control.parent
+        section = SECTION_OF_LIST.get(pane.id or "") if pane is not None else None
+        if section is None:
+            return
+        key = event.row.get(SECTIONS[section].key_field)
+        record = self._marked_records.get(section, {}).get(key) if isinstance(key, int | str) else None
+        if record is None or not isinstance(key, int | str):
+            return
+        self.eiscope.changes.look_at(self.org_id, section, key, record)
+        self._marks[section] = {k: mark for k, mark in self._marks[section].items() if k != key}
+        self.show_marks()
+
+    # -- watch -------------------------------------------------------------------------------------------------
+
+    def watch_fleet(self) -> bool:
+        """Read the fleet again in the background (watch); False when there is no fleet or a pass is running."""
+        if not self.is_whitelabel_admin or self._fleet_running:
+            return False
+        self.start_fleet(network=True)
+        return True
