@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -75,6 +76,7 @@ class EiscopeApp(App[None]):
         keymap: dict[str, str] | None = None,
         watch: timedelta | None = None,
         desktop_notifications: str = "off",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         if keymap:
@@ -91,6 +93,8 @@ class EiscopeApp(App[None]):
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
         self._changes: ChangeTracker | None = None
+        self.clock = clock
+        """What "now" is for the snapshots (None: the system clock; tests pin it)."""
         self.watcher = Watcher(self, watch, desktop=desktop_notifications)
         self.watch_at_start = watch is not None
 
@@ -113,7 +117,8 @@ class EiscopeApp(App[None]):
             from tui.api.snapshot_store import SnapshotStore
 
             kept = self.client.kept_files()
-            self._changes = ChangeTracker(SnapshotStore(kept) if kept is not None else None)
+            store = SnapshotStore(kept) if kept is not None else None
+            self._changes = ChangeTracker(store, clock=self.clock) if self.clock else ChangeTracker(store)
         return self._changes
 
     def on_mount(self) -> None:

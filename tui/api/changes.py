@@ -57,6 +57,7 @@ class ChangeKind(enum.StrEnum):
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(ChangeKind)}
 _STATUS_RANK = {status.value: status.rank for status in Status}
 _ENTITY_ORDER = {spec.entity: rank for rank, spec in enumerate(SECTIONS.values())}
+_RESOURCE_ORDER = {resource.key: rank for rank, resource in enumerate(RESOURCES)}
 ALERT_STATUSES = frozenset({Status.NEAR.value, Status.AT.value, Status.OVER.value})
 
 
@@ -96,6 +97,7 @@ class Change:
             _ENTITY_ORDER.get(self.entity, 99),
             (self.name or "").casefold(),
             str(self.id),
+            _RESOURCE_ORDER.get(self.field or "", len(_RESOURCE_ORDER)),
             self.field or "",
         )
 
