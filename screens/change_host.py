@@ -24,6 +24,8 @@ from screens.messages import (
     ChangeMarks,
     FleetCrossed,
     FleetDone,
+    FleetFailed,
+    FleetListed,
     OrganizationLoaded,
     OrganizationProjectsLoaded,
     PageArrived,
@@ -81,7 +83,6 @@ class ChangesHost(EiscopeScreen):
     org_id: int
     is_whitelabel_admin: bool | None
     fleet: dict[int, FleetEntry]
-    _fleet_running: bool
     start_fleet: Callable[..., None]
 
     def __init__(self) -> None:
@@ -89,6 +90,7 @@ class ChangesHost(EiscopeScreen):
         self._marks: dict[str, dict[Key, RowMark]] = {}
         self._marked_records: dict[str, dict[Key, Record]] = {}
         self._pages: dict[str, tuple[int, dict[Key, Record]]] = {}  # tab → (pass, records of its network pages)
+        self._fleet_reading = False  # a network pass of the fleet is running (a cache pass does not count)
 
     def action_changes(self) -> None:
         self.post_message(ShowChanges(self.org_id))
@@ -157,8 +159,17 @@ class ChangesHost(EiscopeScreen):
         self.keep_section(Section(name, self._now(), dict(records)))
         self._pages.pop(message.tab, None)
 
+    @on(FleetListed)
+    def _fleet_listed(self, message: FleetListed) -> None:
+        self._fleet_reading = message.network
+
+    @on(FleetFailed)
+    def _fleet_not_read(self, message: FleetFailed) -> None:
+        self._fleet_reading = False
+
     @on(FleetDone)
     def _snapshot_fleet(self, message: FleetDone) -> None:
+        self._fleet_reading = False
         if message.network:
             self.call_later(self._keep_fleet)  # after the fleet's own handler has taken the pass's entries
 
@@ -209,8 +220,13 @@ class ChangesHost(EiscopeScreen):
     # -- watch -------------------------------------------------------------------------------------------------
 
     def watch_fleet(self) -> bool:
-        """Read the fleet again in the background (watch); False when there is no fleet or a pass is running."""
-        if not self.is_whitelabel_admin or self._fleet_running:
+        """Read the fleet again in the background (watch); False when there is no fleet, or a network pass is
+        still reading it (a fleet slower than the interval is not restarted before it ends), or the screen's own
+        refresh reads it (its Fleet tab is shown)."""
+        if not self.is_whitelabel_admin or self._fleet_reading:
             return False
+        if self.is_current and self.query_one(TabbedContent).active == "fleet":
+            return False
+        self._fleet_reading = True
         self.start_fleet(network=True)
         return True

@@ -28,6 +28,7 @@ from tui.api.errors import ApiError
 from tui.api.snapshot_collect import WHITELABEL_SECTIONS, Collected, collect_snapshot
 from tui.hints import tui_hint
 from tui.periods import Since, parse_since
+from tui.safe_text import clean
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel
 from widgets.resource_table import ResourceTable
@@ -194,7 +195,7 @@ class ChangesScreen(EiscopeScreen):
         try:
             since = parse_since(text) if text else None
         except ValueError as error:
-            self.notify(str(error), title="Since", severity="warning")
+            self.notify(str(error), title="Since", severity="warning", markup=False)
             return
         self._close_since()
         self.set_since(since)
@@ -223,7 +224,9 @@ class ChangesScreen(EiscopeScreen):
             found = self.collected.rows.get(ROWS_OF_ENTITY[entity], {}).get(key) if self.collected else None
             if found is None:
                 what = "was removed" if row.get("kind") == ChangeKind.REMOVED.value else "is not in the reading"
-                self.notify(f"{row.get('name') or key} {what}: nothing to open", severity="warning")
+                self.notify(
+                    f"{clean(row.get('name') or key)} {what}: nothing to open", severity="warning", markup=False
+                )
                 return
             target: dict[str, Any] = found
         else:

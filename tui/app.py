@@ -22,6 +22,7 @@ from screens.messages import (
     FleetCrossed,
     FleetFailed,
     Kind,
+    Loaded,
     LoadFailed,
     Open,
     PagesFailed,
@@ -250,3 +251,9 @@ class EiscopeApp(App[None]):
     def refresh_failed(self, message: LoadFailed | PagesFailed | FleetFailed | ChangesFailed) -> None:
         """A failure bubbled up from a screen: a watch backs off on 429 and 5xx."""
         self.watcher.failed(message.error)
+
+    @on(Loaded)
+    def refresh_fell_back(self, message: Loaded[Any]) -> None:
+        """Cached data shown because the network failed is a failed refresh too (for the watch's back-off)."""
+        if message.fetched.error is not None:
+            self.watcher.failed(message.fetched.error)

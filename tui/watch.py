@@ -1,10 +1,10 @@
 """Watch: how often the screens refresh in the background, and how a rate limit or a failing server slows it.
 
 Pure Python, no Textual (the app's `tui/watcher.py` runs the timers). The rule: every `interval` (30 s at
-least); after a refresh that hit a 429 or a 5xx, the next waits twice as long, and so on up to 8 times the
-interval (and never less than the server's Retry-After); a refresh without such a failure goes back to the
-interval. The transport already retries each request with its own back-off: this is the slower loop above it,
-so a watch left running overnight does not keep a struggling API busy.
+least); after a refresh that hit a 429 or a 5xx the next waits twice as long, after a second such refresh in a
+row four times, up to 8 times the interval (and never less than the server's Retry-After); after a refresh
+without such a failure, the interval again. The transport already retries each request with its own back-off:
+this is the slower loop above it, so a watch left running overnight does not keep a struggling API busy.
 """
 
 from __future__ import annotations

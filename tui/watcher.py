@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from screens.base import EiscopeScreen
@@ -50,6 +51,8 @@ class Watcher:
         self.active = False
         self.refreshes = 0
         self.due: float | None = None  # time.monotonic() of the next refresh
+        self.planned = self.schedule.interval
+        """The wait before the next refresh as last planned (longer after a failed refresh)."""
         self._timer: Timer | None = None
         self._clock: Timer | None = None
         self._failed_this_cycle = False
@@ -67,7 +70,7 @@ class Watcher:
     def start(self) -> None:
         self.active = True
         self.schedule.succeeded()
-        self._plan(self.schedule.delay())
+        self._plan(self.schedule.interval)
         if self._clock is None:
             self._clock = self.app.set_interval(1.0, self.show_status)
         self.show_status()
@@ -86,26 +89,28 @@ class Watcher:
     def _plan(self, delay: timedelta) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self.planned = delay
         self.due = time.monotonic() + delay.total_seconds()
         self._timer = self.app.set_timer(delay.total_seconds(), self.refresh_now)
 
     # -- each refresh ----------------------------------------------------------------------------------------
 
     def refresh_now(self) -> None:
-        """Refresh the current screen and every organization screen's fleet; plan the next refresh."""
+        """Refresh every organization screen's fleet and the current screen; plan the next refresh at the
+        interval (a failure in this refresh pushes it back: `failed`)."""
         if not self.active:
             return
         if not self._failed_this_cycle:
-            self.schedule.succeeded()
+            self.schedule.succeeded()  # the refresh before this one went well: the back-off ends
         self._failed_this_cycle = False
         self.refreshes += 1
-        screen = self.app.screen
-        if isinstance(screen, EiscopeScreen):
-            screen.load()
         for stacked in self.app.screen_stack:
             if isinstance(stacked, ChangesHost):
                 stacked.watch_fleet()
-        self._plan(self.schedule.delay())
+        screen = self.app.screen
+        if isinstance(screen, EiscopeScreen):
+            screen.load()
+        self._plan(self.schedule.interval)
         self.show_status()
 
     def failed(self, error: ApiError) -> None:
@@ -124,7 +129,7 @@ class Watcher:
         if not self.active or self.due is None:
             return ""
         left = max(0, round(self.due - time.monotonic()))
-        slowed = f" ({self.schedule.reason})" if self.schedule.failures else ""
+        slowed = f" ({self.schedule.reason})" if self.planned > self.schedule.interval else ""
         return f"⟳ watch{slowed} · next in {left // 60}:{left % 60:02d}"
 
     def show_status(self) -> None:
@@ -142,7 +147,8 @@ class Watcher:
             lines.append(f"and {len(crossings) - ALERT_LINES} more")
         severe = any(change.after in (Status.AT.value, Status.OVER.value) for change in crossings)
         title = f"Fleet: {len(crossings)} inner organization{'s' if len(crossings) != 1 else ''} crossed a limit"
-        self.app.notify("\n".join(lines), title=title, severity="error" if severe else "warning", timeout=30)
+        severity: SeverityLevel = "error" if severe else "warning"
+        self.app.notify("\n".join(lines), title=title, severity=severity, timeout=30, markup=False)
         self.app.bell()
         sequence = desktop_notification(self.desktop, title, "; ".join(lines), tmux=bool(os.environ.get("TMUX")))
         driver = self.app._driver  # Textual's own bell and clipboard write to the terminal the same way
