@@ -75,12 +75,12 @@ def change_row(change: Change) -> dict[str, Any]:
 
 def growth_row(growth: Growth) -> dict[str, Any]:
     resource = RESOURCE_BY_KEY[growth.resource]
+    then, now = used_text(growth.resource, growth.used_before), used_text(growth.resource, growth.used_after)
     return {
         "id": growth.inner_id,
         "name": growth.name,
         "resource": resource.label,
-        "fromText": used_text(growth.resource, growth.used_before),
-        "toText": used_text(growth.resource, growth.used_after),
+        "usedText": f"{then} → {now}",
         "points": growth.points,
         "per30": growth.points_per_30_days,
         "percent": growth.percent,

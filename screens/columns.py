@@ -262,15 +262,14 @@ CHANGES = (
     Column("detail", "Field"),
     Column("fromText", "From", align="right"),
     Column("toText", "To", align="right"),
-    Column("id", "ID", align="right"),
+    Column("id", "ID", align="right", format=lambda v: str(v) if isinstance(v, int) else ""),
 )
 """The Changes view: one row per change since the last look (rows from screens/changes.py)."""
 
 GROWTH = (
     Column("name", "Inner org"),
     Column("resource", "Resource"),
-    Column("fromText", "Used then", align="right", searchable=False),
-    Column("toText", "Used now", align="right", searchable=False),
+    Column("usedText", "Used then → now", align="right", searchable=False),
     Column(
         "points",
         "Growth",

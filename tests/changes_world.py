@@ -3,7 +3,7 @@
 `week_earlier` makes the differences a report must find, on fixed entities (chosen by id, never by arrival
 order), so the tests can name them: two inner orgs were ok, one had half its storage limit, one inner org and
 one member existed that are gone now, the newest member, project, dataset, white-label user and project were
-not there yet, the first member was a plain member, and every used figure was 80% of today's.
+not there yet, the first member was a plain member, and every storage and compute figure was 80% of today's.
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ def _replace(section: Section, key: object, **fields: object) -> Record:
     return tuple(record)
 
 
+def _earlier_use(field: str, value: object) -> object:
+    """A used figure a week ago: 80% of today's storage and compute (the counts of users and projects as now)."""
+    if not field.startswith(USED_PREFIX) or not isinstance(value, int | float):
+        return value
+    return value if field in (f"{USED_PREFIX}users", f"{USED_PREFIX}projects") else value * 0.8
+
+
 def week_earlier(current: Snapshot, at: datetime) -> tuple[Snapshot, Edits]:
     """The edited copy of `current`, every section dated `at`, and what was edited."""
     earlier = Snapshot(current.org_id)
@@ -72,10 +79,7 @@ def week_earlier(current: Snapshot, at: datetime) -> tuple[Snapshot, Edits]:
     now_ok = [int(k) for k in alarming[:2]]
     records = {}
     for key, record in fleet.records.items():
-        scaled = [
-            v * 0.8 if isinstance(v, int | float) and n.startswith(USED_PREFIX) else v
-            for n, v in zip(fleet.spec.fields, record, strict=True)
-        ]
+        scaled = [_earlier_use(n, v) for n, v in zip(fleet.spec.fields, record, strict=True)]
         if key in now_ok:
             scaled[fleet.spec.index("status")] = Status.OK.value
         records[key] = tuple(scaled)
