@@ -56,6 +56,9 @@ def test_rows_of_the_wrong_shape_are_left_out_not_trusted() -> None:
     section = decode_section(deflater.compress(text.encode()) + deflater.flush(), org_id=1, name="members")
     assert section is not None
     assert section.records == {1: ("Kai", "admin", None)}  # `added` was not written: None
+    deflater = zlib.compressobj(6, zlib.DEFLATED, 31)
+    not_a_number = deflater.compress(text.replace('"admin"', "NaN").encode()) + deflater.flush()
+    assert decode_section(not_a_number, org_id=1, name="members") is None
 
 
 WRITER = """

@@ -313,8 +313,12 @@ def _expand(data: bytes, limit: int) -> bytes | None:
     return expanded
 
 
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | bool | int) or (isinstance(value, float) and math.isfinite(value))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""What a record's value may be (JSON's NaN and infinities are refused when the file is parsed)."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a value a snapshot holds")
 
 
 def decode_section(data: bytes, *, org_id: int, name: str, max_expanded: int = MAX_EXPANDED_BYTES) -> Section | None:
@@ -328,7 +332,7 @@ def decode_section(data: bytes, *, org_id: int, name: str, max_expanded: int = M
     if expanded is None or spec is None:
         return None
     try:
-        document = json.loads(expanded)
+        document = json.loads(expanded, parse_constant=_refuse_constant)
     except ValueError:
         return None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -343,13 +347,13 @@ def decode_section(data: bytes, *, org_id: int, name: str, max_expanded: int = M
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields) or not isinstance(rows, list):
         return None
     where = [fields.index(f) + 1 if f in fields else None for f in spec.fields]
+    same = fields == list(spec.fields)  # the usual case: no mapping needed
     width = len(fields) + 1
     records: dict[Key, Record] = {}
     for row in rows:
-        if not isinstance(row, list) or len(row) != width:
+        if type(row) is not list or len(row) != width or type(row[0]) not in (int, str):
             continue
-        key = row[0]
-        if isinstance(key, bool) or not isinstance(key, int | str) or not all(_scalar(v) for v in row):
+        if not all(type(value) in _SCALARS for value in row):
             continue
-        records[key] = tuple(row[i] if i is not None else None for i in where)
+        records[row[0]] = tuple(row[1:]) if same else tuple(row[i] if i is not None else None for i in where)
     return Section(name, at, records)
