@@ -26,6 +26,7 @@ from screens.messages import (
     FleetDone,
     FleetFailed,
     FleetListed,
+    LastLookRead,
     OrganizationLoaded,
     OrganizationProjectsLoaded,
     PageArrived,
@@ -34,6 +35,7 @@ from screens.messages import (
 )
 from tui.api.changes import ADDED, crossings
 from tui.api.fleet import RESOURCES
+from tui.api.list_reading import ListReading
 from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, section_from_rows
 from widgets.change_marks import NEW, RowMark
 from widgets.list_pane import ListPane
@@ -89,7 +91,7 @@ class ChangesHost(EiscopeScreen):
         super().__init__()
         self._marks: dict[str, dict[Key, RowMark]] = {}
         self._marked_records: dict[str, dict[Key, Record]] = {}
-        self._pages: dict[str, tuple[int, dict[Key, Record]]] = {}  # tab → (pass, records of its network pages)
+        self._readings: dict[str, ListReading] = {}  # a white-label list's network pass, by section
         self._fleet_reading = False  # a network pass of the fleet is running (a cache pass does not count)
 
     def action_changes(self) -> None:
@@ -136,28 +138,57 @@ class ChangesHost(EiscopeScreen):
 
     @on(PageArrived)
     def _snapshot_page(self, message: PageArrived) -> None:
+        """A page of a white-label list: into its snapshot's file and compared, then dropped (list_reading.py)."""
         name = SECTION_OF_TAB.get(message.tab)
         if name is None:
             return
-        seen, records = self._pages.get(message.tab, (0, {}))
-        if message.pass_id < seen:
+        reading = self._readings.get(name)
+        if reading is not None and message.pass_id < reading.pass_id:
             return  # a page of a pass a refresh replaced
-        if message.pass_id > seen or message.replace:
-            records = {}
-            self._pages[message.tab] = (message.pass_id, records)
         if message.cached or message.offline:
-            records.clear()  # cached rows are not a reading: only a pass of network pages makes a section
+            self._readings.pop(name, None)  # cached rows are not a reading: only network pages make a section
             return
-        records.update(section_from_rows(name, message.rows, self._now()).records)
+        if reading is None or message.pass_id > reading.pass_id or message.replace:
+            reading = self._readings[name] = ListReading.start(self.org_id, name, message.pass_id, self._now())
+            self.run_worker(self._read_last_look(name, message.pass_id), group=f"last-look-{name}", exit_on_error=False)
+        if reading.add(message.rows):
+            self._show_reading(reading)
+
+    async def _read_last_look(self, name: str, pass_id: int) -> None:
+        tracker = self.eiscope.changes
+        fingerprint = await asyncio.to_thread(tracker.fingerprint, self.org_id, name)
+        self.post_message(LastLookRead(name, pass_id, fingerprint, dict(tracker.looked_at(self.org_id, name))))
+
+    @on(LastLookRead)
+    def _last_look_read(self, message: LastLookRead) -> None:
+        reading = self._readings.get(message.section)
+        if reading is None or reading.pass_id != message.pass_id:
+            return
+        if reading.compare_with(message.fingerprint, message.looked_at):
+            self._show_reading(reading)
+        if reading.finished:
+            self._readings.pop(reading.name, None)
+
+    def _show_reading(self, reading: ListReading) -> None:
+        self._marks[reading.name] = {key: mark_columns(reading.name, f) for key, f in reading.marks.items()}
+        self._marked_records[reading.name] = reading.records
+        self.show_marks()
 
     @on(PagesDone)
     def _snapshot_pages(self, message: PagesDone) -> None:
         name = SECTION_OF_TAB.get(message.tab)
-        seen, records = self._pages.get(message.tab, (0, {}))
-        if name is None or message.pass_id != seen or message.stale or message.offline:
+        reading = self._readings.get(name or "")
+        if reading is None or message.pass_id != reading.pass_id or message.stale or message.offline:
             return
-        self.keep_section(Section(name, self._now(), dict(records)))
-        self._pages.pop(message.tab, None)
+        data = reading.finish()
+        if reading.compared:  # else it waits for the last look, to mark its last pages
+            self._readings.pop(reading.name, None)
+        self.run_worker(
+            self._keep_list(reading.name, reading.at, data), group=f"snapshot-{reading.name}", exit_on_error=False
+        )
+
+    async def _keep_list(self, name: str, at: datetime, data: bytes) -> None:
+        await asyncio.to_thread(self.eiscope.changes.record_encoded, self.org_id, name, at, data)
 
     @on(FleetListed)
     def _fleet_listed(self, message: FleetListed) -> None:

@@ -127,6 +127,9 @@ async def test_the_lists_mark_what_changed_until_it_is_opened(
         fleet = app.screen.query_one("#fleet-list", ListPane).table
         for inner_id in last_look.now_ok:
             assert "status" in fleet.marks[inner_id]
+        await walk(pilot, "5")  # a paged list: compared page by page with the last look's fingerprint
+        wl_users = app.screen.query_one("#wl-users-list", ListPane).table
+        assert wl_users.marks == {last_look.new_wl_user: frozenset({NEW})}
         await walk(pilot, "1")
         position = users.store.position_of(
             next(i for i in range(users.store.total) if users.store.row_by_id(i)["id"] == last_look.role_changed)

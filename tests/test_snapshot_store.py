@@ -15,8 +15,10 @@ import pytest
 
 from tui.api.cache import DiskCache
 from tui.api.files import TMP_PREFIX
+from tui.api.fingerprints import Fingerprint
+from tui.api.snapshot_files import SectionWriter, decode_section, encode_section
 from tui.api.snapshot_store import KEEP, KEEP_NEWEST, SnapshotStore, retained
-from tui.api.snapshots import Section, decode_section, encode_section
+from tui.api.snapshots import Section
 
 ROOT = Path(__file__).resolve().parent.parent
 THEN = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -41,24 +43,38 @@ def test_a_damaged_or_foreign_file_reads_as_absent() -> None:
     assert decode_section(data, org_id=1002, name="wl-users") is None  # another organization's
     assert decode_section(data, org_id=1001, name="wl-projects") is None  # another list's
     assert decode_section(b"not gzip at all", org_id=1001, name="wl-users") is None
-    bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
-    expanding = bomb.compress(b" " * 5_000_000) + bomb.flush()
-    assert len(expanding) < 10_000
-    assert decode_section(expanding, org_id=1001, name="wl-users", max_expanded=1_000_000) is None
+    assert decode_section(gzip(b" " * 5_000_000), org_id=1001, name="wl-users", max_expanded=1_000_000) is None
+    header = b'{"format":"eiscope-snapshot-2","org":1001,"section":"wl-users","at":"2026-11-01T09:00:00+00:00"}\n'
+    assert decode_section(gzip(header + b"[" * 2_000_000), org_id=1001, name="wl-users") is None  # a line bomb
+
+
+def gzip(data: bytes) -> bytes:
+    deflater = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return deflater.compress(data) + deflater.flush()
 
 
 def test_rows_of_the_wrong_shape_are_left_out_not_trusted() -> None:
     text = (
-        '{"format":"eiscope-snapshot-1","org":1,"section":"members","at":"2026-11-01T09:00:00+00:00",'
-        '"fields":["name","role"],"rows":[[1,"Kai","admin"],[2,"Short"],[true,"Bool id","x"],[3,{"a":1},"x"]]}'
+        '{"format":"eiscope-snapshot-2","org":1,"section":"members","at":"2026-11-01T09:00:00+00:00",'
+        '"fields":["name","role"]}\n[1,"Kai","admin"]\n[2,"Short"]\n[true,"Bool id","x"]\n[3,{"a":1},"x"]\n'
     )
-    deflater = zlib.compressobj(6, zlib.DEFLATED, 31)
-    section = decode_section(deflater.compress(text.encode()) + deflater.flush(), org_id=1, name="members")
+    section = decode_section(gzip(text.encode()), org_id=1, name="members")
     assert section is not None
     assert section.records == {1: ("Kai", "admin", None)}  # `added` was not written: None
-    deflater = zlib.compressobj(6, zlib.DEFLATED, 31)
-    not_a_number = deflater.compress(text.replace('"admin"', "NaN").encode()) + deflater.flush()
-    assert decode_section(not_a_number, org_id=1, name="members") is None
+    assert decode_section(gzip(text.replace('"admin"', "NaN").encode()), org_id=1, name="members") is None
+
+
+def test_a_long_list_is_written_page_by_page_and_fingerprinted_as_a_stream() -> None:
+    writer = SectionWriter(1001, "wl-users", THEN)
+    for page in range(3):
+        writer.add(users(THEN, 1_000 * (page + 1)).records.items())  # pages overlap: the first entity wins
+    data = writer.finish()
+    section = decode_section(data, org_id=1001, name="wl-users")
+    assert section == users(THEN, 3_000) and writer.count == 3_000
+    earlier = Fingerprint.of("wl-users", users(THEN, 2_000, tier="free").records.items())
+    now = {**users(THEN, 2_001, tier="free").records, 5: ("user 5", "enterprise", "2026-01-01", None)}
+    assert earlier.marks(now.items()) == {2_000: frozenset({"+"}), 5: frozenset({"tier"})}
+    assert earlier.marks(now.items(), looked_at={5: now[5]}) == {2_000: frozenset({"+"})}
 
 
 WRITER = """

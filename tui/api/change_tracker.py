@@ -18,6 +18,8 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta
 
 from tui.api.changes import ChangeReport, compare, section_marks
+from tui.api.fingerprints import Fingerprint
+from tui.api.snapshot_files import encode_section
 from tui.api.snapshot_store import SnapshotStore
 from tui.api.snapshots import Key, Record, Section, Snapshot
 
@@ -70,28 +72,41 @@ class ChangeTracker:
         key = (org_id, section.name)
         with self._lock:
             previous = self._latest.get(key)
-            if key in self._latest_at and self._latest_at[key] > section.at:
-                return previous  # an older reading that finished late
-            self._remember(key, section)
-            if self.store is None:
-                return previous
-            own = self._own.get(key)
-            replacing = own[0] if own is not None and section.at - own[1] < ROLL_AFTER else None
-            try:
-                name = self.store.save(org_id, section, replacing=replacing)
-            except OSError:
-                return previous
-            self._own[key] = (name, own[1] if replacing is not None and own is not None else section.at)
-            if replacing is None:
-                self.store.prune(org_id, section.name)
+        if self._is_late(key, section.at):
+            return previous  # an older reading that finished late
+        kept = len(section.records) <= IN_MEMORY_RECORDS or self.store is None
+        data = encode_section(org_id, section) if self.store is not None else b""
+        self._keep(org_id, section.name, section.at, data, section if kept else None)
         return previous
 
-    def _remember(self, key: tuple[int, str], section: Section) -> None:
-        self._latest_at[key] = section.at
-        if len(section.records) <= IN_MEMORY_RECORDS or self.store is None:
-            self._latest[key] = section
-        else:
-            self._latest.pop(key, None)
+    def record_encoded(self, org_id: int, name: str, at: datetime, data: bytes) -> None:
+        """Keep a section already encoded page by page (a long list: its records were never all in memory)."""
+        if not self._is_late((org_id, name), at):
+            self._keep(org_id, name, at, data, None)
+
+    def _is_late(self, key: tuple[int, str], at: datetime) -> bool:
+        with self._lock:
+            return key in self._latest_at and self._latest_at[key] > at
+
+    def _keep(self, org_id: int, name: str, at: datetime, data: bytes, section: Section | None) -> None:
+        key = (org_id, name)
+        with self._lock:
+            self._latest_at[key] = at
+            if section is not None:
+                self._latest[key] = section
+            else:
+                self._latest.pop(key, None)  # read from its file when asked
+            if self.store is None:
+                return
+            own = self._own.get(key)
+            replacing = own[0] if own is not None and at - own[1] < ROLL_AFTER else None
+            try:
+                file = self.store.save_encoded(org_id, name, at, data, replacing=replacing)
+            except OSError:
+                return
+            self._own[key] = (file, own[1] if replacing is not None and own is not None else at)
+            if replacing is None:
+                self.store.prune(org_id, name)
 
     def latest(self, org_id: int, name: str) -> Section | None:
         """The newest section of this name this session read (from memory, or its file)."""
@@ -184,3 +199,10 @@ class ChangeTracker:
         """What differs in this section from the last look (and from what the admin has opened since)."""
         earlier = self.baseline(org_id, section.name)
         return section_marks(earlier, section, self.looked_at(org_id, section.name))
+
+    def fingerprint(self, org_id: int, name: str) -> Fingerprint | None:
+        """The last look at a long list, as a fingerprint (tui/api/fingerprints.py); None when there is none."""
+        if self.store is None:
+            return None
+        chosen = self.store.choose(org_id, name, before=self.session_start)
+        return self.store.fingerprint(org_id, name, chosen) if chosen is not None else None

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 from tui.api.errors import ApiError, ForbiddenError
 from tui.api.fleet_walk import fleet_health, fleet_rows
 from tui.api.paging import PAGE_SIZE
-from tui.api.snapshots import Key, Section, Snapshot, fleet_section, section_from_rows
+from tui.api.snapshots import (
+    Key,
+    Record,
+    Section,
+    Snapshot,
+    as_utc,
+    fleet_section,
+    records_from_rows,
+    section_from_rows,
+)
 
 if TYPE_CHECKING:
     from tui.api.client import StudioClient
@@ -112,15 +121,15 @@ async def _paged(
     clock: Callable[[], datetime],
     progress: Progress | None,
 ) -> None:
-    rows: list[dict[str, Any]] = []
+    records: dict[Key, Record] = {}  # each page projected as it arrives: 100,000 raw rows are never all held
     from_cache, oldest = False, 0.0
     async for page in client.pages(kind, org_id, page_size=PAGE_SIZE):
-        rows.extend(_dicts(page.raw_items))
+        records.update(records_from_rows(name, page.raw_items))
         if page.from_cache or page.offline:
             from_cache, oldest = True, max(oldest, page.age_s)
         if progress is not None:
-            progress(name, len(rows), page.total)
-    found.keep(section_from_rows(name, rows, _moment(clock, oldest)), from_cache=from_cache)
+            progress(name, len(records), page.total)
+    found.keep(Section(name, as_utc(_moment(clock, oldest)), records), from_cache=from_cache)
 
 
 async def collect_snapshot(

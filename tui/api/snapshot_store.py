@@ -14,8 +14,10 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
+from tui.api.fingerprints import Fingerprint
 from tui.api.kept import KeptFiles
-from tui.api.snapshots import SECTIONS, Section, decode_section, encode_section
+from tui.api.snapshot_files import Damaged, decode_section, encode_section, read_section
+from tui.api.snapshots import SECTIONS, Section
 
 __all__ = ["KEEP", "KEEP_NEWEST", "MAX_FILE_BYTES", "SnapshotStore", "file_time", "retained"]
 
@@ -86,8 +88,14 @@ class SnapshotStore:
 
         Raises OSError (a full disk) for the caller to report; the previous file is then untouched.
         """
-        name = f"{self.folder(org_id, section.name)}/{stamp(section.at)}.json.gz"
-        self.kept.write(name, encode_section(org_id, section))
+        return self.save_encoded(org_id, section.name, section.at, encode_section(org_id, section), replacing=replacing)
+
+    def save_encoded(
+        self, org_id: int, section: str, at: datetime, data: bytes, *, replacing: str | None = None
+    ) -> str:
+        """`save` for a section already encoded (snapshot_files.SectionWriter: a long list, page by page)."""
+        name = f"{self.folder(org_id, section)}/{stamp(at)}.json.gz"
+        self.kept.write(name, data)
         if replacing is not None and replacing != name:
             self.kept.delete(replacing)
         return name
@@ -97,6 +105,17 @@ class SnapshotStore:
         if data is None:
             return None
         return decode_section(data, org_id=org_id, name=section)
+
+    def fingerprint(self, org_id: int, section: str, name: str) -> Fingerprint | None:
+        """The file reduced to its fingerprint, read as a stream (a long list is never whole in memory)."""
+        data = self.kept.read(name, max_bytes=MAX_FILE_BYTES)
+        if data is None:
+            return None
+        try:
+            _at, entities = read_section(data, org_id=org_id, name=section)
+            return Fingerprint.of(section, entities)
+        except Damaged:
+            return None
 
     def prune(self, org_id: int, section: str) -> list[str]:
         """Delete what `retained` does not keep; return the names deleted."""
