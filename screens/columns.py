@@ -266,24 +266,18 @@ CHANGES = (
 )
 """The Changes view: one row per change since the last look (rows from screens/changes.py)."""
 
+
+def points_text(value: Any) -> str:
+    """Percentage points of a limit gained: '+21.2 pts'."""
+    return f"+{value:.1f} pts" if isinstance(value, float) else ""
+
+
 GROWTH = (
     Column("name", "Inner org"),
     Column("resource", "Resource"),
     Column("usedText", "Used then → now", align="right", searchable=False),
-    Column(
-        "points",
-        "Growth",
-        align="right",
-        format=lambda v: f"+{v:.1f} pts" if isinstance(v, float) else "",
-        searchable=False,
-    ),
-    Column(
-        "per30",
-        "Per 30 d",
-        align="right",
-        format=lambda v: f"+{v:.1f} pts" if isinstance(v, float) else "",
-        searchable=False,
-    ),
+    Column("points", "Growth", align="right", format=points_text, searchable=False),
+    Column("per30", "Per 30 d", align="right", format=points_text, searchable=False),
     Column("percent", "Now", align="right", format=percent_text, searchable=False),
 )
 """The Changes view's five fastest-growing resources: growth in points of the limit (tui/api/changes.py)."""

@@ -111,13 +111,10 @@ def _inner_org(row: Mapping[str, Any]) -> Record:
     return (_first_text(row, "name"), _day(row.get("created")), *_limits(row))
 
 
-def _whitelabel_user(row: Mapping[str, Any]) -> Record:
+def _whitelabel_row(row: Mapping[str, Any]) -> Record:
+    """A white-label user or project: both lists name, tier, date and delete their rows alike."""
     name = _first_text(row, "name", "username", "email")
     return (name, _word(row.get("tier")), _day(row.get("created")), _day(row.get("deletedDate")))
-
-
-def _whitelabel_project(row: Mapping[str, Any]) -> Record:
-    return (_first_text(row, "name"), _word(row.get("tier")), _day(row.get("created")), _day(row.get("deletedDate")))
 
 
 @dataclass(frozen=True)
@@ -175,21 +172,9 @@ SECTIONS: dict[str, SectionSpec] = {
             compared=("name",),
             project=_inner_org,
         ),
-        SectionSpec(
-            "wl-users",
-            "wl-user",
-            "id",
-            ("name", "tier", "created", "deleted"),
-            compared=("name", "tier"),
-            project=_whitelabel_user,
-        ),
-        SectionSpec(
-            "wl-projects",
-            "wl-project",
-            "id",
-            ("name", "tier", "created", "deleted"),
-            compared=("name", "tier"),
-            project=_whitelabel_project,
+        *(
+            SectionSpec(name, entity, "id", ("name", "tier", "created", "deleted"), ("name", "tier"), _whitelabel_row)
+            for name, entity in (("wl-users", "wl-user"), ("wl-projects", "wl-project"))
         ),
         SectionSpec(
             "fleet",
