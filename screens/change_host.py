@@ -26,7 +26,6 @@ from screens.messages import (
     FleetDone,
     FleetFailed,
     FleetListed,
-    LastLookRead,
     OrganizationLoaded,
     OrganizationProjectsLoaded,
     PageArrived,
@@ -36,12 +35,13 @@ from screens.messages import (
 from tui.api.changes import ADDED, crossings
 from tui.api.fleet import RESOURCES
 from tui.api.list_reading import ListReading
-from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, section_from_rows
+from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, records_from_rows, section_from_rows
 from widgets.change_marks import NEW, RowMark
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
+    from tui.api.fingerprints import Fingerprint
     from tui.api.fleet_walk import FleetEntry
 
 __all__ = ["LIST_OF_SECTION", "ChangesHost", "mark_columns"]
@@ -91,7 +91,8 @@ class ChangesHost(EiscopeScreen):
         super().__init__()
         self._marks: dict[str, dict[Key, RowMark]] = {}
         self._marked_records: dict[str, dict[Key, Record]] = {}
-        self._readings: dict[str, ListReading] = {}  # a white-label list's network pass, by section
+        # a white-label list's network pass, by section: its pass id and the queue of its pages
+        self._readings: dict[str, tuple[int, asyncio.Queue[list[tuple[Key, Record]] | None]]] = {}
         self._fleet_reading = False  # a network pass of the fleet is running (a cache pass does not count)
 
     def action_changes(self) -> None:
@@ -138,57 +139,59 @@ class ChangesHost(EiscopeScreen):
 
     @on(PageArrived)
     def _snapshot_page(self, message: PageArrived) -> None:
-        """A page of a white-label list: into its snapshot's file and compared, then dropped (list_reading.py)."""
+        """A network page of a white-label list goes to its pass's reader (`_read_list`), in arrival order."""
         name = SECTION_OF_TAB.get(message.tab)
         if name is None:
             return
-        reading = self._readings.get(name)
-        if reading is not None and message.pass_id < reading.pass_id:
+        current = self._readings.get(name)
+        if current is not None and message.pass_id < current[0]:
             return  # a page of a pass a refresh replaced
-        if message.cached or message.offline:
-            self._readings.pop(name, None)  # cached rows are not a reading: only network pages make a section
+        if message.cached or message.offline:  # cached rows are not a reading: only network pages make a section
+            self._readings.pop(name, None)
+            self.workers.cancel_group(self, f"reading-{name}")
             return
-        if reading is None or message.pass_id > reading.pass_id or message.replace:
-            reading = self._readings[name] = ListReading.start(self.org_id, name, message.pass_id, self._now())
-            self.run_worker(self._read_last_look(name, message.pass_id), group=f"last-look-{name}", exit_on_error=False)
-        if reading.add(message.rows):
-            self._show_reading(reading)
-
-    async def _read_last_look(self, name: str, pass_id: int) -> None:
-        tracker = self.eiscope.changes
-        fingerprint = await asyncio.to_thread(tracker.fingerprint, self.org_id, name)
-        self.post_message(LastLookRead(name, pass_id, fingerprint, dict(tracker.looked_at(self.org_id, name))))
-
-    @on(LastLookRead)
-    def _last_look_read(self, message: LastLookRead) -> None:
-        reading = self._readings.get(message.section)
-        if reading is None or reading.pass_id != message.pass_id:
-            return
-        if reading.compare_with(message.fingerprint, message.looked_at):
-            self._show_reading(reading)
-        if reading.finished:
-            self._readings.pop(reading.name, None)
-
-    def _show_reading(self, reading: ListReading) -> None:
-        self._marks[reading.name] = {key: mark_columns(reading.name, f) for key, f in reading.marks.items()}
-        self._marked_records[reading.name] = reading.records
-        self.show_marks()
+        if current is None or message.pass_id > current[0] or message.replace:
+            current = self._readings[name] = (message.pass_id, asyncio.Queue())
+            reader = self._read_list(name, message.pass_id, current[1])
+            self.run_worker(reader, group=f"reading-{name}", exclusive=True, exit_on_error=False)
+        current[1].put_nowait(list(records_from_rows(name, message.rows)))  # small: the rows can go
 
     @on(PagesDone)
     def _snapshot_pages(self, message: PagesDone) -> None:
-        name = SECTION_OF_TAB.get(message.tab)
-        reading = self._readings.get(name or "")
-        if reading is None or message.pass_id != reading.pass_id or message.stale or message.offline:
+        name = SECTION_OF_TAB.get(message.tab) or ""
+        current = self._readings.get(name)
+        if current is None or message.pass_id != current[0] or message.stale or message.offline:
             return
-        data = reading.finish()
-        if reading.compared:  # else it waits for the last look, to mark its last pages
-            self._readings.pop(reading.name, None)
-        self.run_worker(
-            self._keep_list(reading.name, reading.at, data), group=f"snapshot-{reading.name}", exit_on_error=False
-        )
+        current[1].put_nowait(None)  # the pass is complete: the reader keeps it
+        self._readings.pop(name, None)
 
-    async def _keep_list(self, name: str, at: datetime, data: bytes) -> None:
-        await asyncio.to_thread(self.eiscope.changes.record_encoded, self.org_id, name, at, data)
+    async def _read_list(self, name: str, pass_id: int, pages: asyncio.Queue[list[tuple[Key, Record]] | None]) -> None:
+        """One pass of a long list, page by page in a thread (ListReading: the snapshot's file and the marks
+        against the last look), so the pages cost the screen nothing; keeps the file once the pass is complete."""
+        tracker = self.eiscope.changes
+        reading = ListReading.start(self.org_id, name, pass_id, self._now())
+        last_look = asyncio.ensure_future(asyncio.to_thread(tracker.fingerprint, self.org_id, name))
+        try:
+            while (page := await pages.get()) is not None:
+                if last_look.done() and not reading.compared:
+                    await self._compare(reading, last_look.result())
+                self._post_marks(reading, await asyncio.to_thread(reading.add, page))
+            if not reading.compared:
+                await self._compare(reading, await last_look)
+            data = await asyncio.to_thread(reading.finish)
+            await asyncio.to_thread(tracker.record_encoded, self.org_id, name, reading.at, data)
+            self.post_message(ChangeMarks(name, dict(reading.marks), dict(reading.records)))  # the pass's, whole
+        finally:
+            last_look.cancel()
+
+    async def _compare(self, reading: ListReading, fingerprint: Fingerprint | None) -> None:
+        looked_at = self.eiscope.changes.looked_at(self.org_id, reading.name)
+        self._post_marks(reading, await asyncio.to_thread(reading.compare_with, fingerprint, looked_at))
+
+    def _post_marks(self, reading: ListReading, found: dict[Key, frozenset[str]]) -> None:
+        if found:
+            records = {key: reading.records[key] for key in found}
+            self.post_message(ChangeMarks(reading.name, found, records, merge=True))
 
     @on(FleetListed)
     def _fleet_listed(self, message: FleetListed) -> None:
@@ -216,8 +219,13 @@ class ChangesHost(EiscopeScreen):
 
     @on(ChangeMarks)
     def _marks_arrived(self, message: ChangeMarks) -> None:
-        self._marks[message.section] = {key: mark_columns(message.section, f) for key, f in message.marks.items()}
-        self._marked_records[message.section] = dict(message.records)
+        marks = {key: mark_columns(message.section, f) for key, f in message.marks.items()}
+        if message.merge:  # a page's: the pass's earlier pages (and the last pass's marks) stay until it ends
+            self._marks.setdefault(message.section, {}).update(marks)
+            self._marked_records.setdefault(message.section, {}).update(message.records)
+        else:
+            self._marks[message.section] = marks
+            self._marked_records[message.section] = dict(message.records)
         self.show_marks()
 
     @on(TabbedContent.TabActivated)

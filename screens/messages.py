@@ -21,7 +21,6 @@ from tui.api.errors import ApiError
 if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
     from screens.chart_metrics import ChartSubject
     from tui.api.changes import Change, ChangeReport
-    from tui.api.fingerprints import Fingerprint
     from tui.api.fleet_walk import FleetEntry
     from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
         ComputeTimeUsage,
@@ -249,24 +248,22 @@ class ShowChanges(Message):
 
 class ChangeMarks(Message):
     """What differs in a list (a snapshot section) from the last look: row key → changed fields, or {"+"};
-    `records` are the marked entities' records as read now (what opening one "looks at")."""
+    `records` are the marked entities' records as read now (what opening one "looks at"). `merge`: a page's
+    marks, added to the list's; otherwise the list's whole marks, replacing them."""
 
-    def __init__(self, section: str, marks: dict[Any, frozenset[str]], records: dict[Any, tuple[Any, ...]]) -> None:
+    def __init__(
+        self,
+        section: str,
+        marks: dict[Any, frozenset[str]],
+        records: dict[Any, tuple[Any, ...]],
+        *,
+        merge: bool = False,
+    ) -> None:
         super().__init__()
         self.section = section
         self.marks = marks
         self.records = records
-
-
-class LastLookRead(Message):
-    """The last look at a long list, as a fingerprint (None: there was none), for the marks of a paging pass."""
-
-    def __init__(self, section: str, pass_id: int, fingerprint: Fingerprint | None, looked_at: dict[Any, Any]) -> None:
-        super().__init__()
-        self.section = section
-        self.pass_id = pass_id
-        self.fingerprint = fingerprint
-        self.looked_at = looked_at
+        self.merge = merge
 
 
 class FleetCrossed(Message):

@@ -44,7 +44,7 @@ def test_a_damaged_or_foreign_file_reads_as_absent() -> None:
     assert decode_section(data, org_id=1001, name="wl-projects") is None  # another list's
     assert decode_section(b"not gzip at all", org_id=1001, name="wl-users") is None
     assert decode_section(gzip(b" " * 5_000_000), org_id=1001, name="wl-users", max_expanded=1_000_000) is None
-    header = b'{"format":"eiscope-snapshot-2","org":1001,"section":"wl-users","at":"2026-11-01T09:00:00+00:00"}\n'
+    header = b'{"format":"eiscope-snapshot-3","org":1001,"section":"wl-users","at":"2026-11-01T09:00:00+00:00"}\n'
     assert decode_section(gzip(header + b"[" * 2_000_000), org_id=1001, name="wl-users") is None  # a line bomb
 
 
@@ -55,8 +55,8 @@ def gzip(data: bytes) -> bytes:
 
 def test_rows_of_the_wrong_shape_are_left_out_not_trusted() -> None:
     text = (
-        '{"format":"eiscope-snapshot-2","org":1,"section":"members","at":"2026-11-01T09:00:00+00:00",'
-        '"fields":["name","role"]}\n[1,"Kai","admin"]\n[2,"Short"]\n[true,"Bool id","x"]\n[3,{"a":1},"x"]\n'
+        '{"format":"eiscope-snapshot-3","org":1,"section":"members","at":"2026-11-01T09:00:00+00:00",'
+        '"fields":["name","role"]}\n[[1,"Kai","admin"],[2,"Short"]]\n[[true,"Bool id","x"],[3,{"a":1},"x"]]\n'
     )
     section = decode_section(gzip(text.encode()), org_id=1, name="members")
     assert section is not None
@@ -67,10 +67,10 @@ def test_rows_of_the_wrong_shape_are_left_out_not_trusted() -> None:
 def test_a_long_list_is_written_page_by_page_and_fingerprinted_as_a_stream() -> None:
     writer = SectionWriter(1001, "wl-users", THEN)
     for page in range(3):
-        writer.add(users(THEN, 1_000 * (page + 1)).records.items())  # pages overlap: the first entity wins
+        writer.add(users(THEN, 1_000 * (page + 1)).records.items())  # pages overlap: a row written twice reads once
     data = writer.finish()
     section = decode_section(data, org_id=1001, name="wl-users")
-    assert section == users(THEN, 3_000) and writer.count == 3_000
+    assert section == users(THEN, 3_000) and writer.count == 6_000
     earlier = Fingerprint.of("wl-users", users(THEN, 2_000, tier="free").records.items())
     now = {**users(THEN, 2_001, tier="free").records, 5: ("user 5", "enterprise", "2026-01-01", None)}
     assert earlier.marks(now.items()) == {2_000: frozenset({"+"}), 5: frozenset({"tier"})}

@@ -1,10 +1,11 @@
 """A snapshot section on disk: gzip-compressed JSON lines, written and read as a stream.
 
-The first line names the file (format, organization, section, time, field names); each next line is one entity,
-`[key, value, …]`. Written page by page (`SectionWriter`), a 100,000-user list never exists as one document in
-memory: only its compressed bytes (about 1 MB) do. Read back as a stream too (`read_section`): bounded (each
-decompression step, each line, the whole), strict (a file that is not exactly ours, or cut short, reads as
-None, never as half a snapshot), and refusing NaN and anything that is not a plain value. Pure Python, no I/O.
+The first line names the file (format, organization, section, time, field names); each next line is a batch of
+up to 1,000 entities, `[[key, value, …], …]` (one JSON call per batch, not per entity). Written page by page
+(`SectionWriter`), a 100,000-user list never exists as one document in memory: only its compressed bytes (about
+1 MB) do. Read back as a stream too (`read_section`): bounded (each decompression step, each line, the whole),
+strict (a file that is not exactly ours, or cut short, reads as None, never as half a snapshot), and refusing
+NaN and anything that is not a plain value. Pure Python, no I/O.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ __all__ = [
     "read_section",
 ]
 
-FORMAT = "eiscope-snapshot-2"
+FORMAT = "eiscope-snapshot-3"
 """Names the layout of a section file; a file of another layout reads as absent."""
 MAX_EXPANDED_BYTES = 256_000_000
 """The most a section may expand to (a gzip bomb stops here): a 100,000-user list is about 8 MB."""
-MAX_LINE_BYTES = 1_000_000
+MAX_LINE_BYTES = 4_000_000
+BATCH = 1_000
+"""Entities per line."""
 STEP_BYTES = 1 << 20
 """Decompressed at most this much at a time."""
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -46,30 +49,34 @@ def _line(value: Any) -> bytes:
 
 
 class SectionWriter:
-    """A section's file, compressed as it is given, page by page; the first entity of a key wins."""
+    """A section's file, compressed as it is given, page by page. An entity given twice (a row that moved from
+    one page to the next) is written twice; reading keeps the last (no set of 100,000 ids is held to avoid it)."""
 
     def __init__(self, org_id: int, name: str, at: datetime) -> None:
         spec = SECTIONS[name]
         self.name = name
         self.at = as_utc(at)
         self.count = 0
-        self._seen: set[Key] = set()
         self._deflater = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip header and trailer
         header = {"format": FORMAT, "org": int(org_id), "section": name, "at": self.at.isoformat()}
         self._parts = [self._deflater.compress(_line({**header, "fields": list(spec.fields)}))]
 
     def add(self, records: Iterable[tuple[Key, Record]]) -> None:
-        lines = []
+        batch: list[list[Any]] = []
         for key, record in records:
-            if key not in self._seen:
-                self._seen.add(key)
-                lines.append(_line([key, *record]))
-        self.count += len(lines)
-        self._parts.append(self._deflater.compress(b"".join(lines)))
+            batch.append([key, *record])
+            if len(batch) == BATCH:
+                self._write(batch)
+                batch = []
+        if batch:
+            self._write(batch)
+
+    def _write(self, batch: list[list[Any]]) -> None:
+        self.count += len(batch)
+        self._parts.append(self._deflater.compress(_line(batch)))
 
     def finish(self) -> bytes:
         self._parts.append(self._deflater.flush())
-        self._seen = set()
         return b"".join(self._parts)
 
 
@@ -144,11 +151,14 @@ def read_section(
 
     def entities() -> Iterator[tuple[Key, Record]]:
         for line in lines:
-            row = _json(line)
-            if type(row) is not list or len(row) != width or type(row[0]) not in (int, str):
-                continue
-            if all(type(value) in _SCALARS for value in row):
-                yield row[0], tuple(row[1:]) if same else tuple(row[i] if i is not None else None for i in where)
+            batch = _json(line)
+            if type(batch) is not list:
+                raise Damaged("a line that is not a batch")
+            for row in batch:
+                if type(row) is not list or len(row) != width or type(row[0]) not in (int, str):
+                    continue
+                if all(type(value) in _SCALARS for value in row):
+                    yield row[0], tuple(row[1:]) if same else tuple(row[i] if i is not None else None for i in where)
 
     return at, entities()
 
