@@ -67,7 +67,7 @@ def rows(app: EiscopeApp, list_id: str) -> list[dict[str, object]]:
     return [store.row(i) for i in range(len(store))]
 
 
-async def test_with_no_earlier_snapshot_it_says_so_and_when_the_first_was_taken(
+async def test_with_no_earlier_snapshot_it_says_so_and_when_the_first_was_taken_and_the_palette_offers_periods(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
     app = app_at(sandbox, tmp_path / "cache")
@@ -79,6 +79,12 @@ async def test_with_no_earlier_snapshot_it_says_so_and_when_the_first_was_taken(
             "No earlier snapshot of this organization to compare with: the first was taken 2026-11-25 12:00 UTC"
         )
         assert rows(app, "changes-list") == []
+        await pilot.press("ctrl+p", *"Changes since a week")  # the palette offers other periods
+        await pilot.pause(0.5)
+        await walk(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, ChangesScreen) and screen.since is not None and screen.since.text == "7d"
+        assert len(app.screen_stack) == 3  # the same view, another period: not a second view on top
 
 
 async def test_the_changes_since_the_last_look_each_open_their_entity_and_p_picks_another_period(
