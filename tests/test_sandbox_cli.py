@@ -31,8 +31,13 @@ from tui.cli import main
         (["--throttle-rate", "-0.1"], "--throttle-rate"),
         (["--drop-rate", "nan"], "--drop-rate"),
         (["--false-success-rate", "2"], "--false-success-rate"),
+        (["--malformed-row-rate", "1.1"], "--malformed-row-rate"),
+        (["--max-page-size", "0"], "--max-page-size"),
+        (["--max-page-size", "many"], "--max-page-size"),
+        (["--owner-filter", "sometimes"], "--owner-filter"),
         (["--today", "2026-13-40"], "--today"),
         (["--today", "tomorrow"], "--today"),
+        (["--today", "2026-11-24"], "--today"),  # before the world's first day
     ],
 )
 def test_bad_options_are_refused_with_one_line(
@@ -77,3 +82,16 @@ def test_today_dates_the_world_and_the_whole_jwt_is_printed() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def test_fault_options_reach_the_fault_config() -> None:
+    import argparse
+
+    from tui.sandbox.cli import add_arguments, faults_from
+
+    parser = argparse.ArgumentParser(prog="eiscope sandbox")
+    add_arguments(parser)
+    args = parser.parse_args(["--malformed-row-rate", "0.1", "--max-page-size", "250", "--owner-filter", "ignore"])
+    faults = faults_from(args)
+    assert (faults.malformed_row_rate, faults.max_page_size, faults.owner_filter) == (0.1, 250, "ignore")
+    assert faults_from(parser.parse_args([])).owner_filter == "honour"

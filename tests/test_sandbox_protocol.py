@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -267,3 +268,65 @@ def test_cached_bodies_are_served_gzip_or_plain_alike(sb: Sandbox) -> None:
     assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
     assert json.loads(gzip.decompress(zipped.body)) == plain.json()
     assert plain.json()["success"] is True
+
+
+# -- slowloris: a request that trickles in is cut off by a total deadline ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def strict() -> Iterator[Sandbox]:
+    """Each wait for a byte may last 0.5 s, but a whole request no more than 1.5 s."""
+    with Sandbox(scale="demo", seed=7, today=DEFAULT_TODAY, idle_timeout_s=0.5, request_timeout_s=1.5) as running:
+        yield running
+
+
+def trickle(sb: Sandbox, start: bytes, drip: bytes, every_s: float, for_s: float) -> tuple[Answer, float]:
+    """Send `start`, then `drip` a byte at a time every `every_s` (each wait shorter than the idle timeout) until
+    the server answers or `for_s` passes; the answer and how long it took."""
+    host, port = sb.url.split("//")[1].split("/")[0].split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=for_s) as conn:
+        conn.sendall(start)
+        for byte in drip:
+            time.sleep(every_s)
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:
+                break  # the server has given up on us
+            if time.monotonic() - started > for_s:
+                break
+        conn.settimeout(for_s)
+        answer = read_answer(conn)
+        assert conn.recv(1) == b""  # and the connection is closed
+    return answer, time.monotonic() - started
+
+
+def test_headers_sent_a_byte_at_a_time_get_408_within_the_deadline(strict: Sandbox) -> None:
+    start = b"GET /v1/api/organizations HTTP/1.1\r\n"
+    answer, took = trickle(strict, start, b"X-Slow: " + b"a" * 200, every_s=0.3, for_s=6)
+    assert_json_error(answer, 408)
+    assert took < 3.0  # the 1.5 s deadline, not the 60 s the drip would take
+    assert_still_serving(strict)
+
+
+def test_a_request_line_sent_a_byte_at_a_time_gets_408(strict: Sandbox) -> None:
+    answer, took = trickle(strict, b"G", b"ET /v1/api/organizations HTTP/1.1\r\n" * 4, every_s=0.3, for_s=6)
+    assert_json_error(answer, 408)
+    assert took < 3.0
+
+
+def test_a_body_sent_a_byte_at_a_time_gets_408(strict: Sandbox) -> None:
+    head = b"POST /v1/api/organizations HTTP/1.1\r\nHost: s\r\nContent-Length: 500\r\n\r\n"
+    answer, took = trickle(strict, head, b"b" * 500, every_s=0.3, for_s=6)
+    assert_json_error(answer, 408)
+    assert took < 3.0
+
+
+def test_a_slow_but_whole_request_is_answered(strict: Sandbox) -> None:
+    request = f"GET /v1/api/organizations HTTP/1.1\r\nHost: s\r\nx-api-key: {strict.admin_key}\r\n\r\n".encode()
+    host, port = strict.url.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=3) as conn:
+        conn.sendall(request[:30])
+        time.sleep(0.4)  # a pause shorter than the idle timeout, all within the deadline
+        conn.sendall(request[30:])
+        assert read_answer(conn).status == 200

@@ -12,6 +12,7 @@ import pytest
 from pydantic.v1 import BaseModel
 
 from tui.sandbox import names
+from tui.sandbox.arrivals import ARRIVAL_USER_ID
 from tui.sandbox.world import DEFAULT_TODAY, World, build_world
 
 Body = dict[str, Any]
@@ -128,10 +129,23 @@ def test_large_world_pages_and_samples_validate(large: World) -> None:
     validate("AdminGetMetricsResponse", {"metrics": large.whitelabel_metrics()})
 
 
+def epoch_rows(rows: list[Body]) -> list[Body]:
+    """The rows of the epoch's world, without those that arrived week by week (`arrivals`)."""
+    return [row for row in rows if row["id"] < ARRIVAL_USER_ID]
+
+
 def test_scales_have_their_sizes(demo: World, large: World) -> None:
-    assert (len(demo.inner_organizations), len(demo.whitelabel_users), len(demo.whitelabel_projects)) == (12, 60, 80)
+    sizes = (
+        len(demo.inner_organizations),
+        len(epoch_rows(demo.whitelabel_users)),
+        len(epoch_rows(demo.whitelabel_projects)),
+    )
+    assert sizes == (12, 60, 80)
     assert len(large.inner_organizations) == 1_000
-    assert len(large.whitelabel_users) == len(large.whitelabel_projects) == 10_000
+    assert len(epoch_rows(large.whitelabel_users)) == len(epoch_rows(large.whitelabel_projects)) == 10_000
+    for world in (demo, large):  # and the arrivals of the last months, some of them gone again
+        arrived = [u for u in world.whitelabel_users if u["id"] >= ARRIVAL_USER_ID]
+        assert arrived and any("deletedDate" in u for u in arrived) and any("deletedDate" not in u for u in arrived)
 
 
 def unknown_fields(model: type[BaseModel], body: Any, path: str) -> list[str]:
@@ -382,7 +396,7 @@ def test_hostile_names_are_present_near_the_end(demo: World, large: World) -> No
     for world in (demo, large):
         org_names = [o["name"] for o in world.inner_organizations]
         assert org_names.index(names.HOSTILE_ORG_NAME) == len(org_names) - 2
-        user_names = [u["name"] for u in world.whitelabel_users]
+        user_names = [u["name"] for u in epoch_rows(world.whitelabel_users)]  # (arrivals come after them)
         assert user_names.index(names.HOSTILE_USER_NAME) == len(user_names) - 3
     assert names.HOSTILE_ORG_NAME == "[@click=app.quit]Red Team[/]"
     assert "\x1b]52;c;aGVsbG8=\x07" in names.HOSTILE_USER_NAME and "\x1b[2J" in names.HOSTILE_USER_NAME

@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 
-from tui.periods import Since, parse_interval, parse_since
-
-__all__ = ["MIN_WATCH", "iso_date", "since", "watch_interval"]
-
-MIN_WATCH = timedelta(seconds=30)
-"""The shortest `--watch`: a refresh reads every list and the whole fleet again."""
+__all__ = ["iso_date"]
 
 
 def iso_date(text: str) -> date:
-    """`--today`: a calendar date, YYYY-MM-DD."""
+    """`--today`: a calendar date, YYYY-MM-DD, not before the sandbox world's epoch (its history starts there)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {text!r}") from None
+    from tui.sandbox.landmarks import EPOCH  # a leaf of constants: the sandbox itself is not imported
 
-
-def since(text: str) -> Since:
-    """`--since`: a duration back from now (`7d`) or a date (`YYYY-MM-DD`)."""
-    try:
-        return parse_since(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def watch_interval(text: str) -> timedelta:
-    """`--watch`: how often to refresh, 30 s at least (`30s`, `5m`, `1h`)."""
-    try:
-        interval = parse_interval(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    if interval < MIN_WATCH:
-        raise argparse.ArgumentTypeError(f"must be at least 30s (each refresh reads the whole fleet), not {text!r}")
-    return interval
+    if day < EPOCH:
+        raise argparse.ArgumentTypeError(
+            f"must be {EPOCH.isoformat()} or later (the sandbox world starts then), not {text}"
+        )
+    return day

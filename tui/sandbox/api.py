@@ -8,12 +8,13 @@ compute-time sum) are built and encoded once and kept in a `BodyCache`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from tui.sandbox.body_cache import BodyCache, EncodedBody
+from tui.sandbox.job_query import parse_datetime, parse_job_query, select_jobs
+from tui.sandbox.jobs import JobRow
 from tui.sandbox.query import ListSource, QueryEngine, QueryError, parse_bool, parse_list_query
 from tui.sandbox.world import World
 
@@ -28,6 +29,18 @@ class ApiFailure(Exception):
         self.status = status
         self.error = error
         self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One GET route: its path pattern (after /v1), its handler, and what the HTTP layer and faults need to know."""
+
+    pattern: str
+    handler: Callable[..., dict[str, Any]]
+    cacheable: bool = True  # the body depends only on (caller, path, query): built and encoded once
+    rows: str | None = None  # the answer's list field (a page or a list of rows)
+    paged: bool = False  # takes `limit` and `offset`
+    owner_filter: bool = False  # the white-label projects list, filtered by `filters=ownerOrganizationId:ID`
 
 
 @dataclass(frozen=True)
@@ -53,24 +66,32 @@ class Api:
         self._queries = QueryEngine(world.today)
         org = r"/api/organizations/(?P<org>[^/]+)"
         wl = org + "/whitelabel"
-        routes: list[tuple[str, Callable[..., Body], bool]] = [
-            (r"/api/user", self._current_user, True),
-            (r"/api/user/organizations", self._user_organizations, True),
-            (r"/api/organizations", self._organizations, True),
-            (org, self._organization_info, True),
-            (org + "/projects", self._organization_projects, True),
-            (wl, self._whitelabel, True),
-            (wl + "/metrics", self._whitelabel_metrics, True),
-            (wl + "/organizations", self._inner_orgs, False),
-            (wl + "/organizations/(?P<id>[^/]+)", self._inner_org, True),
-            (wl + "/organizations/(?P<id>[^/]+)/usage/computeTime", self._compute_time, False),
-            (wl + "/users", self._users, False),
-            (wl + "/users/(?P<id>[^/]+)", self._user, True),
-            (wl + "/users/(?P<id>[^/]+)/metrics", self._user_metrics, True),
-            (wl + "/projects", self._projects, False),
-            (wl + "/projects/(?P<id>[^/]+)", self._project, True),
+        self.routes = [
+            Route(r"/api/user", self._current_user),
+            Route(r"/api/user/organizations", self._user_organizations, rows="organizations"),
+            Route(r"/api/organizations", self._organizations, rows="organizations"),
+            Route(org, self._organization_info),
+            Route(org + "/projects", self._organization_projects, rows="projects"),
+            Route(org + "/metrics", self._organization_metrics),
+            Route(org + "/apikeys", self._api_keys, rows="apiKeys"),
+            Route(org + "/jobs", self._active_jobs, rows="jobs", paged=True),
+            Route(org + "/jobs/all", self._all_jobs, rows="jobs", paged=True),
+            Route(org + "/jobs/history", self._finished_jobs, rows="jobs", paged=True),
+            Route(wl, self._whitelabel),
+            Route(wl + "/metrics", self._whitelabel_metrics),
+            Route(wl + "/organizations", self._inner_orgs, cacheable=False, rows="organizations", paged=True),
+            Route(wl + "/organizations/(?P<id>[^/]+)", self._inner_org),
+            Route(wl + "/organizations/(?P<id>[^/]+)/usage/computeTime", self._compute_time, cacheable=False),
+            Route(wl + "/organizations/(?P<id>[^/]+)/jobs", self._inner_org_jobs, rows="jobs", paged=True),
+            Route(wl + "/users", self._users, cacheable=False, rows="users", paged=True),
+            Route(wl + "/users/(?P<id>[^/]+)", self._user),
+            Route(wl + "/users/(?P<id>[^/]+)/metrics", self._user_metrics),
+            Route(wl + "/users/(?P<id>[^/]+)/jobs", self._user_jobs, rows="jobs", paged=True),
+            Route(wl + "/projects", self._projects, cacheable=False, rows="projects", paged=True, owner_filter=True),
+            Route(wl + "/projects/(?P<id>[^/]+)", self._project),
+            Route(wl + "/projects/(?P<id>[^/]+)/jobs", self._project_jobs, rows="jobs", paged=True),
         ]
-        self._routes = [(re.compile(pattern + r"/?$"), handler, cacheable) for pattern, handler, cacheable in routes]
+        self._patterns = [re.compile(route.pattern + r"/?$") for route in self.routes]
         self._inner_source = ListSource(
             rows=world.inner_organizations,
             search_fields=("id", "name"),
@@ -100,17 +121,17 @@ class Api:
         if found is None:
             raise ApiFailure(404, f"No such route: {path[:200]}")
         index, match = found
-        _, handler, cacheable = self._routes[index]
+        route = self.routes[index]
         caller = self._authenticate(headers)
         groups = match.groupdict()
 
         def build() -> Body:
             try:
-                return {"success": True, **handler(caller, params, **groups)}
+                return {"success": True, **route.handler(caller, params, **groups)}
             except QueryError as error:
                 raise ApiFailure(400, str(error)) from None
 
-        if not cacheable:
+        if not route.cacheable:
             return build()
         key = (index, tuple(groups.values()), caller.org_id, caller.is_jwt, tuple(sorted(params.items())))
         return self.body_cache.get_or_build(key, build)
@@ -138,12 +159,17 @@ class Api:
         """True when `path` is one of the API's routes (whatever its ids): the request counter keys by it."""
         return self._route(path) is not None
 
+    def route_of(self, path: str) -> Route | None:
+        """The route `path` (with the /v1 prefix) takes, if any."""
+        found = self._route(path)
+        return None if found is None else self.routes[found[0]]
+
     def _route(self, path: str) -> tuple[int, re.Match[str]] | None:
         if not path.startswith(API_PREFIX + "/"):
             return None
-        route = path[len(API_PREFIX) :]
-        for index, (pattern, _, _) in enumerate(self._routes):
-            match = pattern.match(route)
+        rest = path[len(API_PREFIX) :]
+        for index, pattern in enumerate(self._patterns):
+            match = pattern.match(rest)
             if match:
                 return index, match
         return None
@@ -212,6 +238,70 @@ class Api:
     def _organization_projects(self, caller: Caller, params: Params, org: str) -> Body:
         return {"projects": self.world.organization_projects(self._org(caller, org)) or []}
 
+    def _organization_metrics(self, caller: Caller, params: Params, org: str) -> Body:
+        org_id = self._org(caller, org)
+        parse_bool(params, "excludeEdgeImpulseUsers")  # no Edge Impulse staff in the sandbox: same counts
+        visibility = params.get("projectVisibility") or None
+        if visibility not in (None, "public", "private"):
+            raise ApiFailure(400, "Invalid value for 'projectVisibility': expected public or private")
+        metrics = self.world.organization_metrics(org_id, visibility)
+        if metrics is None:
+            raise ApiFailure(404, f"No metrics for organization {org_id}")
+        return {"metrics": metrics}
+
+    def _api_keys(self, caller: Caller, params: Params, org: str) -> Body:
+        """JWT only, as the SDK documents: any other caller gets an empty list."""
+        org_id = self._org(caller, org)
+        return {"apiKeys": self.world.api_keys(org_id) if caller.is_jwt else []}
+
+    def _active_jobs(self, caller: Caller, params: Params, org: str) -> Body:
+        jobs = self._organization_jobs(caller, org)
+        return self._job_page(jobs, {**params, "finished": "running"}, dates=False, filters=True)
+
+    def _all_jobs(self, caller: Caller, params: Params, org: str) -> Body:
+        return self._job_page(self._organization_jobs(caller, org), params, dates=True, filters=True)
+
+    def _finished_jobs(self, caller: Caller, params: Params, org: str) -> Body:
+        jobs = self._organization_jobs(caller, org)
+        return self._job_page(jobs, {**params, "finished": "finished"}, dates=True, filters=True)
+
+    def _organization_jobs(self, caller: Caller, org: str) -> list[JobRow]:
+        org_id = self._org(caller, org)
+        jobs = self.world.organization_jobs(org_id)
+        if jobs is None:
+            raise ApiFailure(404, f"No jobs for organization {org_id}")
+        return jobs
+
+    def _inner_org_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
+        self._whitelabel_org(caller, org)
+        inner_id = _parse_id(id, "organization")
+        jobs = self.world.inner_organization_jobs(inner_id)
+        if jobs is None:
+            raise ApiFailure(404, f"Organization {inner_id} not found in this white label")
+        return self._job_page(jobs, params, dates=False, filters=False)
+
+    def _project_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
+        self._whitelabel_org(caller, org)
+        project_id = _parse_id(id, "project")
+        jobs = self.world.project_jobs(project_id)
+        if jobs is None:
+            raise ApiFailure(404, f"Project {project_id} not found in this white label")
+        return self._job_page(jobs, params, dates=False, filters=False)
+
+    def _user_jobs(self, caller: Caller, params: Params, org: str, id: str) -> Body:
+        self._whitelabel_org(caller, org)
+        user_id = _parse_id(id, "user")
+        jobs = self.world.user_jobs(user_id)
+        if jobs is None:
+            raise ApiFailure(404, f"User {user_id} not found in this white label")
+        return self._job_page(jobs, params, dates=False, filters=False)
+
+    def _job_page(self, jobs: Sequence[JobRow], params: Params, *, dates: bool, filters: bool) -> Body:
+        query, limit, offset = parse_job_query(params, dates=dates, filters=filters)
+        matching = select_jobs(jobs, query, self.world.job_key)
+        page = matching[offset : offset + limit]
+        return {"jobs": [self.world.job_body(job) for job in page], "totalJobCount": len(matching)}
+
     def _whitelabel(self, caller: Caller, params: Params, org: str) -> Body:
         self._whitelabel_org(caller, org)
         return {"whitelabel": self.world.whitelabel()}
@@ -238,8 +328,9 @@ class Api:
     def _compute_time(self, caller: Caller, params: Params, org: str, id: str) -> Body:
         self._whitelabel_org(caller, org)
         inner_id = _parse_id(id, "organization")
-        start = _required_datetime(params, "startDate")
-        end = _required_datetime(params, "endDate")
+        start = parse_datetime(params, "startDate", required=True)
+        end = parse_datetime(params, "endDate", required=True)
+        assert start is not None and end is not None
         if end < start:
             raise ApiFailure(400, "endDate must not be before startDate")
         usage = self.world.compute_time(inner_id, start, end)
@@ -294,22 +385,6 @@ def _parse_id(raw: str, what: str) -> int:
         return int(raw)
     except ValueError:
         raise ApiFailure(400, f"Invalid {what} ID '{raw[:40]}': expected a number") from None
-
-
-def _required_datetime(params: Params, name: str) -> datetime:
-    raw = params.get(name)
-    if not raw:
-        raise ApiFailure(400, f"Missing required query parameter '{name}' (an ISO 8601 date-time)")
-    # RFC 3339 (the spec's date-time) allows a lower-case "t" and "z" and a leap second, which Python does not.
-    text = _LEAP_SECOND.sub(r":59\1", raw.strip().upper()).replace("Z", "+00:00")
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiFailure(400, f"Invalid '{name}': '{raw[:40]}' is not an ISO 8601 date-time") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-_LEAP_SECOND = re.compile(r"(?<=T\d\d:\d\d):60([.+\-Z]|$)")
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TextIO
 
 from tui.arg_types import iso_date
-from tui.sandbox.faults import FaultConfig
+from tui.sandbox.faults import OWNER_FILTER_MODES, FaultConfig
 from tui.sandbox.server import Sandbox
 from tui.sandbox.world import SCALES
 
@@ -45,6 +45,13 @@ def requests_per_second(text: str) -> float:
     return value
 
 
+def page_size(text: str) -> int:
+    value = _number(text, int, "a number of rows")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
 def _number(text: str, kind: type[int] | type[float], what: str) -> Any:
     try:
         return kind(text)
@@ -72,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="date the world as of this day (default: today, UTC); metrics end the day before",
+        help="date the world as of this day (default: today, UTC; 2026-11-25 or later); metrics end the day before",
     )
     parser.add_argument("--api-key", help="use this admin API key instead of the seeded one")
     parser.add_argument(
@@ -94,6 +101,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--false-success-rate", type=rate, default=0.0, help="share of HTTP 200 answers with success: false"
     )
+    faults.add_argument(
+        "--malformed-row-rate", type=rate, default=0.0, help="share of list rows that fail the SDK's validation"
+    )
+    faults.add_argument(
+        "--max-page-size", type=page_size, default=None, metavar="N", help="answer 400 to a `limit` above N"
+    )
+    faults.add_argument(
+        "--owner-filter",
+        choices=OWNER_FILTER_MODES,
+        default="honour",
+        help="the white-label projects' ownerOrganizationId filter: honour it (default), ignore it, or reject it",
+    )
 
 
 def faults_from(args: argparse.Namespace) -> FaultConfig:
@@ -107,6 +126,9 @@ def faults_from(args: argparse.Namespace) -> FaultConfig:
         slow_body_ms=args.slow_body_ms,
         drop_rate=args.drop_rate,
         false_success_rate=args.false_success_rate,
+        malformed_row_rate=args.malformed_row_rate,
+        max_page_size=args.max_page_size,
+        owner_filter=args.owner_filter,
     )
 
 

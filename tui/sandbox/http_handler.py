@@ -4,12 +4,16 @@ The standard library parses requests; this handler decides what every request ge
 standard library would answer with an HTML page or a dropped connection: other methods (405 + `Allow: GET`),
 protocol errors (400, 408, 414, 431, 505, as JSON), request bodies (read and discarded, so they are never parsed
 as a second request), and any unexpected exception (a JSON 500, the traceback kept in `Sandbox.errors`). Idle and
-half-sent connections are closed after `Sandbox.idle_timeout_s`.
+half-sent connections are closed after `Sandbox.idle_timeout_s` of silence; a request (line, headers and body)
+that is not whole `Sandbox.request_timeout_s` after its first byte gets a 408 and a close, however steadily it
+trickles in (a slowloris client sending a byte every few seconds never holds a connection for long).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import socket
 import time
 import traceback
@@ -20,7 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tui.sandbox.api import ApiFailure, Body
 from tui.sandbox.body_cache import EncodedBody, encode_json
-from tui.sandbox.faults import FaultKind
+from tui.sandbox.faults import FaultKind, RequestRefused
 
 if TYPE_CHECKING:
     from tui.sandbox.server import Sandbox
@@ -30,6 +34,42 @@ MAX_BODY_BYTES = 1024 * 1024  # read and dropped; a longer body is not read, the
 READ_ONLY = "The sandbox is read-only: only GET is supported"
 LINGER_S = 0.5  # after the last answer on a connection, how long unread input is read away at most
 LINGER_BYTES = 4 * 1024 * 1024
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket as the request parser reads it: each wait at most the idle timeout, and all the waits for one
+    request at most its deadline, counted from the request's first byte (`arm` starts a new request)."""
+
+    def __init__(self, connection: socket.socket, idle_s: float, request_s: float) -> None:
+        super().__init__()
+        self._connection = connection
+        self._idle_s = idle_s
+        self._request_s = request_s
+        self.deadline: float | None = None
+        self.started = False  # a byte of the current request has arrived
+
+    def arm(self) -> None:
+        self.deadline, self.started = None, False
+
+    def disarm(self) -> None:
+        self.deadline, self.started = None, True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        wait = self._idle_s
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("request not complete in time")
+            wait = min(wait, left)
+        self._connection.settimeout(wait)
+        count = self._connection.recv_into(buffer)
+        if count and not self.started:
+            self.started = True
+            self.deadline = time.monotonic() + self._request_s
+        return count
 
 
 class SandboxHandler(BaseHTTPRequestHandler):
@@ -42,16 +82,24 @@ class SandboxHandler(BaseHTTPRequestHandler):
         super().setup()
         # Headers and body go out in two writes; without this, Nagle's algorithm and delayed ACKs add ~40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._reader = _DeadlineReader(self.connection, self.sandbox.idle_timeout_s, self.sandbox.request_timeout_s)
+        self.rfile.close()  # the standard library's reader: it would keep the socket open after the close
+        self.rfile = io.BufferedReader(self._reader)
         self._answered = False
         self._dropped = False
 
     def handle_one_request(self) -> None:
         """The standard library's loop step, with every path ending in an answer or a deliberate close."""
         self._answered = False
+        self._reader.arm()
         try:
             self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
         except (TimeoutError, ConnectionError):
-            self.close_connection = True  # idle: nothing to answer
+            self.close_connection = True  # idle: nothing to answer, unless part of a request line came
+            if self._reader.started:
+                self.requestline, self.request_version, self.command = "", "", ""
+                with contextlib.suppress(OSError):
+                    self.send_error(HTTPStatus.REQUEST_TIMEOUT, "Request not received in time")
             return
         if len(self.raw_requestline) > MAX_REQUEST_LINE:
             self.requestline, self.request_version, self.command = "", "", ""
@@ -82,6 +130,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         if not self._discard_body():
             return
+        self._reader.disarm()  # the request is whole: answering it takes what it takes
         if self.command == "GET":
             self._get()
         else:
@@ -134,11 +183,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         headers = {name.lower(): value for name, value in self.headers.items()}
+        route = sandbox.api.route_of(parts.path)
         try:
-            body = sandbox.api.answer(parts.path, params, headers)
-        except ApiFailure as failure:
-            self._send(failure.status, {"success": False, "error": failure.error}, failure.headers)
+            if route is not None:
+                params = sandbox.injector.check_request(params, paged=route.paged, owner_filtered=route.owner_filter)
+            body: Body | EncodedBody = sandbox.api.answer(parts.path, params, headers)
+        except (ApiFailure, RequestRefused) as failure:
+            extra = failure.headers if isinstance(failure, ApiFailure) else {}
+            self._send(failure.status, {"success": False, "error": failure.error}, extra)
             return
+        if route is not None and route.rows is not None:
+            decoded = json.loads(body.plain()) if isinstance(body, EncodedBody) else body
+            body = sandbox.injector.malform(parts.path, decoded, route.rows) or body
         if decision.kind is FaultKind.FALSE_SUCCESS:
             body = {"success": False, "error": "Internal error while processing the request (injected)"}
         self._send(200, body, slow_body_s=decision.slow_body_s)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from tui.sandbox import names
 from tui.sandbox.landmarks import PLAIN_ORG_ID, WHITELABEL_ID, Body
+from tui.sandbox.metrics import year_start
 from tui.sandbox.state import OrgFacts, WorldState
 
 # How common each activity profile is among generated organizations (percent).
@@ -30,7 +31,8 @@ DEMO_PROFILES = (
     "steady",
     "shrinking",
 )
-# (compute, gpu, storage, users, projects) fraction of the entitlement used, for the demo orgs with a story.
+# (compute, gpu, storage, users, projects) fraction of the entitlement used, for the demo orgs with a story: compute
+# and GPU by the end of the contract year (on the epoch, the share of the year gone by of it), the others on the epoch.
 DEMO_USAGE = {
     0: (0.93, 0.5, 0.4, 0.7, 0.5),
     2: (0.55, 0.4, 1.06, 0.6, 0.7),
@@ -38,13 +40,15 @@ DEMO_USAGE = {
     6: (1.18, 0.97, 0.6, 0.5, 0.4),
     8: (0.85, 0.6, 0.88, 0.92, 0.6),
 }
+# Days of their contract year gone by on the epoch, for the same orgs: near, near and over on it, then renewing.
+DEMO_CONTRACT_DAYS = {0: 330, 2: 250, 4: 200, 6: 340, 8: 358}
 
 
 def build_orgs(st: WorldState, rng: random.Random) -> None:
     """The inner organizations' facts, in id order (ascending from 2001, with gaps)."""
     st.orgs = []
     n = st.size.organizations
-    today = st.dates.today
+    today = st.anchor  # history is written as of the epoch
     r = rng.random
     next_id = 2001
     for i in range(n):
@@ -68,6 +72,8 @@ def build_orgs(st: WorldState, rng: random.Random) -> None:
         contract: int | None = None
         if billable:
             contract = today - 15 - int(r() * 330) if r() < 0.65 else today - 380 - int(r() * 700)
+            if st.scale == "demo" and i in DEMO_CONTRACT_DAYS:
+                contract = today - DEMO_CONTRACT_DAYS[i]
             contract = max(contract, created)
         domain = "redteam.example" if name == names.HOSTILE_ORG_NAME else names.email_domain(name, next_id)
         st.orgs.append(
@@ -127,7 +133,7 @@ def org_picker(st: WorldState, rng: random.Random) -> list[int]:
 def finish_orgs(st: WorldState, rng: random.Random) -> None:
     """Counts, usage targets and entitlement limits (sized so that a few organizations run near or over)."""
     r = rng.random
-    today = st.dates.today
+    today = st.anchor
     d = st.dates
     st.org_index = {}
     st.org_meta = []
@@ -138,18 +144,20 @@ def finish_orgs(st: WorldState, rng: random.Random) -> None:
         members = st.org_alive_members[o.index]
         live = st.org_live_projects[o.index]
         private = st.org_private_projects[o.index]
-        period_days = today - (o.contract_start if o.contract_start else o.created)
-        o.compute_target = int((members + 1) * 1200 * min(period_days, 365) * activities[o.profile] * (0.5 + r()))
+        elapsed = today - max(year_start(o.contract_start or o.created, today - 1), o.created)  # of the compute year
+        o.compute_target = int((members + 1) * 1200 * elapsed * activities[o.profile] * (0.5 + r()))
         o.storage_final = int((members + live + 1) * (0.5 + 4 * r()) * 2**30)
         usage = DEMO_USAGE.get(o.index) if demo else None
         if usage is None:
             tight = r()
-            used = 0.82 + 0.3 * r() if tight < 0.12 else 0.15 + 0.6 * r()
-            usage = (used, 0.2 + 0.6 * r(), 0.1 + 0.7 * r() if tight > 0.05 else used, 0.3 + 0.6 * r(), 0.3 + 0.6 * r())
+            used = 0.9 + 0.5 * r() if tight < 0.2 else 0.15 + 0.6 * r()  # of the year's entitlement, by its end
+            storage_used = 0.1 + 0.7 * r() if tight > 0.05 else min(used, 1.1)
+            usage = (used, 0.2 + 0.6 * r(), storage_used, 0.3 + 0.6 * r(), 0.3 + 0.6 * r())
+        year = o.compute_target * 365 / max(elapsed, 30)  # the compute year's usage, at the pace so far
         limits: Body = {
             "totalStorage": int(o.storage_final / usage[2]),
-            "computeTimePerYear": int(o.compute_target / usage[0]),
-            "gpuComputeTimePerYear": int(o.compute_target * o.gpu_share / 3 / usage[1]) + 3600,
+            "computeTimePerYear": int(year / usage[0]),
+            "gpuComputeTimePerYear": int(year * o.gpu_share / 3 / usage[1]) + 3600,
             "numberOfProjects": max(1, round(live / usage[4])),
             "numberOfUsers": max(1, round(members / usage[3])),
         }
@@ -175,7 +183,7 @@ def build_plain(st: WorldState, rng: random.Random) -> None:
     """Harbor Acoustics Lab: outside the white label; the JWT user is one of its admins."""
     r = rng.random
     d = st.dates
-    today = d.today
+    today = st.anchor
     st.plain_users = []
     for k in range(st.size.plain_users):
         first, last = names.FIRST_NAMES[(k * 7 + 3) % 60], names.LAST_NAMES[(k * 11 + 5) % 51]

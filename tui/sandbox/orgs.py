@@ -15,7 +15,7 @@ from tui.sandbox.content import (
 )
 from tui.sandbox.landmarks import ORG_KIND, OWNER_ORG_ID, PLAIN_ORG_ID, WHITELABEL_ID, Body
 from tui.sandbox.people import organization_user, plain_organization_user
-from tui.sandbox.projects import plain_project, project_body, project_counts
+from tui.sandbox.projects import last_projects, plain_project, project_body, project_counts
 from tui.sandbox.state import WorldState
 
 
@@ -93,24 +93,29 @@ def organization_body(st: WorldState, org_id: int) -> Body:
     """An organization with its live members; deleted users are left out."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
-        name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
+        name, created = names.OWNER_ORG_NAME, d.stamp(st.anchor - 2400, 0.4)
         members = st.members(-1)
         whitelabel: int | None = WHITELABEL_ID
         contract: str | None = d.midnight(st.owner_contract_start())
         counts = project_counts(st, st.owner_projects)
+        latest: dict[int, int] = last_projects(st, st.owner_projects)
     elif org_id == PLAIN_ORG_ID:
-        name, created, whitelabel, contract = names.PLAIN_ORG_NAME, d.stamp(d.today - 950, 0.6), None, None
+        name, created, whitelabel, contract = names.PLAIN_ORG_NAME, d.stamp(st.anchor - 950, 0.6), None, None
         members = []
         counts = Counter({st.jwt_user_id: len(st.plain_projects)})
+        latest = {}
     else:
         o = st.orgs[st.org_index[org_id]]
         name, created, whitelabel = o.name, st.inner_organizations[o.index]["created"], WHITELABEL_ID
         contract = d.midnight(o.contract_start) if o.contract_start else None
         members = st.members(o.index)
         counts = project_counts(st, st.org_projects[o.index])
-    users = [organization_user(st, ui, org_id, added, counts) for ui, added in members if ui not in st.user_deleted]
+        latest = last_projects(st, st.org_projects[o.index])
+    users = [
+        organization_user(st, ui, org_id, added, counts, latest) for ui, added in members if ui not in st.user_deleted
+    ]
     if org_id == PLAIN_ORG_ID:
-        users = [organization_user(st, 0, org_id, d.today - 900, counts)]
+        users = [organization_user(st, 0, org_id, st.anchor - 900, counts)]
         users += [plain_organization_user(st, k) for k in range(len(st.plain_users))]
     body: Body = {"id": org_id, "name": name}
     if org_id == OWNER_ORG_ID:
@@ -137,14 +142,14 @@ def user_organization(st: WorldState, ui: int, org_id: int) -> Body:
     """An organization as it appears in a user's ``organizations`` list."""
     d = st.dates
     if org_id == OWNER_ORG_ID:
-        name, created = names.OWNER_ORG_NAME, d.stamp(d.today - 2400, 0.4)
+        name, created = names.OWNER_ORG_NAME, d.stamp(st.anchor - 2400, 0.4)
         staff = st.owner_member_list
         user_count, admin_count = len(staff), sum(1 for m in staff if st.role(m, -1) == "admin")
         private = len(st.owner_projects)
         whitelabel: int | None = WHITELABEL_ID
         is_admin, trial = ui < 2, None
     elif org_id == PLAIN_ORG_ID:
-        name, created = names.PLAIN_ORG_NAME, d.stamp(d.today - 950, 0.6)
+        name, created = names.PLAIN_ORG_NAME, d.stamp(st.anchor - 950, 0.6)
         user_count, admin_count, private = len(st.plain_users) + 1, 3, len(st.plain_projects)
         whitelabel, is_admin, trial = None, True, None
     else:

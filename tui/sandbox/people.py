@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from datetime import date
 
 from tui.sandbox import names
 from tui.sandbox.landmarks import DETAIL_KIND, PLAIN_ORG_ID, Body, derive_seed
@@ -49,26 +50,38 @@ def person(st: WorldState, ui: int) -> Body:
     return st.small_cache.get((DETAIL_KIND, ui), lambda: {**user_base(st, ui), **user_detail(st, ui)})
 
 
-def organization_user(st: WorldState, ui: int, org_id: int, added: int, counts: Counter[int]) -> Body:
-    """A member as an organization body lists them: role, project count, day added."""
+def organization_user(
+    st: WorldState, ui: int, org_id: int, added: int, counts: Counter[int], last_projects: dict[int, int] | None = None
+) -> Body:
+    """A member as an organization body lists them: role, project count, day added, and when they last opened
+    this organization (``lastAccessToOrganization``; a member of two organizations opened the other one last)."""
     body = dict(person(st, ui))
     d = st.dates
     body["added"] = d.stamp(added, 0.5)
     if org_id == PLAIN_ORG_ID or ui < st.size.staff:
         body["role"] = "admin" if ui < 2 or org_id == PLAIN_ORG_ID else "member"
+        home = True
     else:
-        body["role"] = st.role(ui, st.org_index[org_id])
+        index = st.org_index[org_id]
+        body["role"] = st.role(ui, index)
+        home = st.user_org[ui] == index
     user_id = st.whitelabel_users[ui]["id"] if ui >= 0 else st.plain_users[-ui - 1]["id"]
     body["projectCount"] = counts.get(user_id, 0)
     body["datasets"] = []
     if "lastSeen" in body:
-        body["lastAccessToOrganization"] = body["lastSeen"]
+        seen = body["lastSeen"]
+        if not home:
+            day = date.fromisoformat(seen[:10]).toordinal() - (user_id * 7 + org_id) % 45
+            seen = d.stamp(max(day, added), 0.4)
+        body["lastAccessToOrganization"] = seen
+    if last_projects and user_id in last_projects:
+        body["lastOrganizationProjectAccessed"] = last_projects[user_id]
     return body
 
 
 def plain_organization_user(st: WorldState, k: int) -> Body:
     """One of Harbor's own people: roles cycle so that each shows up."""
-    body = organization_user(st, -k - 1, PLAIN_ORG_ID, st.dates.today - 900 + k * 40, Counter())
+    body = organization_user(st, -k - 1, PLAIN_ORG_ID, st.anchor - 900 + k * 40, Counter())
     body["role"] = ("member", "admin", "guest")[k % 3]
     body["projectCount"] = sum(1 for j in range(len(st.plain_projects)) if j % max(1, k + 1) == 0)
     return body

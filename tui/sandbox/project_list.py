@@ -15,7 +15,7 @@ def build_projects(st: WorldState, rng: random.Random) -> None:
     d = st.dates
     r = rng.random
     orgs = st.orgs
-    today = d.today
+    today = st.anchor  # history is written as of the epoch
     pool = names.PROJECT_NAMES
     n_pool = len(pool)
     suffixes = names.PROJECT_SUFFIXES
@@ -41,6 +41,7 @@ def build_projects(st: WorldState, rng: random.Random) -> None:
     owner_org, public_list = st.project_owner_org, st.project_public
     org_projects = st.org_projects
     projects = st.whitelabel_projects
+    st.project_accessed = accessed_days = []
     demo = st.scale == "demo"
     n_owner = size.owner_projects
     order = list(range(n_pool))  # the demo world uses every name once before it repeats any
@@ -91,6 +92,7 @@ def build_projects(st: WorldState, rng: random.Random) -> None:
             project["deletedDate"] = days_t[min(gone, today - 1) - base] + times_z[int(r() * 1440)]
         public = r() < 0.12
         projects.append(project)
+        accessed_days.append(accessed)
         owner_org.append(org)
         public_list.append(public)
         if org >= 0:

@@ -26,30 +26,37 @@ def project_description(item: Body) -> str:
 
 
 def collaborator_ids(st: WorldState, pi: int) -> list[tuple[int, int]]:
-    """(user id, user index) of a project's collaborators, the owner first."""
+    """(user id, user index) of a project's collaborators now, the owner first (users deleted since are gone)."""
+    return [(user_id, ui) for user_id, ui in all_collaborator_ids(st, pi) if ui not in st.user_deleted]
+
+
+def all_collaborator_ids(st: WorldState, pi: int) -> list[tuple[int, int]]:
+    """Everyone who ever collaborated on the project (the owner first): whoever ran its jobs came from these."""
     return st.small_cache.get((PROJECT_KIND, pi), lambda: pick_collaborators(st, pi))
 
 
 def pick_collaborators(st: WorldState, pi: int) -> list[tuple[int, int]]:
-    """A developer profile's owner (and maybe a colleague), else a few live org members."""
+    """A developer profile's owner (and maybe a colleague), else a few of the organization's people, drawn from
+    the members the epoch's world has (so the draw is the same whichever day the world is dated)."""
     project = st.whitelabel_projects[pi]
     rng = random.Random(derive_seed(st.seed, PROJECT_KIND, project["id"]))
     org = st.project_owner_org[pi]
     users = st.whitelabel_users
+    base = st.base_users
     if org == -2:
         owner = st.project_owner_user[pi]
         chosen = [owner]
-        home = st.org_member_list[st.user_org[owner]]
+        home = [ui for ui in st.org_member_list[st.user_org[owner]] if ui < base]
         if home and rng.random() < 0.4:
             other = home[int(rng.random() * len(home))]
-            if other != owner and other not in st.user_deleted:
+            if other != owner:
                 chosen.append(other)
     else:
         members = st.owner_member_list if org == -1 else st.org_member_list[org]
-        live = [ui for ui in members if ui not in st.user_deleted]
-        if not live:
+        people = [ui for ui in members if ui < base]
+        if not people:
             return []
-        chosen = rng.sample(live, min(len(live), 1 + int(rng.random() * 4)))
+        chosen = rng.sample(people, min(len(people), 1 + int(rng.random() * 4)))
     return [(users[ui]["id"], ui) for ui in chosen]
 
 
@@ -61,6 +68,20 @@ def project_counts(st: WorldState, project_indices: list[int]) -> Counter[int]:
             for user_id, _ in collaborator_ids(st, pi):
                 counts[user_id] += 1
     return counts
+
+
+def last_projects(st: WorldState, project_indices: list[int]) -> dict[int, int]:
+    """Per collaborating user id, the live project (of these) accessed last: ``lastOrganizationProjectAccessed``."""
+    latest: dict[int, tuple[str, int]] = {}
+    for pi in project_indices:
+        project = st.whitelabel_projects[pi]
+        if "deletedDate" in project:
+            continue
+        stamp = project["lastAccessed"]
+        for user_id, _ in collaborator_ids(st, pi):
+            if user_id not in latest or latest[user_id][0] < stamp:
+                latest[user_id] = (stamp, project["id"])
+    return {user_id: project_id for user_id, (_, project_id) in latest.items()}
 
 
 def whitelabel_project(st: WorldState, project_id: int) -> Body | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections import Counter, deque
+from collections.abc import Sequence
 from datetime import date
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -25,6 +26,7 @@ UNKNOWN_ROUTE = "(unknown route)"
 OTHER_PATHS = "(other paths)"
 MAX_COUNTED_PATHS = 10_000  # distinct paths counted one by one; more land under OTHER_PATHS
 DEFAULT_IDLE_TIMEOUT_S = 5.0
+DEFAULT_REQUEST_TIMEOUT_S = 10.0
 
 
 class _SandboxHTTPServer(ThreadingHTTPServer):
@@ -58,18 +60,21 @@ class Sandbox:
         world: World | None = None,
         today: date | None = None,
         idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
+        request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S,
         body_cache_bytes: int = DEFAULT_BUDGET_BYTES,
         prebuild: bool = False,
     ) -> None:
         """`today` dates the world (default: today in UTC; tests pin `DEFAULT_TODAY`); idle connections close
-        after `idle_timeout_s`; encoded bodies are kept within `body_cache_bytes` (gzip-compressed); `prebuild`
-        builds every inner organization's answer in a background thread once serving starts."""
+        after `idle_timeout_s`; a request not whole `request_timeout_s` after its first byte gets a 408; encoded
+        bodies are kept within `body_cache_bytes` (gzip-compressed); `prebuild` builds every inner organization's
+        answer in a background thread once serving starts."""
         self.world = world or build_world(scale, seed, today)
         if api_key:
             self.world.admin_key = api_key
         self.api = Api(self.world, BodyCache(body_cache_bytes))
         self.injector = FaultInjector(faults, seed=seed)
         self.idle_timeout_s = idle_timeout_s
+        self.request_timeout_s = request_timeout_s
         self.prebuild = prebuild
         self._stopping = threading.Event()
         self._host = host
@@ -174,6 +179,16 @@ class Sandbox:
         return self.world.plain_org_id
 
     @property
+    def biggest_inner_org_id(self) -> int:
+        """The live inner organization that used the most compute over the last 365 days: the most jobs."""
+        return self.world.biggest_inner_org_id
+
+    @property
+    def busiest_user_id(self) -> int:
+        """The member of `biggest_inner_org_id` who started the most of its jobs (a user with jobs)."""
+        return self.world.busiest_user_id
+
+    @property
     def faults(self) -> FaultConfig:
         return self.injector.config
 
@@ -183,6 +198,14 @@ class Sandbox:
 
     def fail_next(self, path_substring: str, statuses: list[int], retry_after: float | None = None) -> None:
         self.injector.fail_next(path_substring, statuses, retry_after)
+
+    def malform_next(
+        self, path_substring: str, rows: Sequence[int], *, field: str | None = None, how: str = "missing"
+    ) -> None:
+        """The next list answer whose path contains `path_substring` has `rows` (0-based positions in that page)
+        fail the SDK's validation: `field` (default: a required field other than id and name) left out
+        (`how="missing"`) or of the wrong type (`how="wrong-type"`)."""
+        self.injector.malform_next(path_substring, rows, field=field, how=how)
 
     def clear_faults(self) -> None:
         self.injector.clear()

@@ -13,21 +13,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from tui.sandbox.landmarks import SCALES, Body, Scale
+from tui.sandbox.landmarks import EPOCH, SCALES, Body, Scale
 from tui.sandbox.metrics import Event
 
 CACHE_SIZE = 384
 SMALL_CACHE_SIZE = 8192
+JOB_CACHE_SIZE = 8
 
 T = TypeVar("T")
 
 
 class Dates:
-    """ISO-8601 strings for days (ordinals) and times of day, precomputed so the list builders stay cheap."""
+    """ISO-8601 strings for days (ordinals) and times of day, precomputed so the list builders stay cheap: from
+    ``span_days`` before the epoch (the oldest history) to ``today``."""
 
-    def __init__(self, today: date, span_days: int = 4_200) -> None:
+    def __init__(self, today: date, anchor: date, span_days: int = 4_200) -> None:
         self.today = today.toordinal()
-        self.base = self.today - span_days
+        self.base = anchor.toordinal() - span_days
         self.days = [date.fromordinal(o).isoformat() for o in range(self.base, self.today + 1)]
         self.times = [f"{m // 60:02d}:{m % 60:02d}:{(m * 37) % 60:02d}" for m in range(1440)]
         self.days_t = [day + "T" for day in self.days]
@@ -96,6 +98,7 @@ class WorldState:
     user_second: dict[int, tuple[int, int]]  # user index -> (second org index, day added)
     user_created: list[int]
     user_deleted: dict[int, int]
+    user_seen: list[int]  # last visit as of the epoch (an ordinal; 0: never), of the epoch's users
     # filled by project_list.build_projects
     project_owner_org: list[int]  # org index, -1 owner org, -2 a user's developer profile
     project_owner_user: dict[int, int]  # project index -> user index, developer profiles only
@@ -105,21 +108,31 @@ class WorldState:
     org_private_projects: list[int]
     owner_projects: list[int]
     user_projects: dict[int, list[int]]
+    project_accessed: list[int]  # last opened as of the epoch (an ordinal), of the epoch's projects
     # filled by org_list.finish_orgs and org_list.build_plain
     org_index: dict[int, int]  # inner org id -> org index
     org_meta: list[Body]
     plain_users: list[Body]
     plain_projects: list[Body]
     jwt_user_id: int
+    base_users: int  # users of the epoch's world: indices below it; arrivals come after
+    # filled by arrivals.add_arrivals: index -> (day arrived, day left or deleted)
+    arrival_users: dict[int, tuple[int, int]]
+    arrival_projects: dict[int, tuple[int, int]]
+    # filled by present.live_until_today
+    visible_users: list[Body]  # the lists as served: without the arrivals gone for good
+    visible_projects: list[Body]
 
     def __init__(self, scale: str, seed: int, today: date) -> None:
         self.scale = scale
         self.seed = seed
         self.size: Scale = SCALES[scale]
-        self.dates = Dates(today)
+        self.dates = Dates(today, EPOCH)
+        self.anchor = EPOCH.toordinal()  # the base world is written as of this day; `timeline` lives the rest
         self.last_day = today.toordinal() - 1
         self.cache = Lru(CACHE_SIZE)  # heavy bodies: organizations, users, projects, daily metrics
         self.small_cache = Lru(SMALL_CACHE_SIZE)  # people and collaborator lists, many per body
+        self.job_cache = Lru(JOB_CACHE_SIZE)  # whole job lists of a few organizations (thousands of jobs each)
         self.whitelabel_totals: Body | None = None  # the white-label metrics body, built once
         self.inner_organizations: list[Body] = []
         self.whitelabel_users: list[Body] = []
@@ -127,14 +140,17 @@ class WorldState:
 
     @functools.cached_property
     def user_index(self) -> dict[int, int]:
-        return {user["id"]: ui for ui, user in enumerate(self.whitelabel_users)}
+        """User id -> index, of the users the lists show (an arrival gone for good is not found)."""
+        shown = {id(user) for user in self.visible_users}
+        return {user["id"]: ui for ui, user in enumerate(self.whitelabel_users) if id(user) in shown}
 
     @functools.cached_property
     def project_index(self) -> dict[int, int]:
-        return {project["id"]: pi for pi, project in enumerate(self.whitelabel_projects)}
+        shown = {id(project) for project in self.visible_projects}
+        return {project["id"]: pi for pi, project in enumerate(self.whitelabel_projects) if id(project) in shown}
 
     def owner_contract_start(self) -> int:
-        return self.dates.today - 200
+        return self.anchor - 200
 
     def orgs_of(self, ui: int) -> tuple[int, ...]:
         """Org indices a user belongs to (-1 is the owner organization), primary first."""
@@ -145,7 +161,7 @@ class WorldState:
         """(user index, day added) of an org's members (org -1: the owner), including deleted users."""
         created = self.user_created
         if org == -1:
-            start = self.dates.today - 2400
+            start = self.anchor - 2400
             return [(ui, max(created[ui], start)) for ui in self.owner_member_list]
         org_created = self.orgs[org].created
         out = []

@@ -46,7 +46,7 @@ def build_users(st: WorldState, rng: random.Random) -> None:
     hostile_index = total - 3
     forced_deleted, forced_pending = total - 5, total - 7  # every scale shows both states
     hostile_org = next(o.index for o in orgs if o.name == names.HOSTILE_ORG_NAME)
-    today = d.today
+    today = st.anchor  # history is written as of the epoch
     owner_created = today - 2400
     photo_prefix = f"https://usercdn.{names.WHITELABEL_DOMAIN}/photos/"
     staff_domain = names.WHITELABEL_DOMAIN.replace("edge.", "")
@@ -58,6 +58,7 @@ def build_users(st: WorldState, rng: random.Random) -> None:
     days_t, times_z, base = d.days_t, d.times_z, d.base
     users = st.whitelabel_users
     user_org, user_created, user_deleted = st.user_org, st.user_created, st.user_deleted
+    st.user_seen = user_seen = []
     uid = 10001
     for ui in range(total):
         staff = ui < n_staff
@@ -133,6 +134,7 @@ def build_users(st: WorldState, rng: random.Random) -> None:
         if r() < 0.35:
             user["photo"] = f"{photo_prefix}{uid}.jpg"
         seen_high = deleted or o_active
+        seen = 0
         if activated and (staff or r() > 0.06) and seen_high >= added:
             span = seen_high - added  # most people were around lately, some drifted away long ago
             seen = seen_high - (int(r() * (span if span < 21 else 21)) if r() < 0.7 else int(span * r() ** 2))
@@ -156,4 +158,5 @@ def build_users(st: WorldState, rng: random.Random) -> None:
         users.append(user)
         user_org.append(org)
         user_created.append(created)
+        user_seen.append(seen)
         uid += 1 if r() < 0.8 else 1 + int(r() * 3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from datetime import date
 
 from tui.sandbox import names
 from tui.sandbox.content import user_metrics
@@ -20,6 +19,7 @@ from tui.sandbox.landmarks import (
 from tui.sandbox.metrics import ActivityPlan, Event, daily_metrics
 from tui.sandbox.orgs import organization_projects, user_organization
 from tui.sandbox.people import person
+from tui.sandbox.present import visit_end
 from tui.sandbox.projects import project_body, user_project_indices
 from tui.sandbox.state import WorldState
 
@@ -86,7 +86,7 @@ def trials(st: WorldState, ui: int) -> list[Body]:
     if o.trial_id is None or st.org_member_list[o.index][0] != ui:
         return []
     d = st.dates
-    start = max(o.created, d.today - 40)
+    start = max(o.created, st.anchor - 40)
     expired = start + 14 < d.today
     return [
         {
@@ -104,26 +104,23 @@ def trials(st: WorldState, ui: int) -> list[Body]:
 
 
 def user_daily_metrics(st: WorldState, ui: int) -> list[Body]:
-    """A user's own series: only the projects on their developer profile count."""
-    d = st.dates
+    """A user's own series: only the projects on their developer profile count; it goes still when they do."""
     user = st.whitelabel_users[ui]
     events: list[Event] = []
     for pi in st.user_projects.get(ui, []):
         events.append(st.project_event(pi))
-    created = st.user_created[ui]
-    last_seen = user.get("lastSeen")
-    last_active = date.fromisoformat(last_seen[:10]).toordinal() if last_seen else created
     rng = random.Random(derive_seed(st.seed, METRICS_KIND, user["id"]))
     plan = ActivityPlan(
         seed=derive_seed(st.seed, METRICS_KIND, user["id"]),
-        created=created,
-        last_active=last_active,
+        created=st.user_created[ui],
+        last_active=visit_end(st, ui),
         contract_start=None,
         profile="steady",
-        wave_day=d.today,
+        wave_day=st.anchor,
         member_events=(),
         project_events=events,
         staff_users=0,
+        anchor=st.anchor,
         contract_compute_target=int(len(events) * 3600 * (0.2 + rng.random()) * 10),
         gpu_share=0.1,
         storage_final=int(len(events) * 2**28 * (0.2 + rng.random())),

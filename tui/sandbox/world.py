@@ -10,34 +10,45 @@ Fixed landmarks (same in every scale and seed):
 * white label ``WHITELABEL_ID`` "Acme Edge" on ``edge.acme.example``, owned by organization ``OWNER_ORG_ID``
   ("Acme Edge AI"); ``PLAIN_ORG_ID`` is "Harbor Acoustics Lab", a plain organization outside the white label.
 * ids: white label 17, owner org 1001, plain org 1187; inner orgs from 2001, white-label users from 10001,
-  white-label projects from 300001 (ascending, with gaps); the plain org's own users 800001+, projects 900001+.
+  white-label projects from 300001 (ascending, with gaps); the plain org's own users 800001+, projects 900001+;
+  users and projects that arrive week by week from 5,000,000 (``arrivals``), growing with the day they came.
 * the JWT user is the first white-label user (an admin of both organizations); API keys are
   ``"ei_" + sha256("eiscope-sandbox:{seed}:admin" | ":plain")`` (see ``fake_key``).
-* hostile names, second to last and third to last in their lists: the inner organization
+* hostile names, second to last and third to last of the epoch's lists: the inner organization
   ``[@click=app.quit]Red Team[/]`` (``names.HOSTILE_ORG_NAME``) and its member named
   ``"Mallory \\x1b]52;c;aGVsbG8=\\x07Byte\\x1b[2J"`` (``names.HOSTILE_USER_NAME``: an OSC 52 clipboard write and
   a clear-screen CSI), username ``mallory.byte``.
-* dates: ``today`` defaults to today's UTC date (tests pin ``DEFAULT_TODAY``, 2026-11-25); every date moves with
-  it, daily metrics are the 365 days ending yesterday, and nothing happens on or after ``today``.
+* dates: the world's history is written as of ``EPOCH`` (2026-11-25, also ``DEFAULT_TODAY``, the date tests pin)
+  and lived from there day by day: a world dated ``today`` (default: today's UTC date; never before the epoch)
+  has every record of the days before it, the same in any world dated later; its daily metrics are the 365 days
+  ending yesterday, and nothing happens on or after ``today``. What only says how things stand now (last seen,
+  last accessed, limits raised this contract year) moves forward from the epoch (``present``).
 * in every scale the fifth to last user is deleted and the seventh to last is pending, so each
   state shows up; the demo's tenth inner org (Tidewater Utilities) is deleted.
 
-The work is split by job: ``org_list``, ``user_list`` and ``project_list`` build the lists into a ``WorldState``;
-``people``, ``projects``, ``orgs``, ``users`` and ``usage`` build the lazy bodies from it; ``content`` holds the
-fixed parts of bodies. This module is the facade the server and tests use.
+The work is split by job: ``org_list``, ``user_list`` and ``project_list`` build the epoch's lists into a
+``WorldState``; ``arrivals`` adds the users and projects that came (and went) day by day, ``present`` moves the
+present's fields to ``today``; ``people``, ``projects``, ``orgs``, ``users`` and ``usage`` build the lazy bodies
+from it; ``content`` holds the fixed parts of bodies. This module is the facade the server and tests use.
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import random
+from collections import Counter
 from datetime import date, datetime
 
-from tui.sandbox import orgs, projects, usage, users
+from tui.sandbox import job_lists, orgs, projects, usage, users
+from tui.sandbox.api_keys import organization_api_keys
+from tui.sandbox.arrivals import add_arrivals
 from tui.sandbox.content import whitelabel_body
 from tui.sandbox.credentials import fake_jwt, fake_key
+from tui.sandbox.jobs import JobRow
 from tui.sandbox.landmarks import (
     DEFAULT_TODAY,
+    EPOCH,
     OWNER_ORG_ID,
     PLAIN_ORG_ID,
     SCALES,
@@ -48,6 +59,7 @@ from tui.sandbox.landmarks import (
     utc_today,
 )
 from tui.sandbox.org_list import build_orgs, build_plain, finish_orgs
+from tui.sandbox.present import live_until_today
 from tui.sandbox.project_info import project_info_extras
 from tui.sandbox.project_list import build_projects
 from tui.sandbox.state import WorldState
@@ -55,6 +67,7 @@ from tui.sandbox.user_list import build_users
 
 __all__ = [
     "DEFAULT_TODAY",
+    "EPOCH",
     "OWNER_ORG_ID",
     "PLAIN_ORG_ID",
     "SCALES",
@@ -78,6 +91,8 @@ class World:
         self.scale = scale
         self.seed = seed
         self.today = today or utc_today()
+        if self.today < EPOCH:
+            raise ValueError(f"the sandbox world starts on {EPOCH.isoformat()}: it cannot be dated {self.today}")
         self.size = SCALES[scale]
         self.owner_org_id = OWNER_ORG_ID
         self.plain_org_id = PLAIN_ORG_ID
@@ -86,8 +101,8 @@ class World:
         self.plain_key = fake_key(seed, "plain")
         self._state = _build_state(scale, seed, self.today)
         self.inner_organizations: list[Body] = self._state.inner_organizations
-        self.whitelabel_users: list[Body] = self._state.whitelabel_users
-        self.whitelabel_projects: list[Body] = self._state.whitelabel_projects
+        self.whitelabel_users: list[Body] = self._state.visible_users  # as served (arrivals gone for good left out)
+        self.whitelabel_projects: list[Body] = self._state.visible_projects
         self.jwt_user_id: int = self._state.jwt_user_id
         self.jwt_token = fake_jwt(seed, self.jwt_user_id, self.today)
 
@@ -159,6 +174,67 @@ class World:
     def compute_time(self, inner_id: int, start: datetime, end: datetime) -> Body | None:
         return usage.compute_time(self._state, inner_id, start, end)
 
+    # ------------------------------------------------------------------ an organization's own figures and keys
+    def organization_metrics(self, org_id: int, visibility: str | None = None) -> Body | None:
+        """``GET /api/organizations/{id}/metrics`` of the owner or the plain org (``projectVisibility``:
+        "public", "private" or None for both); None for another organization."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return None
+        return usage.organization_metrics(self._state, org_id, visibility)
+
+    def api_keys(self, org_id: int) -> list[Body]:
+        """The owner's or the plain org's API keys, as a JWT caller sees them (the key portion only)."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return []
+        own = self.admin_key if org_id == OWNER_ORG_ID else self.plain_key
+        return organization_api_keys(self._state, org_id, own)
+
+    # ------------------------------------------------------------------ jobs (compact rows; `job_body` renders one)
+    def organization_jobs(self, org_id: int) -> list[JobRow] | None:
+        """The owner's or the plain org's jobs, newest first; None for another organization."""
+        if org_id not in (OWNER_ORG_ID, PLAIN_ORG_ID):
+            return None
+        return job_lists.top_level_jobs(self._state, org_id)
+
+    def inner_organization_jobs(self, inner_id: int) -> list[JobRow] | None:
+        index = self._state.org_index.get(inner_id)
+        return None if index is None else job_lists.inner_jobs(self._state, index)
+
+    def project_jobs(self, project_id: int) -> list[JobRow] | None:
+        pi = self._state.project_index.get(project_id)
+        return None if pi is None else job_lists.project_jobs(self._state, pi)
+
+    def user_jobs(self, user_id: int) -> list[JobRow] | None:
+        ui = self._state.user_index.get(user_id)
+        return None if ui is None else job_lists.user_jobs(self._state, ui)
+
+    def job_body(self, job: JobRow) -> Body:
+        return job_lists.job_body(self._state, job)
+
+    def job_key(self, job: JobRow) -> str:
+        return job_lists.job_key(self._state, job)
+
+    @functools.cached_property
+    def biggest_inner_org_id(self) -> int:
+        """The live inner organization that used the most compute (CPU + GPU seconds) over the metrics' 365 days:
+        the one with the most jobs (thousands in the large world)."""
+        st = self._state
+        live = sorted((o for o in st.orgs if not o.deleted), key=lambda o: -o.compute_target)[:8]
+
+        def seconds(index: int) -> int:
+            return sum(
+                r["cpuComputeTimeSeconds"] + r["gpuComputeTimeSeconds"] for r in usage.org_daily_metrics(st, index)
+            )
+
+        return max(live, key=lambda o: seconds(o.index)).id
+
+    @functools.cached_property
+    def busiest_user_id(self) -> int:
+        """The member of the biggest inner organization who started the most of its jobs."""
+        jobs = self.inner_organization_jobs(self.biggest_inner_org_id) or []
+        counts = Counter(job.ui for job in jobs)
+        return int(self._state.whitelabel_users[counts.most_common(1)[0][0]]["id"])
+
 
 def _build_state(scale: str, seed: int, today: date) -> WorldState:
     """The eager lists, in the order that draws from the one ``rng`` (changing it changes every byte)."""
@@ -170,6 +246,9 @@ def _build_state(scale: str, seed: int, today: date) -> WorldState:
     finish_orgs(state, rng)
     build_plain(state, rng)
     state.jwt_user_id = state.whitelabel_users[0]["id"]
+    state.base_users = len(state.whitelabel_users)
+    add_arrivals(state)
+    live_until_today(state)
     return state
 
 
