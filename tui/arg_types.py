@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["iso_date"]
+from tui.periods import Since, parse_interval, parse_since
+
+__all__ = ["MIN_WATCH", "iso_date", "since", "watch_interval"]
+
+MIN_WATCH = timedelta(seconds=30)
+"""The shortest `--watch`: a refresh reads every list and the whole fleet again."""
 
 
 def iso_date(text: str) -> date:
@@ -21,3 +26,22 @@ def iso_date(text: str) -> date:
             f"must be {EPOCH.isoformat()} or later (the sandbox world starts then), not {text}"
         )
     return day
+
+
+def since(text: str) -> Since:
+    """`--since`: a duration back from now (`7d`) or a date (`YYYY-MM-DD`)."""
+    try:
+        return parse_since(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def watch_interval(text: str) -> timedelta:
+    """`--watch`: how often to refresh, 30 s at least (`30s`, `5m`, `1h`)."""
+    try:
+        interval = parse_interval(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if interval < MIN_WATCH:
+        raise argparse.ArgumentTypeError(f"must be at least 30s (each refresh reads the whole fleet), not {text!r}")
+    return interval
