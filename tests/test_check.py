@@ -14,7 +14,7 @@ from tui.check import CRITICAL, OK, UNKNOWN, WARNING, state_for
 from tui.cli import main
 from tui.sandbox.server import Sandbox
 
-DEMO_LINE = "2 over, 5 at limit, 1 near, 3 ok | over=2 at=5 near=1 ok=3 unknown=0"
+DEMO_LINE = "3 over, 4 at limit, 1 near, 3 ok | over=3 at=4 near=1 ok=3 unknown=0"
 """The demo world's fleet (seed 7, DEFAULT_TODAY): the same numbers as the Fleet tab's summary."""
 
 

@@ -251,7 +251,7 @@ def test_commands_needing_no_key_do_not_run_the_key_command(sandbox: Sandbox, tm
 def test_check_answers_as_a_monitoring_plugin_and_snapshots_hold_no_key(sandbox: Sandbox, tmp_path: Path) -> None:
     env = script_env(sandbox, tmp_path)
     done = eiscope("check", env=env)
-    line = "EISCOPE FLEET CRITICAL - 2 over, 5 at limit, 1 near, 3 ok | over=2 at=5 near=1 ok=3 unknown=0\n"
+    line = "EISCOPE FLEET CRITICAL - 3 over, 4 at limit, 1 near, 3 ok | over=3 at=4 near=1 ok=3 unknown=0\n"
     assert (done.returncode, done.stdout, done.stderr) == (2, line, "")
     done = eiscope("export", "changes", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == [] and "no earlier snapshot" in done.stderr

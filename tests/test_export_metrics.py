@@ -76,7 +76,7 @@ def test_the_fleet_counts_by_status(sandbox: Sandbox, both: tuple[list[dict[str,
         if name == "eiscope_fleet_orgs"
     }
     assert counts == {status.value: sum(r["status"] == status.value for r in records) for status in Status}
-    assert counts["over"] == 2  # the demo world, as `eiscope check` and the Fleet tab say
+    assert counts["over"] == 3  # the demo world, as `eiscope check` and the Fleet tab say
 
 
 def test_it_is_valid_openmetrics_with_types_and_an_end(both: tuple[list[dict[str, Any]], str]) -> None:
