@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tui.api.cache import DiskCache
-from tui.api.change_tracker import ChangeTracker
+from tui.api.change_tracker import ChangeTracker, clock_on
 from tui.api.changes import ADDED, ChangeKind, compare, crossings, section_marks
 from tui.api.snapshot_store import SnapshotStore
 from tui.api.snapshots import Section, Snapshot
@@ -244,3 +244,8 @@ def test_a_section_from_the_cache_is_not_compared_with_itself(tmp_path: Path) ->
     offline = tracker_at(tmp_path, clock)
     report = offline.report(1001, snapshot(members(THEN, "admin")), from_cache={"members"})
     assert [(c.before, c.after) for c in report.changes] == [("member", "admin")]
+
+
+def test_the_demo_dated_another_day_keeps_its_snapshots_on_that_day() -> None:
+    moment = clock_on(date(2026, 12, 2))()
+    assert moment.date() == date(2026, 12, 2) and moment.tzinfo is not None

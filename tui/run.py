@@ -94,6 +94,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         keymap=settings.keymap,
         watch=getattr(args, "watch", None),
         desktop_notifications=settings.desktop_notifications,
+        clock=_demo_clock(args) if sandbox is not None else None,
     )
     try:
         app.run()
@@ -101,6 +102,15 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         if sandbox is not None:
             sandbox.stop()
     return app.return_code or 0
+
+
+def _demo_clock(args: argparse.Namespace) -> Any:
+    """The demo dated `--today` keeps its snapshots on that day too (a look a week later is a week later)."""
+    if getattr(args, "today", None) is None:
+        return None
+    from tui.api.change_tracker import clock_on  # light: pure Python
+
+    return clock_on(args.today)
 
 
 def _quiet_stdout_on_exit() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from tui.api.changes import ChangeReport, compare, section_marks
 from tui.api.fingerprints import Fingerprint
@@ -23,7 +23,7 @@ from tui.api.snapshot_files import encode_section
 from tui.api.snapshot_store import SnapshotStore
 from tui.api.snapshots import Key, Record, Section, Snapshot
 
-__all__ = ["IN_MEMORY_RECORDS", "ROLL_AFTER", "ChangeTracker", "utc_now"]
+__all__ = ["IN_MEMORY_RECORDS", "ROLL_AFTER", "ChangeTracker", "clock_on", "utc_now"]
 
 ROLL_AFTER = timedelta(hours=1)
 """A session replaces its own file of a section until that file is this old, then starts another."""
@@ -35,6 +35,13 @@ CACHED_READ_TOLERANCE = timedelta(seconds=1)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def clock_on(day: date) -> Callable[[], datetime]:
+    """ "Now" moved to `day`, the time of day running on: the demo's `--today`, so that a look at the sandbox
+    dated a week later is a week later for the snapshots too (since when, per 30 days)."""
+    offset = datetime.combine(day, time(0), tzinfo=UTC) - datetime.combine(utc_now().date(), time(0), tzinfo=UTC)
+    return lambda: utc_now() + offset
 
 
 class ChangeTracker:
