@@ -89,7 +89,10 @@ def test_unknown_when_no_inner_org_can_be_read(
 ) -> None:
     sandbox.fail_next("/whitelabel/organizations/", [500] * 200)  # every info, every retry; the list answers
     code, line = check(capsys)
-    assert code == UNKNOWN and line.startswith("EISCOPE FLEET UNKNOWN - no inner organization's usage could be read")
+    assert code == UNKNOWN
+    assert line.startswith(
+        "EISCOPE FLEET UNKNOWN - could not read the fleet: no inner organization's info could be read"
+    )
 
 
 def test_unknown_on_a_usage_error(plugin_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

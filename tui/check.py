@@ -8,23 +8,23 @@ and the exit status the plugin API defines: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNO
 organization is at `--warn` or worse (default near), CRITICAL at `--crit` or worse (default at: at or over);
 `none` turns a threshold off. UNKNOWN when the fleet could not be read (an API error, no organization
 readable, a bad configuration) or the command was misused. Organizations whose numbers could not be read are
-counted as unknown; they alone do not change the state. The fleet is `eiscope export fleet`'s (one definition).
+counted as unknown; they alone do not change the state. The fleet is `eiscope export fleet`'s, read through
+`run_export` (one definition, one reading, one set of error lines).
 """
 
 from __future__ import annotations
 
-import asyncio
+import io
+import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from tui.api.errors import ApiError
 from tui.api.fleet import Status
 from tui.config import ResolvedSettings
-from tui.export import ExportRequest, UsageError, collect, one_line_for
-from tui.export_spec import CHECK_LEVELS
-from tui.hints import one_line
+from tui.export import ExportRequest, run_export
+from tui.export_spec import CHECK_LEVELS, EXIT_OK, EXIT_USAGE
 
 __all__ = ["OK", "STATE_NAMES", "UNKNOWN", "CheckRequest", "check_line", "run_check", "state_for", "unknown_line"]
 
@@ -88,19 +88,14 @@ def run_check(request: CheckRequest, settings: ResolvedSettings, out: TextIO) ->
                 unknown_line(f"usage: --warn and --crit take one of {', '.join(CHECK_LEVELS)}, not {level!r}") + "\n"
             )
             return UNKNOWN
-    try:
-        records = asyncio.run(collect(ExportRequest(kind="fleet", org_id=request.org_id), settings))
-    except UsageError as error:
-        out.write(unknown_line(f"usage: {one_line_for(str(error), settings)}") + "\n")
+    fleet, problem = io.StringIO(), io.StringIO()
+    code = run_export(ExportRequest(kind="fleet", org_id=request.org_id), settings, fleet, problem)
+    if code != EXIT_OK:  # export's one line, already clean and without a secret
+        reason = problem.getvalue().strip().removeprefix("eiscope: ")
+        out.write(unknown_line(f"usage: {reason}" if code == EXIT_USAGE else f"could not read the fleet: {reason}"))
+        out.write("\n")
         return UNKNOWN
-    except ApiError as error:
-        out.write(unknown_line(f"could not read the fleet: {one_line_for(one_line(error, 'cli'), settings)}") + "\n")
-        return UNKNOWN
-    if records and all(record.get("error") for record in records):
-        reason = one_line_for(str(records[0]["error"]), settings)
-        out.write(unknown_line(f"no inner organization's usage could be read ({reason})") + "\n")
-        return UNKNOWN
-    counts = _counts(records)
+    counts = _counts(json.loads(fleet.getvalue()))
     state = state_for(counts, warn=request.warn, crit=request.crit)
     out.write(check_line(state, counts) + "\n")
     return state

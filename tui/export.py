@@ -58,9 +58,7 @@ __all__ = [
     "ExportRequest",
     "cache_clear",
     "cache_info",
-    "collect",
     "exit_code_for",
-    "one_line_for",
     "run_export",
     "write_rows",
 ]
@@ -95,7 +93,7 @@ def exit_code_for(error: ApiError) -> int:
     return EXIT_API
 
 
-def one_line_for(text: str, settings: ResolvedSettings) -> str:
+def _one_line(text: str, settings: ResolvedSettings) -> str:
     """Single line, no control characters, no secrets (the errors never hold one; this is the last guard)."""
     return " ".join(clean(redact(text, (settings.api_key, settings.jwt_token))).split())
 
@@ -134,7 +132,7 @@ async def _fleet(client: StudioClient, org: int, progress: TextIO | None) -> lis
     return [fleet_record(entry.inner_id, entry.name, entry.health) for entry in entries]
 
 
-async def collect(
+async def _collect(
     request: ExportRequest, settings: ResolvedSettings, progress: TextIO | None = None, notes: TextIO | None = None
 ) -> Any:
     """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them.
@@ -202,12 +200,12 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         err.write(f"eiscope: --format {METRICS_FORMAT} is for `export fleet` only\n")
         return EXIT_USAGE
     try:
-        data = asyncio.run(collect(args, settings, err if _is_terminal(err) else None, err))
+        data = asyncio.run(_collect(args, settings, err if _is_terminal(err) else None, err))
     except UsageError as exc:
-        err.write(f"eiscope: {one_line_for(str(exc), settings)}\n")
+        err.write(f"eiscope: {_one_line(str(exc), settings)}\n")
         return EXIT_USAGE
     except ApiError as exc:
-        err.write(f"eiscope: {one_line_for(one_line(exc, 'cli'), settings)}\n")
+        err.write(f"eiscope: {_one_line(one_line(exc, 'cli'), settings)}\n")
         return exit_code_for(exc)
     try:
         if args.format == METRICS_FORMAT:
@@ -220,10 +218,10 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
         out.flush()
     except OSError as exc:  # a full disk (`> /dev/full`), a closed pipe when SIGPIPE is ignored, a quota
         reason = exc.strerror or type(exc).__name__
-        err.write(f"eiscope: could not write the export: {one_line_for(reason, settings)}\n")
+        err.write(f"eiscope: could not write the export: {_one_line(reason, settings)}\n")
         return EXIT_API
     if args.kind == "fleet" and data and all(record.get("error") for record in data):
-        err.write(f"eiscope: no inner organization's info could be read ({one_line_for(data[0]['error'], settings)})\n")
+        err.write(f"eiscope: no inner organization's info could be read ({_one_line(data[0]['error'], settings)})\n")
         return EXIT_API
     return EXIT_OK
 
