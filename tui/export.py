@@ -212,9 +212,10 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
             out.write(openmetrics_text(args.org_id or 0, data))
         elif args.format == "json" and isinstance(data, dict):
             dump_json(data, out)
+        elif args.kind == "changes" and args.format == "csv" and not data:
+            out.write(",".join(CHANGE_FIELDS) + "\n")  # no change: still the header a script reads
         else:
-            columns = CHANGE_FIELDS if args.kind == "changes" else ()
-            write_rows([data] if isinstance(data, dict) else data, args.format, out, columns=columns)
+            write_rows([data] if isinstance(data, dict) else data, args.format, out)
         out.flush()
     except OSError as exc:  # a full disk (`> /dev/full`), a closed pipe when SIGPIPE is ignored, a quota
         reason = exc.strerror or type(exc).__name__

@@ -82,11 +82,8 @@ def csv_cell(value: Any) -> str:
     return neutralise_formula(clean(str(value)))
 
 
-def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO, *, columns: Iterable[str] = ()) -> None:
-    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first).
-
-    `columns`: the CSV's first columns, written even when there are no rows (a header a script can rely on).
-    """
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    """Write rows as json (one array), jsonl (an object a line) or csv (union of columns, first seen first)."""
     rows = list(rows)
     if fmt == "json":
         dump_json(rows, out)
@@ -95,10 +92,10 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: TextIO, *, columns
             out.write(json_text(row) + "\n")
     else:
         flat = [flatten(row) for row in rows]
-        header: dict[str, None] = dict.fromkeys(columns)
+        columns: dict[str, None] = {}
         for row in flat:
-            header.update(dict.fromkeys(row))
+            columns.update(dict.fromkeys(row))
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([csv_cell(c) for c in header])
+        writer.writerow([csv_cell(c) for c in columns])
         for row in flat:
-            writer.writerow([csv_cell(row.get(c)) for c in header])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
