@@ -30,6 +30,7 @@ from screens.messages import (
     OrganizationProjectsLoaded,
     PageArrived,
     PagesDone,
+    PagesFailed,
     ShowChanges,
 )
 from tui.api.changes import ADDED, crossings
@@ -56,6 +57,8 @@ LIST_OF_SECTION = {
     "fleet": "fleet-list",
 }
 SECTION_OF_LIST = {list_id: section for section, list_id in LIST_OF_SECTION.items()}
+READER_IDLE_S = 60.0
+"""A list's reader waiting this long for a page gives up (its pass was stopped without a message)."""
 SECTION_OF_TAB = {"inner-orgs": "inner-orgs", "wl-users": "wl-users", "wl-projects": "wl-projects"}
 """The white-label tabs whose pages make a section once every page is in."""
 
@@ -92,7 +95,8 @@ class ChangesHost(EiscopeScreen):
         self._marks: dict[str, dict[Key, RowMark]] = {}
         self._marked_records: dict[str, dict[Key, Record]] = {}
         # a white-label list's network pass, by section: its pass id and the queue of its pages
-        self._readings: dict[str, tuple[int, asyncio.Queue[list[tuple[Key, Record]] | None]]] = {}
+        self._readings: dict[str, tuple[int, asyncio.Queue[list[tuple[Key, Record]] | bool]]] = {}
+        self._passes_seen: dict[str, int] = {}  # the newest pass of each list: a page of an older one is dropped
         self._fleet_reading = False  # a network pass of the fleet is running (a cache pass does not count)
 
     def action_changes(self) -> None:
@@ -143,39 +147,61 @@ class ChangesHost(EiscopeScreen):
         name = SECTION_OF_TAB.get(message.tab)
         if name is None:
             return
+        seen = self._passes_seen.get(name, 0)
         current = self._readings.get(name)
-        if current is not None and message.pass_id < current[0]:
-            return  # a page of a pass a refresh replaced
+        if message.pass_id < seen or (message.pass_id == seen and current is None and not message.replace):
+            return  # a page of a pass a refresh replaced, or of one already complete
+        self._passes_seen[name] = message.pass_id
         if message.cached or message.offline:  # cached rows are not a reading: only network pages make a section
-            self._readings.pop(name, None)
-            self.workers.cancel_group(self, f"reading-{name}")
+            self._end_reading(name, keep=False)
             return
         if current is None or message.pass_id > current[0] or message.replace:
+            self._end_reading(name, keep=False)
             current = self._readings[name] = (message.pass_id, asyncio.Queue())
             reader = self._read_list(name, message.pass_id, current[1])
-            self.run_worker(reader, group=f"reading-{name}", exclusive=True, exit_on_error=False)
+            self.run_worker(reader, group=f"reading-{name}", exit_on_error=False)
         current[1].put_nowait(list(records_from_rows(name, message.rows)))  # small: the rows can go
 
     @on(PagesDone)
     def _snapshot_pages(self, message: PagesDone) -> None:
         name = SECTION_OF_TAB.get(message.tab) or ""
         current = self._readings.get(name)
-        if current is None or message.pass_id != current[0] or message.stale or message.offline:
-            return
-        current[1].put_nowait(None)  # the pass is complete: the reader keeps it
-        self._readings.pop(name, None)
+        if current is not None and message.pass_id == current[0]:
+            self._end_reading(name, keep=not (message.stale or message.offline))
 
-    async def _read_list(self, name: str, pass_id: int, pages: asyncio.Queue[list[tuple[Key, Record]] | None]) -> None:
+    @on(PagesFailed)
+    def _pages_not_read(self, message: PagesFailed) -> None:
+        name = SECTION_OF_TAB.get(message.tab) or ""
+        current = self._readings.get(name)
+        if current is not None and message.pass_id == current[0]:
+            self._end_reading(name, keep=False)
+
+    def _end_reading(self, name: str, *, keep: bool) -> None:
+        """The pass is complete (`keep`: its snapshot is kept) or abandoned; its reader ends either way."""
+        current = self._readings.pop(name, None)
+        if current is not None:
+            current[1].put_nowait(keep)
+
+    async def _read_list(self, name: str, pass_id: int, pages: asyncio.Queue[list[tuple[Key, Record]] | bool]) -> None:
         """One pass of a long list, page by page in a thread (ListReading: the snapshot's file and the marks
-        against the last look), so the pages cost the screen nothing; keeps the file once the pass is complete."""
+        against the last look), so the pages cost the screen nothing; keeps the file once the pass is complete.
+        A pass stopped without a word (its tab's paging cancelled) ends after READER_IDLE_S without a page."""
         tracker = self.eiscope.changes
         reading = ListReading.start(self.org_id, name, pass_id, self._now())
         last_look = asyncio.ensure_future(asyncio.to_thread(tracker.fingerprint, self.org_id, name))
         try:
-            while (page := await pages.get()) is not None:
+            while True:
+                try:
+                    page = await asyncio.wait_for(pages.get(), READER_IDLE_S)
+                except TimeoutError:
+                    return
+                if isinstance(page, bool):
+                    break
                 if last_look.done() and not reading.compared:
                     await self._compare(reading, last_look.result())
                 self._post_marks(reading, await asyncio.to_thread(reading.add, page))
+            if not page:
+                return  # abandoned: stale, failed or replaced
             if not reading.compared:
                 await self._compare(reading, await last_look)
             data = await asyncio.to_thread(reading.finish)
