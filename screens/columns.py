@@ -410,3 +410,31 @@ MEMBERS_ACCESS = (
     Column("id", "ID", align="right"),
 )
 """An organization's members for the Access view: role and last activity first."""
+
+
+CHANGES = (
+    Column("change", "Change"),
+    Column("what", "What"),
+    Column("name", "Name"),
+    Column("detail", "Field"),
+    Column("fromText", "From", align="right"),
+    Column("toText", "To", align="right"),
+    Column("id", "ID", align="right", format=lambda v: str(v) if isinstance(v, int) else ""),
+)
+"""The Changes view: one row per change since the last look (rows from screens/changes.py)."""
+
+
+def points_text(value: Any) -> str:
+    """Percentage points of a limit gained: '+21.2 pts'."""
+    return f"+{value:.1f} pts" if isinstance(value, float) else ""
+
+
+GROWTH = (
+    Column("name", "Inner org"),
+    Column("resource", "Resource"),
+    Column("usedText", "Used then → now", align="right", searchable=False),
+    Column("points", "Growth", align="right", format=points_text, searchable=False),
+    Column("per30", "Per 30 d", align="right", format=points_text, searchable=False),
+    Column("percent", "Now", align="right", format=percent_text, searchable=False),
+)
+"""The Changes view's five fastest-growing resources: growth in points of the limit (tui/api/changes.py)."""

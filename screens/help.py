@@ -17,6 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from widgets.change_marks import LEGEND
+from widgets.resource_table import ResourceTable
+
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
@@ -95,6 +98,8 @@ class HelpScreen(ModalScreen[None]):
         if tabs:
             groups.append(("Tabs", tabs))
         groups.append(("Reading a list", READING))
+        if self.under.query(ResourceTable):
+            groups.append(("Marks in the lists", LEGEND))
         if everywhere:
             groups.append(("Everywhere", _rows(everywhere, descriptions)))
         return groups

@@ -17,8 +17,12 @@ from screens.base import EiscopeScreen
 from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
 from screens.entity_index import EntityIndex
 from screens.finder import Search, context_org, describe
-from screens.messages import Open, ShowChart
+from screens.messages import Open, ShowChanges, ShowChart
 from screens.usage import UsagePanel
+from tui.periods import parse_since
+
+CHANGE_PERIODS = (("a day", "1d"), ("a week", "7d"), ("30 days", "30d"))
+"""The Changes view's periods the palette offers (any other: `p` in the view)."""
 
 
 class JumpProvider(Provider):
@@ -93,11 +97,24 @@ class JumpProvider(Provider):
         ]
 
     def _views(self) -> list[tuple[str, Callable[[], object]]]:
-        """Views the current screen opens by a key, offered by name: 'Structure' on an organization."""
+        """Views the current screen opens by a key, offered by name: 'Structure' and 'Changes' on an
+        organization (and the Changes view's other periods), 'Watch' everywhere."""
         screen = self.screen
+        views: list[tuple[str, Callable[[], object]]] = []
         if isinstance(screen, EiscopeScreen) and callable(getattr(screen, "action_structure", None)):
-            return [("Structure: the organization as a tree (t)", partial(screen.run_action, "structure"))]
-        return []
+            views.append(("Structure: the organization as a tree (t)", partial(screen.run_action, "structure")))
+        org_id = getattr(screen, "org_id", None)
+        if isinstance(screen, EiscopeScreen) and isinstance(org_id, int) and hasattr(screen, "action_changes"):
+            views.append(("Changes: what moved since the last look (D)", partial(screen.run_action, "changes")))
+        if isinstance(org_id, int) and (hasattr(screen, "action_changes") or hasattr(screen, "action_since")):
+            for text, period in CHANGE_PERIODS:
+                message = ShowChanges(org_id, since=parse_since(period))
+                views.append((f"Changes since {text}", partial(self.app.post_message, message)))
+        views.append(("Watch: refresh the screen and the fleet in the background (w)", self._toggle_watch))
+        return views
+
+    def _toggle_watch(self) -> None:
+        self.app.call_later(self.app.run_action, "toggle_watch")
 
     def _tabs(self) -> list[tuple[str, str]]:
         """(tab id, 'Users (1)') for each tab the number keys reach on the current screen."""

@@ -20,6 +20,7 @@ from tui.api.errors import ApiError, ListCutShortError
 
 if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the cache) does without them
     from screens.chart_metrics import ChartSubject
+    from tui.api.changes import Change, ChangeReport
     from tui.api.fleet_walk import FleetEntry
     from tui.api.models import (  # noqa: F401 - named as strings in the Loaded["…"] bases below
         ApiKeysResponse,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the models cost ~0.2 s to import: the first paint (from the
         WhitelabelProjectResponse,
         WhitelabelUserResponse,
     )
+    from tui.api.snapshot_collect import Collected
     from tui.api.transport import Fetched
     from tui.periods import Since
 
@@ -255,6 +257,63 @@ class ShowChanges(Message):
         super().__init__()
         self.org_id = org_id
         self.since = since
+
+
+class ChangeMarks(Message):
+    """What differs in a list (a snapshot section) from the last look: row key → changed fields, or {"+"};
+    `records` are the marked entities' records as read now (what opening one "looks at"). `merge`: a page's
+    marks, added to the list's; otherwise the list's whole marks, replacing them."""
+
+    def __init__(
+        self,
+        section: str,
+        marks: dict[Any, frozenset[str]],
+        records: dict[Any, tuple[Any, ...]],
+        *,
+        merge: bool = False,
+    ) -> None:
+        super().__init__()
+        self.section = section
+        self.marks = marks
+        self.records = records
+        self.merge = merge
+
+
+class FleetCrossed(Message):
+    """Inner organizations whose status became near, at or over since the previous fleet read (watch alerts)."""
+
+    def __init__(self, org_id: int, crossings: list[Change]) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.crossings = crossings
+
+
+class ChangesProgress(Message):
+    """The Changes view is reading `what`: `done` of `total` (None: not known yet)."""
+
+    def __init__(self, what: str, done: int, total: int | None) -> None:
+        super().__init__()
+        self.what = what
+        self.done = done
+        self.total = total
+
+
+class ChangesCompared(Message):
+    """The Changes view's snapshot is read and compared; `first` is when the first snapshot was taken."""
+
+    def __init__(self, collected: Collected, report: ChangeReport, first: datetime | None) -> None:
+        super().__init__()
+        self.collected = collected
+        self.report = report
+        self.first = first
+
+
+class ChangesFailed(Message):
+    """The Changes view could not read the organization (without its info there is nothing to compare)."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__()
+        self.error = error
 
 
 class ShowCompute(Message):

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens import columns
+from screens.change_host import ChangesHost
 from screens.chart_metrics import ChartSubject
 from screens.fleet import FleetHost, FleetPanel
 from screens.list_state import ListState
@@ -95,7 +96,7 @@ PAGED_INDEX_KINDS = {
 }
 
 
-class OrganizationScreen(FleetHost, PagedListsHost):
+class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
     """One organization, as its info page shows it, with the white label's lists for an owner org."""
 
     TAB_TITLES: ClassVar[dict[str, str]] = {

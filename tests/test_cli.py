@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -248,3 +249,18 @@ def test_commands_needing_no_key_do_not_run_the_key_command(sandbox: Sandbox, tm
     assert eiscope("cache", "info", env=env).returncode == 0
     assert eiscope("cache", "clear", env=env).returncode == 0
     assert marker.read_text().count("run") == 1
+
+
+def test_check_answers_as_a_monitoring_plugin_and_snapshots_hold_no_key(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    done = eiscope("check", env=env)
+    line = "EISCOPE FLEET CRITICAL - 3 over, 4 at limit, 1 near, 3 ok | over=3 at=4 near=1 ok=3 unknown=0\n"
+    assert (done.returncode, done.stdout, done.stderr) == (2, line, "")
+    done = eiscope("export", "changes", env=env)
+    assert done.returncode == 0 and json.loads(done.stdout) == [] and "no earlier snapshot" in done.stderr
+    snapshots = list((tmp_path / "cache").rglob("snapshots/*/*/*.json.gz"))
+    assert len(snapshots) == 7  # members, projects, datasets, inner orgs, fleet, white-label users and projects
+    for path in snapshots:
+        text = gzip.decompress(path.read_bytes())
+        assert sandbox.admin_key.encode() not in text and b"x-api-key" not in text
+    assert eiscope("--watch", "10s", env=env).returncode == 2  # 30 s at least

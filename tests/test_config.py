@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import DEFAULT_ENDPOINT, ConfigError, read_keymap, resolve_settings, run_key_command
+from tui.config import (
+    DEFAULT_ENDPOINT,
+    ConfigError,
+    read_desktop_notifications,
+    read_keymap,
+    resolve_settings,
+    run_key_command,
+)
 
 CONFIG = """\
 default_profile = "work"
@@ -320,3 +327,15 @@ def test_keymap_table_is_read_and_checked(tmp_path: Path) -> None:
     bad.write_text("[keymap]\nrefresh = 5\n")
     with pytest.raises(ConfigError, match=r"line 2.*keymap.refresh"):
         read_keymap({"EISCOPE_CONFIG": str(bad)})
+
+
+def test_desktop_notifications_are_off_unless_asked_for_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("cache_max_mb = 5\n")
+    assert resolve_settings({}, env_for(path)).desktop_notifications == "off"
+    path.write_text('desktop_notifications = "osc777"\n')
+    assert resolve_settings({}, env_for(path)).desktop_notifications == "osc777"
+    assert read_desktop_notifications(env_for(path)) == "osc777"  # the demo reads it too
+    path.write_text('cache_max_mb = 5\ndesktop_notifications = "yes"\n')
+    with pytest.raises(ConfigError, match=r"line 2: desktop_notifications must be one of 'off', 'osc9', 'osc777'"):
+        resolve_settings({}, env_for(path))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui.arg_types import since
+from tui.arg_types import since, watch_interval
 from tui.periods import parse_since
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -34,3 +34,14 @@ def test_since_names_a_moment(text: str, start: datetime) -> None:
 def test_since_refuses_what_it_cannot_read_in_one_sentence(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match=r"duration|date"):
         since(text)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("5m", 300), ("2 min", 120), ("1h", 3600)])
+def test_watch_takes_an_interval(text: str, seconds: int) -> None:
+    assert watch_interval(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["10s", "29s", "0m", "7d", "2026-11-01", "soon"])
+def test_watch_refuses_less_than_thirty_seconds_or_what_is_not_an_interval(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        watch_interval(text)

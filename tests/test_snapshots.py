@@ -5,16 +5,21 @@ Review new or changed SVGs by eye (`pytest --snapshot-update`, then open snapsho
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from tui.api.cache import DiskCache
 from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
 
+from .changes_world import keep, read_now, store_for, week_earlier
 from .test_app_browse import settle, walk
 from .test_structure import open_structure
 
@@ -159,3 +164,25 @@ def test_access_view(
     """The organization's API keys, marked (`A`, with a JWT as well as the key)."""
     app = make_app(jwt_token=sandbox.jwt_token)
     assert snap_compare(app, terminal_size=size, run_before=walker(("A",)))
+
+
+def app_after_a_week(sandbox: Sandbox, cache_dir: Path) -> EiscopeApp:
+    """The app on the demo owner, its last look a week old (tests/changes_world.py), its clock pinned."""
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    earlier, _ = week_earlier(asyncio.run(read_now(sandbox, at=now)), now - timedelta(days=7))
+    keep(store_for(sandbox, cache_dir), earlier)
+    settings = ClientSettings(endpoint=sandbox.url, api_key=sandbox.admin_key)
+    return EiscopeApp(settings, org_id=sandbox.owner_org_id, cache=DiskCache(cache_dir), clock=lambda: now)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_changes_view(size: tuple[int, int], snap_compare: Any, sandbox: Sandbox, tmp_path: Path) -> None:
+    """The Changes view (D) against a week-old look: status changes first, the limit, added, removed and
+    changed entities, the five fastest-growing resources under them."""
+    assert snap_compare(app_after_a_week(sandbox, tmp_path / "cache"), terminal_size=size, run_before=walker(("D",)))
+
+
+def test_marks_in_the_fleet_tab(snap_compare: Any, sandbox: Sandbox, tmp_path: Path) -> None:
+    """What changed since the week-old look, marked in the Fleet tab: a sign in the margin, the cells coloured."""
+    app = app_after_a_week(sandbox, tmp_path / "cache")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=walker(("0",)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,12 +20,19 @@ from screens.entity_index import EntityIndex
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.messages import (
+    ChangesFailed,
+    FleetCrossed,
+    FleetFailed,
     Kind,
+    Loaded,
+    LoadFailed,
     Open,
     OrganizationUnavailable,
+    PagesFailed,
     PickOrganization,
     PickProfile,
     ShowAccess,
+    ShowChanges,
     ShowChart,
     ShowCompute,
     ShowHelp,
@@ -45,11 +52,13 @@ from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.errors import ForbiddenError, NotFoundError
 from tui.api.settings import ClientSettings
+from tui.watcher import Watcher
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
     from screens.pickers import PickerScreen
+    from tui.api.change_tracker import ChangeTracker
     from tui.api.client import StudioClient
     from tui.api.lookup import Lookup
     from tui.command_history import CommandHistory
@@ -84,6 +93,7 @@ class EiscopeApp(App[None]):
         Binding("colon", "command_line", "Command", show=False, id="command-line"),
         Binding("O", "pick_organization", "Switch organization", show=False, id="pick-organization"),
         Binding("P", "pick_profile", "Switch profile", show=False, id="pick-profile"),
+        Binding("w", "toggle_watch", "Watch (refresh in the background)", show=False, id="watch"),
     ]
 
     def __init__(
@@ -102,6 +112,9 @@ class EiscopeApp(App[None]):
         profile: str | None = None,
         remember_commands: bool = False,
         today: date | None = None,
+        watch: timedelta | None = None,
+        desktop_notifications: str = "off",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         if keymap:
@@ -128,6 +141,12 @@ class EiscopeApp(App[None]):
         # flag replacing a profile's setting): the alternate screen hides them, so they are shown again inside.
         self.notices = tuple(notices)
         self.today = today
+        self._changes: ChangeTracker | None = None
+        self.clock = clock
+        """What "now" is for the snapshots (None: the system clock, or `today`'s date with the time of day
+        running on; tests pin it)."""
+        self.watcher = Watcher(self, watch, desktop=desktop_notifications)
+        self.watch_at_start = watch is not None
 
     def now(self) -> datetime:
         """What 'now' is for periods and ages: the wall clock, or the start of `today` when a world is dated
@@ -168,10 +187,30 @@ class EiscopeApp(App[None]):
     def history(self, history: CommandHistory) -> None:
         self._history = history
 
+    @property
+    def changes(self) -> ChangeTracker:
+        """This session's snapshots (tui/api/change_tracker.py), kept beside the client's cache namespace."""
+        if self._changes is None:
+            # Imported on the first list read from the network, after the first paint (start-up budget).
+            from tui.api.change_tracker import ChangeTracker
+            from tui.api.snapshot_store import SnapshotStore
+
+            kept = self.client.kept_files()
+            store = SnapshotStore(kept) if kept is not None else None
+            clock = self.clock
+            if clock is None and self.today is not None:
+                from tui.api.change_tracker import clock_on
+
+                clock = clock_on(self.today)
+            self._changes = ChangeTracker(store, clock=clock) if clock else ChangeTracker(store)
+        return self._changes
+
     def on_mount(self) -> None:
         if self.cache is not None:
             self._hear_cache_warnings(self.cache)
         self.open_home()
+        if self.watch_at_start:
+            self.watcher.start()
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
         if self.notices:
@@ -256,6 +295,7 @@ class EiscopeApp(App[None]):
         self._client = None
         self._lookup = None
         self.index = EntityIndex()
+        self._changes = None  # another connection's snapshots live in its own namespace
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
         self.welcome = False
@@ -433,3 +473,37 @@ class EiscopeApp(App[None]):
             )
             return
         self.use_connection(settings, resolved.cache(), resolved.org_id, profile=name)
+
+    @on(ShowChanges)
+    def show_changes(self, message: ShowChanges) -> None:
+        """The Changes view; asked again from it (the palette's 'since 7 days'), it changes its period."""
+        from screens.changes import ChangesScreen  # on the first look at changes, not at start-up
+
+        current = self.screen
+        if isinstance(current, ChangesScreen) and current.org_id == message.org_id:
+            current.set_since(message.since)
+            return
+        self.push_screen(ChangesScreen(message.org_id, since=message.since))
+
+    # -- watch -----------------------------------------------------------------------------------------------------
+
+    def action_toggle_watch(self) -> None:
+        self.watcher.toggle()
+
+    @on(FleetCrossed)
+    def fleet_crossed(self, message: FleetCrossed) -> None:
+        self.watcher.alert(message.crossings)
+
+    @on(LoadFailed)
+    @on(PagesFailed)
+    @on(FleetFailed)
+    @on(ChangesFailed)
+    def refresh_failed(self, message: LoadFailed | PagesFailed | FleetFailed | ChangesFailed) -> None:
+        """A failure bubbled up from a screen: a watch backs off on 429 and 5xx."""
+        self.watcher.failed(message.error)
+
+    @on(Loaded)
+    def refresh_fell_back(self, message: Loaded[Any]) -> None:
+        """Cached data shown because the network failed is a failed refresh too (for the watch's back-off)."""
+        if message.fetched.error is not None:
+            self.watcher.failed(message.fetched.error)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, timedelta
 
-from tui.periods import Since, parse_since
+from tui.periods import Since, parse_interval, parse_since
 
-__all__ = ["iso_date", "positive_int", "since"]
+__all__ = ["MIN_WATCH", "iso_date", "positive_int", "since", "watch_interval"]
+
+MIN_WATCH = timedelta(seconds=30)
+"""The shortest `--watch`: a refresh reads every list and the whole fleet again."""
 
 
 def iso_date(text: str) -> date:
@@ -42,3 +45,14 @@ def positive_int(text: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
+
+
+def watch_interval(text: str) -> timedelta:
+    """`--watch`: how often to refresh, 30 s at least (`30s`, `5m`, `1h`)."""
+    try:
+        interval = parse_interval(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if interval < MIN_WATCH:
+        raise argparse.ArgumentTypeError(f"must be at least 30s (each refresh reads the whole fleet), not {text!r}")
+    return interval

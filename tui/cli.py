@@ -6,11 +6,36 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn, cast
 
 from tui import __version__
 from tui import serve as serve_cli
-from tui.arg_types import iso_date, since
-from tui.export_spec import COMPUTE_DIMENSIONS, DEFAULT_SINCE, EXPORT_KINDS, FORMATS, KINDS_NEEDING_ID
+from tui.arg_types import iso_date, since, watch_interval
+from tui.export_spec import (
+    CHECK_LEVELS,
+    COMPUTE_DIMENSIONS,
+    DEFAULT_SINCE,
+    EXPORT_KINDS,
+    FORMATS,
+    KINDS_NEEDING_ID,
+    METRICS_FORMAT,
+)
+
+MONITORING_UNKNOWN = 3
+"""`eiscope check` follows the monitoring plugin API: a usage error is UNKNOWN (3), not argparse's 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser; a subcommand marked `monitoring` reports a usage error as a plugin's UNKNOWN line."""
+
+    monitoring = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.monitoring:
+            print(f"EISCOPE FLEET UNKNOWN - usage: {' '.join(message.split())}")
+            self.print_usage(sys.stderr)
+            self.exit(MONITORING_UNKNOWN)
+        super().error(message)
 
 
 def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
@@ -79,12 +104,18 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
 def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     """The whole command line. `with_sandbox=False` (a browse): the sandbox's own options are not loaded, since
     they import the sandbox, which a browse never needs (start-up); `eiscope sandbox …` and --help load them."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="eiscope",
         description="A keyboard-driven terminal browser for Edge Impulse organizations and white labels.",
     )
     parser.add_argument("--version", action="version", version=f"eiscope {__version__}")
     _connection_options(parser)
+    parser.add_argument(
+        "--watch",
+        type=watch_interval,
+        metavar="DURATION",
+        help="refresh the current screen and the fleet every DURATION (30s at least; w toggles it)",
+    )
     demo = parser.add_argument_group("demo")
     demo.add_argument("--demo", action="store_true", help="browse a seeded sandbox started in-process")
     demo.add_argument("--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world")
@@ -110,18 +141,39 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     export.add_argument(
         "id", nargs="?", type=int, help="inner organization id (inner-org, metrics; optional for jobs, compute)"
     )
-    export.add_argument("--format", choices=FORMATS, default="json")
+    export.add_argument(
+        "--format",
+        choices=(*FORMATS, METRICS_FORMAT),
+        default="json",
+        help=f"json, jsonl or csv; {METRICS_FORMAT}: `export fleet` for Prometheus' node_exporter textfile collector",
+    )
     export.add_argument(
         "--since",
         type=since,
         metavar="7d|YYYY-MM-DD",
-        help=f"jobs, compute: the period starts then and ends now (default {DEFAULT_SINCE})",
+        help=(
+            f"jobs, compute: the period starts then and ends now (default {DEFAULT_SINCE}); changes: compare with "
+            "the snapshot nearest this moment (default: the newest earlier one)"
+        ),
     )
     export.add_argument(
         "--by", choices=COMPUTE_DIMENSIONS, default="project", help="compute: split by project, user or category"
     )
     export.add_argument("--project", type=int, metavar="ID", help="jobs: one white-label project's jobs")
     export.add_argument("--user", type=int, metavar="ID", help="jobs: one white-label user's jobs")
+
+    check = commands.add_parser(
+        "check",
+        help="the fleet as a Nagios/Icinga plugin: one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN",
+    )
+    cast(_Parser, check).monitoring = True
+    _connection_options(check, repeated=True)
+    check.add_argument(
+        "--warn", choices=CHECK_LEVELS, default="near", help="WARNING when an inner org is at this status or worse"
+    )
+    check.add_argument(
+        "--crit", choices=CHECK_LEVELS, default="at", help="CRITICAL when an inner org is at this or worse"
+    )
 
     serve = commands.add_parser("serve", help="the same app in a web browser (textual-serve), on 127.0.0.1")
     _connection_options(serve, repeated=True)
@@ -157,6 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.run import run_export_command
 
         return run_export_command(args)
+    if args.command == "check":
+        from tui.run import run_check_command
+
+        return run_check_command(args)
     if args.command == "serve":
         return serve_cli.run(args, os.environ)
     if args.command == "cache":

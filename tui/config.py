@@ -7,6 +7,7 @@
     request_deadline_s = 60       # optional: the longest one request may take, all of it
     max_response_mb = 16          # optional: the largest body read (decompressed); past it, an error
     max_list_rows = 200000        # optional: where a paged list stops (its bytes: 320 a row on average)
+    desktop_notifications = "osc9"  # optional: watch's alerts as desktop notifications (off, osc9, osc777)
 
     [profiles.work]
     endpoint = "https://studio.edgeimpulse.com/v1"
@@ -46,6 +47,7 @@ __all__ = [
     "config_location",
     "config_path",
     "load_config",
+    "read_desktop_notifications",
     "read_keymap",
     "resolve_settings",
     "run_key_command",
@@ -74,6 +76,8 @@ class ResolvedSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_list_rows: int = DEFAULT_MAX_LIST_ROWS
     keymap: dict[str, str] = field(default_factory=dict)
+    desktop_notifications: str = "off"
+    """`desktop_notifications` in config.toml: off, osc9 or osc777 (watch's alerts as terminal notifications)."""
     config_file: Path | None = None
     key_source: str | None = None  # "--api-key", "EI_API_KEY", "profile work (api_key_command)", ...
     cache_identity: str | None = field(default=None, repr=False)  # see ClientSettings.cache_identity
@@ -260,7 +264,14 @@ def resolve_settings(
     if config.get("max_list_rows") is not None:
         settings.max_list_rows = max(1, int(config["max_list_rows"]))
     settings.keymap = dict(config.get("keymap") or {})
+    settings.desktop_notifications = str(config.get("desktop_notifications") or "off")
     return settings
+
+
+def read_desktop_notifications(env: Mapping[str, str]) -> str:
+    """`desktop_notifications` alone (off, osc9, osc777), for the demo, which reads no profile."""
+    path, named_by = config_location({}, env)
+    return str(load_config(path, named_by=named_by).get("desktop_notifications") or "off")
 
 
 def read_keymap(env: Mapping[str, str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DESKTOP_NOTIFICATIONS",
     "MAX_CONFIG_BYTES",
     "PROFILE_KEYS",
     "TOP_LEVEL_KEYS",
@@ -36,8 +37,13 @@ TOP_LEVEL_KEYS = frozenset(
         "max_list_rows",
         "profiles",
         "keymap",
+        "desktop_notifications",
     }
 )
+DESKTOP_NOTIFICATIONS = ("off", "osc9", "osc777")
+"""`desktop_notifications`: whether watch's alerts also ask the terminal for a desktop notification, and how
+(OSC 9: iTerm2, WezTerm, Windows Terminal, kitty; OSC 777: foot, Ghostty, rxvt-unicode, VTE). Off by default:
+a terminal that knows neither prints them."""
 PROFILE_KEYS = frozenset({"endpoint", "org", "api_key", "api_key_env", "api_key_command", "jwt_token", "jwt_token_env"})
 _STRING_PROFILE_KEYS = PROFILE_KEYS - {"org"}
 _SECRET_KEYS = ("api_key", "jwt_token", "api_key_command")
@@ -103,6 +109,11 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
     for key in ("cache_max_mb", "request_deadline_s", "max_response_mb", "max_list_rows"):
         if key in config:
             positive_number(config[key], key, path, text)
+    if "desktop_notifications" in config and config["desktop_notifications"] not in DESKTOP_NOTIFICATIONS:
+        raise ConfigError(
+            f"{_where(path, text, 'desktop_notifications')}: desktop_notifications must be one of "
+            f"{', '.join(map(repr, DESKTOP_NOTIFICATIONS))}"
+        )
     keymap = config.get("keymap", {})
     if not isinstance(keymap, dict):
         raise ConfigError(f'{_where(path, text, "keymap")}: [keymap] must be a table of binding id = "keys"')

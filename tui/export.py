@@ -11,6 +11,7 @@ the way out (formula and control-character safety) is tui/export_format.py.
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -37,7 +38,9 @@ from tui.api.fleet_walk import fleet_health, fleet_rows, open_store
 from tui.api.redact import redact
 from tui.api.row_marks import UNREADABLE_KEY, is_unreadable, shown_rows
 from tui.config import ResolvedSettings
+from tui.export_changes import CHANGE_FIELDS, change_records
 from tui.export_format import dump_json, write_rows
+from tui.export_metrics import openmetrics_text
 from tui.export_spec import (
     DEFAULT_SINCE,
     EXIT_API,
@@ -49,6 +52,7 @@ from tui.export_spec import (
     EXPORT_KINDS,
     FORMATS,
     KINDS_NEEDING_ID,
+    METRICS_FORMAT,
 )
 from tui.formatting import format_bytes
 from tui.hints import one_line
@@ -73,10 +77,11 @@ class UsageError(Exception):
 
 @dataclass
 class ExportRequest:
-    """What to export. `org_id` overrides the settings' org; `target_id`: the inner organization's ID (inner-org,
-    metrics; jobs and compute of one inner organization). `since` (jobs, compute; default 30 days) starts the
-    period that ends now; `by` splits compute; `project_id`/`user_id` read one white-label project's or user's
-    jobs."""
+    """What to export. `org_id` overrides the settings' org (and is the org exported once resolved);
+    `target_id`: the inner organization's ID (inner-org, metrics; jobs and compute of one inner organization).
+    `since`: for jobs and compute (default 30 days) the start of the period that ends now, for changes how far
+    back to compare (None: the last snapshot); `by` splits compute; `project_id`/`user_id` read one white-label
+    project's or user's jobs; `now`: the moment a `changes` snapshot is dated (None: the clock)."""
 
     kind: str
     format: str = "json"
@@ -86,6 +91,7 @@ class ExportRequest:
     by: str = "project"
     project_id: int | None = None
     user_id: int | None = None
+    now: datetime | None = None
 
 
 def exit_code_for(error: ApiError) -> int:
@@ -172,11 +178,13 @@ async def _collect(
     cache: DiskCache | None,
     progress: TextIO | None,
     cuts: list[ListCutShortError],
+    notes: TextIO | None = None,
 ) -> Any:
     """The rows (a list of dicts) or, for inner-org, one dict, exactly as the API named them.
 
-    A list cut short by a bound is written as far as it goes, its stop added to `cuts` (export then says so
-    and exits 1)."""
+    `progress`: where a long read says how far it is (a terminal's stderr); `notes`: where `changes` says what
+    it could not compare (stderr). A list cut short by a bound is written as far as it goes, its stop added to
+    `cuts` (export then says so and exits 1)."""
     client_settings = settings.client_settings(cache_fallback=False)
     async with StudioClient(client_settings, cache) as client:
         kind = request.kind
@@ -186,7 +194,14 @@ async def _collect(
             return fetched.raw.get("organizations", [])
         if kind in KINDS_NEEDING_ID and request.target_id is None:
             raise UsageError(f"export {kind} needs an inner organization ID")
-        org = await _resolve_org(client, request, settings)
+        org = request.org_id = await _resolve_org(client, request, settings)
+        if kind == "changes":
+            try:
+                return await change_records(
+                    client, org, since=request.since, notes=notes or io.StringIO(), progress=progress, now=request.now
+                )
+            except ValueError as error:  # no cache to keep snapshots in
+                raise UsageError(str(error)) from None
         if kind in ("users", "datasets"):
             info = await client.organization_info(org)
             assert info is not None
@@ -257,14 +272,17 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
     if args.kind not in EXPORT_KINDS:
         err.write(f"eiscope: unknown export {args.kind!r}; expected one of {', '.join(EXPORT_KINDS)}\n")
         return EXIT_USAGE
-    if args.format not in FORMATS:
+    if args.format not in (*FORMATS, METRICS_FORMAT):
         err.write(f"eiscope: unknown format {args.format!r}; expected one of {', '.join(FORMATS)}\n")
+        return EXIT_USAGE
+    if args.format == METRICS_FORMAT and args.kind != "fleet":
+        err.write(f"eiscope: --format {METRICS_FORMAT} is for `export fleet` only\n")
         return EXIT_USAGE
     cuts: list[ListCutShortError] = []
     cache = settings.cache()
     try:
         try:
-            data = asyncio.run(_collect(args, settings, cache, err if _is_terminal(err) else None, cuts))
+            data = asyncio.run(_collect(args, settings, cache, err if _is_terminal(err) else None, cuts, err))
         finally:
             _say_cache_warnings(settings, err, cache)
     except UsageError as exc:
@@ -283,8 +301,12 @@ def run_export(args: ExportRequest, settings: ResolvedSettings, out: TextIO, err
             f"(the first: {_one_line(where + str(first[UNREADABLE_KEY]), settings)})\n"
         )
     try:
-        if args.format == "json" and isinstance(data, dict):
+        if args.format == METRICS_FORMAT:
+            out.write(openmetrics_text(args.org_id or 0, data))
+        elif args.format == "json" and isinstance(data, dict):
             dump_json(data, out)
+        elif args.kind == "changes" and args.format == "csv" and not data:
+            out.write(",".join(CHANGE_FIELDS) + "\n")  # no change: still the header a script reads
         else:
             write_rows([data] if isinstance(data, dict) else data, args.format, out)
         out.flush()

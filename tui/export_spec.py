@@ -6,6 +6,7 @@ Kept apart from tui/export.py so the argument parser can list the choices withou
 from __future__ import annotations
 
 __all__ = [
+    "CHECK_LEVELS",
     "COMPUTE_DIMENSIONS",
     "DEFAULT_SINCE",
     "EXIT_API",
@@ -18,6 +19,7 @@ __all__ = [
     "FORMATS",
     "KINDS_NEEDING_ID",
     "KINDS_TAKING_ID",
+    "METRICS_FORMAT",
 ]
 
 EXPORT_KINDS = (
@@ -32,6 +34,7 @@ EXPORT_KINDS = (
     "jobs",
     "compute",
     "apikeys",
+    "changes",
 )
 KINDS_NEEDING_ID = ("inner-org", "metrics")
 KINDS_TAKING_ID = ("inner-org", "metrics", "jobs", "compute")
@@ -40,7 +43,12 @@ COMPUTE_DIMENSIONS = ("project", "user", "category")
 DEFAULT_SINCE = "30d"
 """How far back `export jobs` and `export compute` look without `--since` (the Compute view's first period)."""
 FORMATS = ("json", "jsonl", "csv")
+METRICS_FORMAT = "openmetrics"
+"""`export fleet --format openmetrics`: the fleet as OpenMetrics text (tui/export_metrics.py)."""
 
 # 0 ok · 1 other API error (and a failed write) · 2 usage · 3 auth or forbidden · 4 not found ·
 # 5 network, timeout, server or rate limit after retries (and offline with nothing cached)
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
+
+CHECK_LEVELS = ("near", "at", "over", "none")
+"""`eiscope check --warn/--crit`: the least severe Fleet health status that raises the state, or none."""

@@ -2,6 +2,7 @@
 
 One parser for every front end that looks back in time: `eiscope export changes --since`, `export compute
 --since`, the Changes view and the `:` command line. Pure Python (the data layer and the screens both use it).
+`parse_interval` reads how often something repeats (`--watch 5m`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["Since", "parse_since"]
+__all__ = ["Since", "parse_interval", "parse_since"]
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 7 * 86_400}
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 7 * 86_400}
+_INTERVAL = re.compile(r"^\s*(\d{1,6})\s*(s|m|min|h)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,11 @@ def parse_since(text: str) -> Since:
     except ValueError:
         raise ValueError(f"must be a duration (30m, 12h, 7d, 2w) or a date (YYYY-MM-DD), not {text!r}") from None
     return Since(cleaned, moment=moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def parse_interval(text: str) -> timedelta:
+    """`30s`, `5m`, `1h`: how often; ValueError with a sentence otherwise (zero included)."""
+    found = _INTERVAL.match(text)
+    if not found or int(found.group(1)) == 0:
+        raise ValueError(f"must be a duration such as 30s, 5m or 1h, not {text!r}")
+    return timedelta(seconds=int(found.group(1)) * _UNIT_SECONDS[found.group(2).lower()])

@@ -10,10 +10,17 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from tui.config import ConfigError, ResolvedSettings, config_path, read_keymap, resolve_settings
+from tui.config import (
+    ConfigError,
+    ResolvedSettings,
+    config_path,
+    read_desktop_notifications,
+    read_keymap,
+    resolve_settings,
+)
 
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -62,6 +69,7 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         if settings is not None:
             try:
                 settings.keymap = read_keymap(env)  # the demo reads no profile, but keys are the user's own
+                settings.desktop_notifications = read_desktop_notifications(env)
             except ConfigError as error:
                 print(f"eiscope: {error}", file=sys.stderr)
                 return 2
@@ -89,6 +97,8 @@ def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         profile=settings.profile,
         remember_commands=True,
         today=sandbox.world.today if sandbox is not None else None,
+        watch=getattr(args, "watch", None),
+        desktop_notifications=settings.desktop_notifications,
     )
     try:
         app.run()
@@ -108,16 +118,39 @@ def _quiet_stdout_on_exit() -> None:
         os.close(devnull)
 
 
+def _run_headless(
+    args: argparse.Namespace,
+    command: Callable[[ResolvedSettings], int],
+    *,
+    config_exit: int = 2,
+    config_line: Callable[[str], str] | None = None,
+) -> int:
+    """What the headless commands (export, check) share: settings, a quiet pipe, a quiet exit.
+
+    `config_exit` / `config_line`: what a configuration problem exits with, and the stdout line that says so
+    (a monitoring plugin answers UNKNOWN on stdout; export only on stderr).
+    """
+    # A filter like `eiscope export users | head` ends quietly when its reader does, as Unix tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # an offline run reads the cache only: a profile's api_key_command need not run
+    try:
+        settings = resolve_settings(_flags(args), os.environ, need_key=not args.offline)
+    except ConfigError as error:
+        if config_line is not None:
+            print(config_line(f"configuration: {error.message}"))
+        print(f"eiscope: {error.message}", file=sys.stderr)
+        return config_exit
+    for warning in settings.warnings:
+        print(f"eiscope: warning: {warning}", file=sys.stderr)
+    try:
+        return command(settings)
+    finally:
+        _quiet_stdout_on_exit()
+
+
 def run_export_command(args: argparse.Namespace) -> int:
     from tui.export import ExportRequest, run_export
 
-    # A filter like `eiscope export users | head` ends quietly when its reader does, as Unix tools do.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-
-    # an offline export reads the cache only: a profile's api_key_command need not run
-    settings = _resolve(args, os.environ, need_key=not args.offline)
-    if settings is None:
-        return 2
     request = ExportRequest(
         kind=args.kind,
         format=args.format,
@@ -128,10 +161,20 @@ def run_export_command(args: argparse.Namespace) -> int:
         project_id=getattr(args, "project", None),
         user_id=getattr(args, "user", None),
     )
-    try:
-        return run_export(request, settings, sys.stdout, sys.stderr)
-    finally:
-        _quiet_stdout_on_exit()
+    return _run_headless(args, lambda settings: run_export(request, settings, sys.stdout, sys.stderr))
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    """`eiscope check`: the monitoring plugin (tui/check.py); every failure is UNKNOWN (3), on stdout."""
+    from tui.check import UNKNOWN, CheckRequest, run_check, unknown_line
+
+    request = CheckRequest(org_id=args.org, warn=args.warn, crit=args.crit)
+    return _run_headless(
+        args,
+        lambda settings: run_check(request, settings, sys.stdout),
+        config_exit=UNKNOWN,
+        config_line=unknown_line,
+    )
 
 
 def run_cache_command(args: argparse.Namespace) -> int:

@@ -53,6 +53,7 @@ class Breadcrumbs(Widget):
         "breadcrumbs--crumb",
         "breadcrumbs--current",
         "breadcrumbs--separator",
+        "breadcrumbs--note",
     }
 
     DEFAULT_CSS = """
@@ -60,6 +61,7 @@ class Breadcrumbs(Widget):
         height: 1;
         & > .breadcrumbs--current { text-style: bold; }
         & > .breadcrumbs--separator { color: $text-muted; }
+        & > .breadcrumbs--note { color: $text-muted; text-style: not bold; }
     }
     """
 
@@ -73,6 +75,7 @@ class Breadcrumbs(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._trail = [clean(part) for part in trail]
+        self._note = ""
 
     @property
     def trail(self) -> list[str]:
@@ -84,9 +87,23 @@ class Breadcrumbs(Widget):
         self._trail = [clean(part) for part in trail]
         self.refresh()
 
+    def set_note(self, note: str) -> None:
+        """A short status at the right end of the line (the watch's next refresh); "" removes it."""
+        note = clean(note)
+        if note != self._note:
+            self._note = note
+            self.refresh()
+
+    @property
+    def note(self) -> str:
+        return self._note
+
     def render(self) -> Text:
-        """The crumbs that fit, separated by › and the last one emphasised."""
-        crumbs = fit_trail(self._trail, self.size.width)
+        """The crumbs that fit, separated by › and the last one emphasised; the note, if any, on the right."""
+        width = self.size.width
+        note = self._note if self._note and cell_len(self._note) + 12 <= width else ""
+        room = width - cell_len(note) - 2 if note else width
+        crumbs = fit_trail(self._trail, room)
         crumb_style = self.get_component_rich_style("breadcrumbs--crumb")
         current_style = self.get_component_rich_style("breadcrumbs--current")
         separator_style = self.get_component_rich_style("breadcrumbs--separator")
@@ -95,4 +112,7 @@ class Breadcrumbs(Widget):
             if index:
                 text.append(SEPARATOR, separator_style)
             text.append(crumb, current_style if index == len(crumbs) - 1 else crumb_style)
+        if note:
+            text.append(" " * max(2, width - text.cell_len - cell_len(note)))
+            text.append(note, self.get_component_rich_style("breadcrumbs--note"))
         return text

@@ -20,7 +20,7 @@ parsed as markup, so `[@click=app.quit]` in an organization name is just text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -35,6 +35,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.safe_text import clean
+from widgets.change_marks import RowMark, marked_segments
 from widgets.column_fit import GAP, MARGIN, fit_widths, full_width, natural_width
 from widgets.row_store import Column, Row, RowStore
 
@@ -118,6 +119,8 @@ class ResourceTable(ScrollView, can_focus=True):
         "resource-table--cursor",
         "resource-table--empty",
         *(f"resource-table--{tone}" for tone in TONES),
+        "resource-table--changed",
+        "resource-table--added",
     }
 
     DEFAULT_CSS = """
@@ -154,6 +157,14 @@ class ResourceTable(ScrollView, can_focus=True):
         }
         & > .resource-table--notice {
             color: $text-warning;
+        }
+        & > .resource-table--changed {
+            color: $warning;
+            text-style: bold;
+        }
+        & > .resource-table--added {
+            color: $success;
+            text-style: bold;
         }
     }
     """
@@ -204,6 +215,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._index_scheduled = False
         # (virtual line, scroll x, width, style) → the line as drawn; cleared whenever what it shows changes.
         self._line_cache: LRUCache[tuple[int, int, int, Style], Strip] = LRUCache(LINE_CACHE_SIZE)
+        self._marks: Mapping[Any, RowMark] = {}
+        self._mark_key = "id"
         self._measure_columns()
 
     # -- public API ---------------------------------------------------------------------------------------
@@ -339,6 +352,21 @@ class ResourceTable(ScrollView, can_focus=True):
             self.sort_by(self.columns[0].key, reverse=True)
         else:
             self.sort_by(key, reverse=not self._store.sort_reverse)
+
+    def set_marks(self, marks: Mapping[Any, RowMark], *, key: str = "id") -> None:
+        """Mark rows that changed (widgets/change_marks.py): row[key] → the changed column keys, or {NEW}.
+
+        Kept apart from the rows: setting rows again keeps the marks; an empty mapping removes them.
+        """
+        self._marks = marks
+        self._mark_key = key
+        self._line_cache.clear()
+        if self.is_mounted:
+            self.refresh()
+
+    @property
+    def marks(self) -> Mapping[Any, RowMark]:
+        return self._marks
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on a shown row (clamped) and scroll it into view; from now on it follows that row."""
@@ -484,7 +512,13 @@ class ResourceTable(ScrollView, can_focus=True):
             index = virtual_y - 1
             store = self._store
             if index < len(store):
-                line = self._row_text(store.row(index))
+                row = store.row(index)
+                mark = self._marks.get(row.get(self._mark_key)) if self._marks else None
+                if mark:
+                    strip = self._crop(self._marked_strip(row, mark, style), style)
+                    self._line_cache[key] = strip
+                    return strip
+                line = self._row_text(row)
             elif index == 0:
                 line = MARGIN + clean(self.empty_text)
                 style = base + self.get_component_rich_style("resource-table--empty")
@@ -547,6 +581,23 @@ class ResourceTable(ScrollView, can_focus=True):
                 for column, width in zip(self._store.columns, self._widths, strict=False)
             ]
         )
+
+    def _marked_strip(self, row: Row, mark: RowMark, style: Style) -> Strip:
+        """A marked row: its sign in the margin and its changed cells in the `--changed` style."""
+        cells = [
+            (column.key, fit(column.text(row), width, column.align))
+            for column, width in zip(self._store.columns, self._widths, strict=False)
+        ]
+        segments = marked_segments(
+            cells,
+            mark,
+            margin=MARGIN,
+            gap=GAP,
+            base=style,
+            changed=self.get_component_rich_style("resource-table--changed", partial=True),
+            added=self.get_component_rich_style("resource-table--added", partial=True),
+        )
+        return Strip(segments)
 
     def _header_text(self) -> str:
         """The column labels, with ▲/▼ on the sort column."""
