@@ -15,7 +15,7 @@ from tui.hints import tui_hint
 from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
 from widgets.list_pane import ListPane
-from widgets.notice import ErrorPanel, StatusLine
+from widgets.notice import ErrorPanel, StatusLine, WaitLine
 
 if TYPE_CHECKING:
     from screens.jump import EntityIndex
@@ -36,6 +36,11 @@ class EiscopeScreen(Screen[None]):
     ]
 
     crumb: str = ""
+    ready: bool = False
+    """False until the screen has composed and painted once (and while a tab composes): keys typed before then
+    wait in the app and are applied when the screen is ready (`EiscopeApp.release_keys`)."""
+    pending_tab: str | None = None
+    """A tab asked for by its key while it was still loading: shown as soon as it is ready."""
 
     @property
     def eiscope(self) -> EiscopeApp:
@@ -57,10 +62,20 @@ class EiscopeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
         yield from self.compose_body()
+        yield WaitLine(id="wait-line")
         yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def on_mount(self) -> None:
+        """Runs after the subclass's own `on_mount` (Textual calls each class's handler): ready after the paint."""
+        self.call_after_refresh(self.now_ready)
+
+    def now_ready(self) -> None:
+        """The screen (or the tab it was composing) can take keys: apply those typed meanwhile."""
+        self.ready = True
+        self.eiscope.release_keys()
 
     def on_screen_resume(self) -> None:
         self.update_trail()
@@ -99,9 +114,25 @@ class EiscopeScreen(Screen[None]):
         if 1 <= number <= len(visible):
             tab = visible[number - 1]
             if tab in self.loading_tabs:
-                self.notify(f"{self.TAB_TITLES.get(tab, tab)} is still loading", timeout=2)
+                self.pending_tab = tab  # not lost: shown when it is ready (set_loading_tabs)
+                self.notify(f"{self.TAB_TITLES.get(tab, tab)} opens as soon as it has loaded", timeout=2)
                 return
+            self.pending_tab = None
             self.switch_tab(tab)
+
+    def set_loading_tabs(self, tabs: frozenset[str]) -> None:
+        """Tabs shown as loading ('Fleet…'); a tab asked for while it loaded opens once it has, or, if it went
+        (the organization is not a white label), the user is told."""
+        self.loading_tabs = tabs
+        self.number_tabs()
+        pending = self.pending_tab
+        if pending is None or pending in tabs:
+            return
+        self.pending_tab = None
+        if pending in self.visible_tabs():
+            self.switch_tab(pending)
+        else:
+            self.notify(f"This organization has no {self.TAB_TITLES.get(pending, pending)} tab", timeout=3)
 
     def switch_tab(self, tab: str) -> None:
         """Show a tab and put the focus in it, on its list when it has one."""
@@ -131,6 +162,17 @@ class EiscopeScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
         self.number_tabs()
+
+    def show_waiting(self, seconds: float | None) -> None:
+        """An answer has been awaited this long (None: nothing is slow): say so, and that the keys still work."""
+        lines = self.query_children(WaitLine)
+        if not lines:  # not composed yet, or being taken down
+            return
+        if seconds is None:
+            lines.first().show_wait(None)
+            return
+        ways = "esc goes back, q quits" if self._has_screen_below() else "q quits"
+        lines.first().show_wait(f"Waiting {seconds:.0f} s for the Studio API…  {ways}")
 
     def action_back(self) -> None:
         focused = self.focused

@@ -46,7 +46,7 @@ class ChartScreen(EiscopeScreen):
     """One metric of one subject over 30/90/365 days, and optionally a second line to compare."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "next_range", "Range", id="chart-range"),
+        Binding("t", "next_range", "Range 30/90/365", id="range"),
         Binding("d", "toggle_daily", "Total/daily", id="chart-total-daily"),
         Binding("plus", "compare", "Compare", id="chart-compare"),
         Binding("minus", "remove_comparison", "Uncompare", id="chart-uncompare"),

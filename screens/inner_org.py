@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from screens import columns, units
@@ -34,6 +34,7 @@ from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 from widgets.sparkline import MetricSparkline
 
@@ -61,7 +62,7 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.crumb = clean(row.get("name") or f"Organization {self.inner_id}")
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="inner-scroll"):
+        with ReadingScroll(id="inner-scroll"):
             yield ErrorPanel(id="inner-error")
             yield KeyValueCard(self.crumb, self._card_rows(), id="inner-card")
             yield Static(Text("Entitlement limits", style="bold"), classes="section-title")

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens import columns
@@ -43,6 +43,7 @@ from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         "settings": "Conf",
     }
 
-    BINDINGS = [Binding("t", "structure", "Structure", id="structure")]
+    BINDINGS = [Binding("x", "structure", "Structure", id="structure")]  # x: as k9s' xray, a tree of what is inside
 
     def __init__(self, org_id: int, name: str | None = None) -> None:
         super().__init__()
@@ -156,11 +157,11 @@ class OrganizationScreen(FleetHost, PagedListsHost):
                 # Imported when the Readme tab is first shown: markdown-it is ~25 ms that start-up need not pay.
                 from textual.widgets import Markdown
 
-                yield VerticalScroll(
+                yield ReadingScroll(
                     Markdown("_Loading the readme…_", open_links=False, id="readme-body"), id="readme-scroll"
                 )
             case "settings":
-                yield VerticalScroll(
+                yield ReadingScroll(
                     KeyValueCard("Branding and trial", [], id="org-branding"),
                     Vertical(
                         Static(Text("Experiments", style="bold"), classes="section-title"),
@@ -177,10 +178,12 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         if tab in self._composed:
             return
         self._composed.add(tab)
+        self.ready = False  # keys typed while the tab composes are applied to it, not to the tab left
         pane = self.query_one(TabbedContent).get_pane(tab)
         with self.app.batch_update():
             await pane.mount_all(list(self._tab_content(tab)))
         self._fill(tab)
+        self.call_after_refresh(self.now_ready)
 
     def _fill(self, tab: str) -> None:
         """Give a freshly composed tab the state the screen holds (rows, notes, errors, the readme)."""
@@ -319,7 +322,6 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self.is_whitelabel_admin = is_admin
         self.index.set_whitelabel(self.org_id, is_admin)
-        self.loading_tabs = frozenset()
         tabs = self.query_one(TabbedContent)
         for tab in WHITELABEL_TABS:
             if is_admin:
@@ -329,7 +331,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
                 tabs.hide_tab(tab)
         if not is_admin and tabs.active in WHITELABEL_TABS:
             self.switch_tab("users")
-        self.number_tabs()
+        self.set_loading_tabs(frozenset())  # numbers the tabs, and opens a tab asked for while it loaded
         if is_admin and tabs.active in PAGED_KINDS:
             self._start_paged(tabs.active)
         if is_admin:
@@ -346,8 +348,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         if message.what is WhitelabelLoaded and self.is_whitelabel_admin is None:
             # Not known either way (the network failed, nothing cached): the tabs stop saying 'loading' and
             # show the error when opened, rather than vanish and renumber the others.
-            self.loading_tabs = frozenset()
-            self.number_tabs()
+            self.set_loading_tabs(frozenset())
         if message.had_cache or message.what in (WhitelabelLoaded, WhitelabelMetricsLoaded):
             self.flash_error(message.what.part, error)
             return

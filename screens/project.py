@@ -7,7 +7,6 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
@@ -18,6 +17,7 @@ from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 
 PROJECT_FIRST = (
@@ -62,7 +62,7 @@ class ProjectScreen(DetailScreen):
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="project-error")
         with TabbedContent(id="project-tabs"):
-            with TabPane("Details", id="details"), VerticalScroll(id="project-details"):
+            with TabPane("Details", id="details"), ReadingScroll(id="project-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
                 yield KeyValueCard("Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata")
             with TabPane("Collaborators", id="collaborators"):

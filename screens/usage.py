@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens import units
@@ -21,6 +20,7 @@ from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.gauge import UsageGauge
+from widgets.reading import ReadingScroll
 from widgets.sparkline import MetricSparkline
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def entitlement_gauges(
     return gauges
 
 
-class UsagePanel(VerticalScroll):
+class UsagePanel(ReadingScroll):
     """Given the organization info and (for a white label) its metrics, shows what is used of what is allowed."""
 
     BINDINGS = [Binding("t", "next_range", "Range 30/90/365", id="range")]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
@@ -20,6 +19,7 @@ from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 from widgets.sparkline import MetricSparkline
 
@@ -76,7 +76,7 @@ class UserScreen(DetailScreen):
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="user-error")
         with TabbedContent(id="user-tabs"):
-            with TabPane("Details", id="details"), VerticalScroll(id="user-details"):
+            with TabPane("Details", id="details"), ReadingScroll(id="user-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, USER_FIRST), id="user-card")
                 yield KeyValueCard("Metrics", [], id="user-metrics-card")
             with TabPane("Projects", id="user-projects"):
@@ -85,7 +85,7 @@ class UserScreen(DetailScreen):
                 yield ListPane(columns.MEMBERSHIPS, "organizations", id="user-orgs-list")
             with TabPane("Trials", id="user-trials"):
                 yield ListPane(columns.TRIALS, "trials", id="user-trials-list")
-            with TabPane("Daily metrics", id="user-daily"), VerticalScroll():
+            with TabPane("Daily metrics", id="user-daily"), ReadingScroll():
                 yield DailyMetricsPanel(id="user-daily-metrics")
         yield StatusLine(id="user-status")
 

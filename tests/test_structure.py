@@ -61,7 +61,7 @@ async def open_structure(pilot: Pilot[Any], *, with_health: bool = False) -> Str
         org.post_message(ShowStructure(replace(data, health=health_for(rows))))
         await settle(pilot)
     else:
-        await walk(pilot, "t")
+        await walk(pilot, "x")
     await settle(pilot)
     return structure(pilot.app)
 
@@ -221,7 +221,7 @@ async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> 
         assert isinstance(org, OrganizationScreen)
         marks = org.fleet_marks()
         assert marks
-        await walk(pilot, "1", "t")
+        await walk(pilot, "1", "x")
         screen = structure(app)
         inner_orgs = screen.view_tree.root.children[-1]
         inner_orgs.expand()
@@ -232,12 +232,12 @@ async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> 
 
 
 async def test_expand_all_pressed_while_the_lists_load_is_not_lost(make_app: MakeApp, sandbox: Sandbox) -> None:
-    """`e` at once after `t`, before the view has paged the inner organizations: they open when they arrive."""
+    """`e` at once after `x`, before the view has paged the inner organizations: they open when they arrive."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         sandbox.faults = FaultConfig(latency_ms=1500)
-        await pilot.press("t")
+        await pilot.press("x")
         await pilot.pause()
         screen = structure(app)
         assert screen.model.inner_orgs is None  # still paging

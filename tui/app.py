@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
-from textual.app import App
+from textual import events, on
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
+from screens.base import EiscopeScreen
 from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
@@ -32,6 +35,12 @@ if TYPE_CHECKING:
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
+HOLD_LIMIT_S = 3.0
+"""Keys typed before a screen is ready wait at most this long: a screen that never gets ready loses no key."""
+UNHELD_KEYS = frozenset({"ctrl+c", "ctrl+q"})
+"""Keys that act at once, ready or not."""
+WAIT_NOTICE_S = 3.0
+"""An answer awaited longer than this is announced, with the seconds counting and the keys that still work."""
 
 
 class EiscopeApp(App[None]):
@@ -71,6 +80,14 @@ class EiscopeApp(App[None]):
         self.index = EntityIndex()
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+        self._held_keys: list[events.Key] = []
+        self._hold_timer: Timer | None = None
+        self._releasing = False
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """binding id → keys, the user's `[keymap]` as Textual applies it (help shows the keys in force)."""
+        return dict(self._keymap)
 
     @property
     def client(self) -> StudioClient:
@@ -82,8 +99,66 @@ class EiscopeApp(App[None]):
             self._client = StudioClient(self.settings, self.cache)
         return self._client
 
+    def _say_waiting(self) -> None:
+        """Once a second: tell the screen how long the oldest request in flight has waited, past a few seconds."""
+        waited = self._client.waiting_s() if self._client is not None else None
+        screen = self.screen
+        if isinstance(screen, EiscopeScreen) and screen.is_mounted:
+            screen.show_waiting(waited if waited is not None and waited >= WAIT_NOTICE_S else None)
+
+    # -- keys typed before a screen is ready ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the screen is not ready (starting, or composing a tab) waits for it (issue 20:
+        `0` pressed as the first rows appeared was lost)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self._hold(event):
+            return
+        await super().on_event(event)
+
+    def _hold(self, event: events.Key) -> bool:
+        if self._releasing or event.key in UNHELD_KEYS:
+            return False
+        if not self._held_keys and self._screen_ready():
+            return False
+        if not self._held_keys:
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+            self._hold_timer = self.set_timer(HOLD_LIMIT_S, self.release_keys_now, name="hold-limit")
+        self._held_keys.append(event)
+        return True
+
+    def _screen_ready(self) -> bool:
+        try:
+            screen = self.screen
+        except ScreenStackError:  # a key before the first screen exists
+            return False
+        if isinstance(screen, EiscopeScreen):
+            return screen.ready
+        return len(self.screen_stack) > 1  # a modal or the palette: ready; Textual's default screen: not yet
+
+    def release_keys(self) -> None:
+        """The screen is ready: apply the keys typed meanwhile, in order (`EiscopeScreen.now_ready` calls this)."""
+        if self._held_keys and not self._releasing:
+            self.call_later(self._replay, False)
+
+    def release_keys_now(self) -> None:
+        """Held too long (HOLD_LIMIT_S): apply them to the screen as it is."""
+        if self._held_keys and not self._releasing:
+            self.call_later(self._replay, True)
+
+    async def _replay(self, force: bool) -> None:
+        """Apply held keys one by one; a key that opens another screen holds the rest until that one is ready."""
+        while self._held_keys and (force or self._screen_ready()):
+            key = self._held_keys.pop(0)
+            self._releasing = True
+            try:
+                await super().on_event(key)
+            finally:
+                self._releasing = False
+
     def on_mount(self) -> None:
         self.open_home()
+        self.set_interval(1.0, self._say_waiting, name="wait-notice")
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
 
@@ -172,7 +247,7 @@ class EiscopeApp(App[None]):
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:
-        self.push_screen(HelpScreen(message.screen))
+        self.push_screen(HelpScreen(message.screen, self.keymap))
 
     @on(ShowChart)
     def show_chart(self, message: ShowChart) -> None:

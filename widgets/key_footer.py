@@ -1,37 +1,47 @@
-"""A footer that fits an 80-column SSH terminal: on a narrow screen, the focused widget's keys, then `?` and `q`.
+"""A footer that fits the terminal at any width: the keys that fit, in order, and always `?` and `q`.
 
-Textual's Footer lists every active binding in order and cuts what does not fit, so at 80 columns `? Help` and
-`q Quit` fell off the end. Here the always-needed keys are kept and the rest are one `?` away (the help screen
-lists them all). On a wide screen every shown binding is listed, as Textual does.
+Textual's Footer lists every active binding in order and cuts what does not fit, so at 80 columns (and at 60)
+`? Help` and `q Quit` fell off the end. Here the always-needed keys (back, help, quit) are kept, the focused
+widget's keys and then the screen's fill the room left, and the rest are one `?` away (the help screen lists them
+all). The footer is laid out again whenever its width changes (80 → 60 → 80 gives the 80-column keys back).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 ESSENTIAL_ACTIONS = ("help", "quit", "app.quit", "back", "close")
 
+Entry = tuple[Binding, bool, str]
+
 
 class KeyFooter(Footer):
-    """Footer that keeps `?` and `q` visible on narrow terminals."""
+    """Footer that keeps `?` and `q` visible at every width, and fits again after a resize."""
 
     NARROW_WIDTH: ClassVar[int] = 110
+    """Below this, keys are drawn compact (no padding) and the palette key is left to `?`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._laid_out_for: int | None = None
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        narrow = self.app.size.width < self.NARROW_WIDTH
+        app = self.app
+        width = app.size.width
+        self._laid_out_for = width
+        narrow = width < self.NARROW_WIDTH
         self.compact = narrow
         screen = self.screen
-        app = self.app
-        focused_keys: list[tuple[Binding, bool, str]] = []
-        screen_keys: list[tuple[Binding, bool, str]] = []
-        essential: list[tuple[Binding, bool, str]] = []
+        focused_keys: list[Entry] = []
+        screen_keys: list[Entry] = []
+        essential: list[Entry] = []
         seen_actions: set[str] = set()
         for node, binding, enabled, tooltip in screen.active_bindings.values():
             if not binding.show or binding.action in seen_actions:
@@ -44,17 +54,18 @@ class KeyFooter(Footer):
                 screen_keys.append(entry)
             else:
                 focused_keys.append(entry)
-        if narrow:
-            room = self.app.size.width - sum(_width(entry[0], app) for entry in focused_keys + essential)
-            fitting = []
-            for entry in screen_keys:
-                room -= _width(entry[0], app)
-                if room < 0:
-                    break
-                fitting.append(entry)
-            screen_keys = fitting
-        shown = focused_keys + screen_keys + essential
-        for binding, enabled, tooltip in shown:
+        palette = self._palette_entry() if not narrow else None
+        room = width - sum(_width(entry[0], app, narrow) for entry in essential)
+        if palette is not None:
+            room -= _width(palette[0], app, narrow) + 2  # its left border and padding
+        shown: list[Entry] = []
+        for entry in focused_keys + screen_keys:
+            needed = _width(entry[0], app, narrow)
+            if needed > room:
+                break
+            room -= needed
+            shown.append(entry)
+        for binding, enabled, tooltip in shown + essential:
             yield FooterKey(
                 binding.key,
                 app.get_key_display(binding),
@@ -63,11 +74,8 @@ class KeyFooter(Footer):
                 disabled=not enabled,
                 tooltip=tooltip,
             ).data_bind(compact=Footer.compact)
-        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE and not narrow:
-            try:
-                _node, binding, enabled, tooltip = screen.active_bindings[app.COMMAND_PALETTE_BINDING]
-            except KeyError:
-                return
+        if palette is not None:
+            binding, enabled, tooltip = palette
             yield FooterKey(
                 binding.key,
                 app.get_key_display(binding),
@@ -78,13 +86,22 @@ class KeyFooter(Footer):
                 tooltip=binding.tooltip or binding.description,
             )
 
+    def _palette_entry(self) -> Entry | None:
+        app = self.app
+        if not (self.show_command_palette and app.ENABLE_COMMAND_PALETTE):
+            return None
+        try:
+            _node, binding, enabled, tooltip = self.screen.active_bindings[app.COMMAND_PALETTE_BINDING]
+        except KeyError:
+            return None
+        return binding, enabled, tooltip
+
     def on_resize(self) -> None:
-        narrow = self.app.size.width < self.NARROW_WIDTH
-        if narrow != self.compact:
+        if self.app.size.width != self._laid_out_for:
             self.call_after_refresh(self.recompose)
 
 
-def _width(binding: Binding, app: object) -> int:
-    """Cells a compact footer key takes: 'key description' and a space after it."""
-    display = app.get_key_display(binding)  # type: ignore[attr-defined]
-    return len(display) + len(binding.description) + 2
+def _width(binding: Binding, app: App[object], compact: bool) -> int:
+    """Cells a footer key takes: compact 'key description' and a margin; else padded 'key' and 'description '."""
+    display = app.get_key_display(binding)
+    return len(display) + len(binding.description) + (2 if compact else 3)

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import move_bindings
 from widgets.resource_table import ResourceTable
 from widgets.row_store import Column
 
@@ -33,6 +34,7 @@ class ListPane(Vertical):
         Binding("s", "sort_next", "Sort", id="sort"),
         Binding("S", "sort_reverse", "Reverse", id="sort-reverse"),
         Binding("c", "copy_row", "Copy row", id="copy-row"),
+        *move_bindings(half_down="half_page(1)", half_up="half_page(-1)"),
     ]
 
     def __init__(
@@ -163,6 +165,12 @@ class ListPane(Vertical):
             return
         self.app.copy_to_clipboard(json.dumps(row, ensure_ascii=True, sort_keys=True))
         self.notify("Row copied to the clipboard (OSC 52)")
+
+    def action_half_page(self, direction: int) -> None:
+        """ctrl+d / ctrl+u: the cursor half a screen down or up (the table has the other moves)."""
+        table = self.table
+        half = max(1, (table.scrollable_content_region.height - 1) // 2)  # less the header line
+        table.move_cursor(table.cursor_index + direction * half)
 
     def focus_table(self) -> None:
         self.table.focus()

@@ -25,6 +25,26 @@ class StatusLine(Static):
         self.set_class(stale, "-stale")
 
 
+class WaitLine(Static):
+    """Shown while an answer is slow in coming: how long it has been waiting, and that the keys still work."""
+
+    DEFAULT_CSS = """
+    WaitLine { height: 1; width: 1fr; display: none; }
+    WaitLine.-shown { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+
+    def show_wait(self, text: str | None) -> None:
+        """Say `text` (None hides the line)."""
+        if text is None:
+            self.remove_class("-shown")
+            return
+        self.update(Text(text))
+        self.add_class("-shown")
+
+
 class ErrorPanel(Vertical):
     """A failure shown where the data would be: what failed, why, and what to do about it."""
 
