@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, TabbedContent, TabPane
 
+from screens.keys import keys_in_force
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
 from tui.api.errors import ApiError
 from tui.hints import tui_hint
@@ -96,7 +97,8 @@ class EiscopeScreen(Screen[None]):
     SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {}
     NARROW_WIDTH: ClassVar[int] = 110
     loading_tabs: frozenset[str] = frozenset()
-    """Tabs shown with their number but not ready yet (drawn as 'Inner…')."""
+    """Tabs shown with their number but not ready yet (drawn dim and italic: their titles keep their width, so
+    the bar does not reflow when they are ready)."""
 
     def visible_tabs(self) -> list[str]:
         """The ids of the tabs the number keys reach, in the order shown."""
@@ -104,6 +106,14 @@ class EiscopeScreen(Screen[None]):
         if not tabs:
             return []
         return [pane.id for pane in tabs.first().query(TabPane) if pane.id]
+
+    def key_of(self, binding_id: str, default: str) -> str:
+        """The key that runs a binding now (the user's keymap, else the default), as a person reads it."""
+        return keys_in_force(self.eiscope.keymap, binding_id, default)
+
+    def tab_key(self, number: int) -> str:
+        """The key of the tab at this place: '1'…'9', and '0' for the tenth (or what the keymap says)."""
+        return self.key_of(f"tab-{number}", str(number % 10))
 
     def tab_titles(self) -> list[tuple[str, str]]:
         """(tab id, full name) of the tabs the number keys reach, in their order."""
@@ -155,9 +165,9 @@ class EiscopeScreen(Screen[None]):
         narrow = self.size.width < self.NARROW_WIDTH
         for number, tab_id in enumerate(self.visible_tabs(), start=1):
             title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
-            if tab_id in self.loading_tabs:
-                title += "…"
-            tabs.get_tab(tab_id).label = f"{number % 10} {title}"  # the tenth tab is on key 0
+            tab = tabs.get_tab(tab_id)
+            tab.label = f"{self.tab_key(number)} {title}"  # the tenth tab is on key 0
+            tab.set_class(tab_id in self.loading_tabs, "-loading")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")

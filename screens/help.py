@@ -17,32 +17,12 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from screens.keys import key_label, keys_in_force
 from widgets.reading import MOVES, ReadingScroll
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "esc",
-    "backspace": "⌫",
-    "enter": "enter",
-    "plus": "+",
-    "minus": "-",
-    "pagedown": "pgdn",
-    "pageup": "pgup",
-    "down": "↓",
-    "up": "↑",
-    "left": "←",
-    "right": "→",
-}
 
 
 class HasTabs(Protocol):
     def tab_titles(self) -> list[tuple[str, str]]: ...
-
-
-def key_label(key: str) -> str:
-    """'question_mark' → '?'; 'ctrl+p' stays; several keys of one binding are joined with ' / '."""
-    return " / ".join(KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -93,7 +73,7 @@ class HelpScreen(ModalScreen[None]):
 
     def keys_of(self, binding_id: str, default: str) -> str:
         """The keys a binding answers to now: the user's keymap, else its default, as a person writes them."""
-        return key_label(self.keymap.get(binding_id, default))
+        return keys_in_force(self.keymap, binding_id, default)
 
     def _tab_rows(self) -> list[tuple[str, str]]:
         titles = getattr(self.under, "tab_titles", None)

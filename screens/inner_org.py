@@ -146,10 +146,18 @@ class InnerOrganizationScreen(EiscopeScreen):
             ("CPU compute", units.seconds(info.cpu_compute_time) if info else None),
             ("GPU compute", units.seconds(info.gpu_compute_time) if info else None),
             ("Total compute (CPU+GPU)", units.minutes(info.total_compute_time) if info else None),
+            # Beside it, the other definition, the one the compute gauge and the Fleet use: GPU time counts 3×.
+            ("Against the limit (CPU+3×GPU)", self._contract_compute()),
             ("Storage", units.size(info.total_storage) if info else None),
             ("Private projects", row.get("privateProjectCount")),
             ("Domain", row.get("domain")),
         ]
+
+    def _contract_compute(self) -> str | None:
+        """The current contract's compute as the limit counts it (the newest daily record), for the card."""
+        records = self.info.daily_metrics if self.info is not None else None
+        newest = max(records or [], key=lambda record: record.date, default=None)
+        return units.seconds(newest.total_current_contract_compute_time_seconds) if newest is not None else None
 
     def _extension_rows(self) -> list[tuple[str, object]]:
         """Extension blocks and settings: what custom code this customer may run, and from where."""

@@ -154,15 +154,17 @@ class JumpProvider(Provider):
         """Views the current screen opens by a key, offered by name: 'Structure' on an organization."""
         screen = self.screen
         if isinstance(screen, EiscopeScreen) and callable(getattr(screen, "action_structure", None)):
-            return [("Structure: the organization as a tree (t)", partial(screen.run_action, "structure"))]
+            key = screen.key_of("structure", "x")
+            return [(f"Structure: the organization as a tree ({key})", partial(screen.run_action, "structure"))]
         return []
 
     def _tabs(self) -> list[tuple[str, str]]:
-        """(tab id, 'Users (1)') for each tab the number keys reach on the current screen."""
+        """(tab id, 'Users (1)', 'Fleet (0)') for each tab the number keys reach on the current screen."""
         screen = self.screen
         if not isinstance(screen, EiscopeScreen) or not screen.query(TabbedContent):
             return []
-        return [(tab_id, f"{title} ({number})") for number, (tab_id, title) in enumerate(screen.tab_titles(), 1)]
+        titles = enumerate(screen.tab_titles(), 1)
+        return [(tab_id, f"{title} ({screen.tab_key(number)})") for number, (tab_id, title) in titles]
 
     def _switch_tab(self, tab_id: str) -> None:
         screen = self.screen

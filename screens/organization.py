@@ -124,15 +124,22 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self._card_right: list[tuple[str, object]] = []
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="org-card"):
-            yield KeyValueCard("", [("ID", self.org_id)], id="org-card-left")
-            yield KeyValueCard("", [], id="org-card-right")
+        with Horizontal(id="org-card"):  # four lines from the first paint: the screen does not jump as data comes
+            yield KeyValueCard("", self._card_left_placeholder(), id="org-card-left")
+            yield KeyValueCard("", self._card_right_placeholder(), id="org-card-right")
         yield ErrorPanel(id="org-error")
         with TabbedContent(id="org-tabs"):
             for tab, title in self.TAB_TITLES.items():
                 with TabPane(title, id=tab):
                     if tab == "users":  # the first tab's content is on the first paint; the others wait
                         yield from self._tab_content(tab)
+
+    def _card_left_placeholder(self) -> list[tuple[str, object]]:
+        return [("Name", self.crumb), ("ID", self.org_id), ("Created", "…"), ("Contract start", "…")]
+
+    def _card_right_placeholder(self) -> list[tuple[str, object]]:
+        last = "Logo" if self.is_whitelabel_admin is False else "Fleet"
+        return [("White label", "…"), ("Trial", "…"), ("Developer profile", "…"), (last, "…")]
 
     def _tab_content(self, tab: str) -> ComposeResult:
         """What a tab holds, composed when the tab is first shown (start-up pays for one tab, not nine)."""
@@ -247,6 +254,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self._set_list("users-list", rows=users, note=(cached_note(message.age_s), True))
         if organization.get("name"):
             self.set_crumb(clean(organization["name"]))
+            self.query_one("#org-card-left", KeyValueCard).update_rows(self._card_left_placeholder())
         # The rows are painted first; building the client and validating the models follows the paint.
         self.set_timer(0.1, self.load)
 
@@ -401,9 +409,13 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         if self.info is None:
             return
         org = self.info.organization
-        last = (
-            ("Fleet", self.fleet_summary(compact=True) or "tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
-        )
+        if self.is_whitelabel_admin is False:
+            last: tuple[str, object] = ("Logo", org.logo)
+        elif self.is_whitelabel_admin is None:
+            last = ("Fleet", "…")  # not known yet whether this is a white label: the line keeps its place
+        else:
+            fleet_key = self.tab_key(self.visible_tabs().index("fleet") + 1)
+            last = ("Fleet", self.fleet_summary(compact=True) or f"tab {fleet_key}")
         rows: list[tuple[str, object]] = [
             ("White label", org.whitelabel_name or org.whitelabel_id),
             ("Trial", _trial_text(info=self.info)),
@@ -494,6 +506,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             inner_orgs=self._complete_rows("inner-orgs"),
             whitelabel_projects=self._complete_rows("wl-projects"),
             health={inner_id: (str(mark.status), mark.worst_percent) for inner_id, mark in self.fleet_marks().items()},
+            used=self.fleet_used(),
         )
 
     def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -48,6 +48,7 @@ class ProjectScreen(DetailScreen):
     """Opened from a list row; rows of the white-label list are thin, so the full project is fetched."""
 
     BINDINGS = [Binding("o", "open_owner", "Owner org", id="open-owner-org")]
+    TAB_TITLES: ClassVar[dict[str, str]] = {"details": "Details", "collaborators": "Collaborators"}
 
     def __init__(self, org_id: int, row: dict[str, Any], *, whitelabel: bool, fetch: bool = False) -> None:
         super().__init__()
@@ -62,10 +63,10 @@ class ProjectScreen(DetailScreen):
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="project-error")
         with TabbedContent(id="project-tabs"):
-            with TabPane("Details", id="details"), ReadingScroll(id="project-details"):
+            with TabPane(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="project-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
                 yield KeyValueCard("Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata")
-            with TabPane("Collaborators", id="collaborators"):
+            with TabPane(self.TAB_TITLES["collaborators"], id="collaborators"):
                 yield ListPane(columns.COLLABORATORS, "collaborators", id="collaborators-list")
         yield StatusLine(id="project-status")
 

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from screens import units
 from screens.chart_metrics import ChartSubject, daily_records
-from screens.detail import humanize
+from screens.detail import field_row
 from screens.messages import ShowChart
 from tui.api.fleet import RESOURCES, measure
 from tui.formatting import format_bytes, format_count, format_duration
@@ -143,7 +143,7 @@ class UsagePanel(ReadingScroll):
                 classes="usage-card",
             )
             scalars = [
-                _metric_row(str(k), v)
+                field_row(str(k), v)
                 for k, v in (self._metrics.metrics if self._metrics else {}).items()
                 if not isinstance(v, list | dict)
             ]
@@ -189,17 +189,3 @@ class UsagePanel(ReadingScroll):
 
 def _count_of(value: Any) -> str | None:
     return f"{len(value)} enabled" if isinstance(value, list) else None
-
-
-def _metric_row(key: str, value: Any) -> tuple[str, object]:
-    """A scalar of the white label's metrics in its unit: 'computeTimeSecondsCurrentContract' is shown as
-    'Compute time current contract  3,524.8 h', 'totalStorageBytes' as 'Total storage  328.5 GB'."""
-    words = humanize(key).split()
-    unit = next((w.lower() for w in words if w.lower() in ("seconds", "bytes")), None)
-    label = " ".join(w for w in words if w.lower() not in ("seconds", "bytes"))
-    label = label[:1].upper() + label[1:]
-    if unit == "seconds":
-        return label, units.seconds(value) or value
-    if unit == "bytes":
-        return label, units.size(value) or value
-    return label, value
