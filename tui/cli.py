@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tui import __version__
 from tui import serve as serve_cli
@@ -70,6 +71,27 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
     )
 
 
+def _demo_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
+    """--demo and the demo world's options: the browser's, and every command's that reads the API (tui/run.py
+    starts the sandbox for any of them). `repeated`: as in _connection_options, `eiscope --demo export fleet` and
+    `eiscope export --demo fleet` both work."""
+    demo = parser.add_argument_group("demo")
+
+    def default(value: object) -> dict[str, Any]:
+        return {"default": argparse.SUPPRESS if repeated else value}
+
+    demo.add_argument("--demo", action="store_true", help="use a sandbox started in-process: no key", **default(False))
+    demo.add_argument("--scale", choices=("demo", "large", "huge"), help="size of the demo world", **default("demo"))
+    demo.add_argument("--seed", type=int, help="seed of the demo world", **default(7))
+    demo.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="date the demo world as of this day (default: today, UTC)",
+        **default(None),
+    )
+
+
 def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     """The whole command line. `with_sandbox=False` (a browse): the sandbox's own options are not loaded, since
     they import the sandbox, which a browse never needs (start-up); `eiscope sandbox …` and --help load them."""
@@ -79,19 +101,8 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"eiscope {__version__}")
     _connection_options(parser)
-    demo = parser.add_argument_group("demo")
-    demo.add_argument("--demo", action="store_true", help="browse a seeded sandbox started in-process")
-    demo.add_argument("--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world")
-    demo.add_argument("--seed", type=int, default=7, help="seed of the demo world")
+    _demo_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    demo.add_argument(
-        "--today",
-        type=iso_date,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="date the demo world as of this day (default: today, UTC)",
-    )
     sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
     if with_sandbox:
         from tui.sandbox import cli as sandbox_cli  # only for `eiscope sandbox` and --help: see the docstring
@@ -100,6 +111,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
     _connection_options(export, repeated=True)
+    _demo_options(export, repeated=True)
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     export.add_argument("id", nargs="?", type=int, help="inner organization id (inner-org, metrics)")
     export.add_argument("--format", choices=FORMATS, default="json")
@@ -109,6 +121,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     serve_cli.add_arguments(serve)
 
     cache = commands.add_parser("cache", help="show or clear the disk cache")
+    _demo_options(cache, repeated=True)
     cache.add_argument("action", choices=("info", "clear"))
     return parser
 
@@ -126,23 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.sandbox import cli as sandbox_cli  # the sandbox only when asked for
 
         return sandbox_cli.run(args)
-    if args.command == "export":
-        if args.kind in KINDS_NEEDING_ID and args.id is None:
-            parser.exit(
-                2, f"eiscope: export {args.kind} needs an inner organization id (eiscope export {args.kind} ID)\n"
-            )
-        from tui.run import run_export_command
-
-        return run_export_command(args)
+    if args.command == "export" and args.kind in KINDS_NEEDING_ID and args.id is None:
+        parser.exit(2, f"eiscope: export {args.kind} needs an inner organization id (eiscope export {args.kind} ID)\n")
     if args.command == "serve":
         return serve_cli.run(args, os.environ)
-    if args.command == "cache":
-        from tui.run import run_cache_command
+    from tui.run import run_command  # the browser, export, cache: --demo starts the sandbox for any of them
 
-        return run_cache_command(args)
-    from tui.run import run_browser
-
-    return run_browser(args, dict(os.environ))
+    return run_command(args)
 
 
 def entry() -> None:
