@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -41,6 +42,7 @@ class EiscopeScreen(Screen[None]):
     """False until the screen has composed and painted once (and while a tab composes): keys typed before then
     wait in the app and are applied when the screen is ready (`EiscopeApp.release_keys`)."""
     pending_tab: str | None = None
+    _resumed_before = False
     """A tab asked for by its key while it was still loading: shown as soon as it is ready."""
 
     @property
@@ -78,7 +80,12 @@ class EiscopeScreen(Screen[None]):
         self.ready = True
         self.eiscope.release_keys()
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own handler (the subclass first): a screen resumed for the first time was styled
+        as it mounted, a moment ago, so it is not styled all over again (start-up: ~10% of the first paint)."""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
         self.update_trail()
 
     def update_trail(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,6 +28,7 @@ from screens.structure import StructureScreen
 from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
+from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
 from tui.api.settings import ClientSettings
 
 if TYPE_CHECKING:
@@ -80,6 +82,10 @@ class EiscopeApp(App[None]):
         self.index = EntityIndex()
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
+        self.first_peek: Future[CachedBody | None] | None = None
+        """The first organization's cached body, read in a thread from here on: its rows are in the first paint."""
+        if org_id is not None and not welcome:
+            self.first_peek = peek_in_thread(settings, cache, organization_info_path(org_id))
         self._held_keys: list[events.Key] = []
         self._hold_timer: Timer | None = None
         self._releasing = False
@@ -183,7 +189,7 @@ class EiscopeApp(App[None]):
         if self.welcome:
             self.push_screen(WelcomeScreen(self.config_path))
         elif self.org_id is not None:
-            self.push_screen(OrganizationScreen(self.org_id))
+            self.push_screen(OrganizationScreen(self.org_id, peeked=self.first_peek))
         else:
             self.push_screen(OrganizationsScreen())
 

@@ -4,6 +4,10 @@ Textual's Footer lists every active binding in order and cuts what does not fit,
 `? Help` and `q Quit` fell off the end. Here the always-needed keys (back, help, quit) are kept, the focused
 widget's keys and then the screen's fill the room left, and the rest are one `?` away (the help screen lists them
 all). The footer is laid out again whenever its width changes (80 → 60 → 80 gives the 80-column keys back).
+
+Start-up: Textual's footer recomposes on every change of the bindings (each focus change) and each key restyles
+itself twice (its `compact` flag, data-bound); here a key is built in its final style, and the footer is built
+again only when what it shows changes.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -28,16 +33,53 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._laid_out_for: int | None = None
+        self._shown: tuple[object, ...] | None = None
+        """What the footer was last built to show (width and keys): the same again is not rebuilt."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and self._plan() != self._shown:
+            self.call_after_refresh(self.recompose)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
+        self._shown = plan = self._plan()
+        _width_then, narrow, entries, palette = plan
+        self.compact = narrow
+        app = self.app
+        for binding, enabled, tooltip in entries:
+            key = FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+            key.set_reactive(FooterKey.compact, narrow)
+            yield key.set_class(narrow, "-compact", update=False)
+        if palette is not None:
+            binding, enabled, tooltip = palette
+            key = FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
+            key.set_reactive(FooterKey.compact, False)
+            yield key
+
+    def _plan(self) -> tuple[int, bool, tuple[Entry, ...], Entry | None]:
+        """(width, narrow, the keys to show in order, the palette key or None) for the terminal's width now."""
         app = self.app
         width = app.size.width
-        self._laid_out_for = width
         narrow = width < self.NARROW_WIDTH
-        self.compact = narrow
         screen = self.screen
         focused_keys: list[Entry] = []
         screen_keys: list[Entry] = []
@@ -65,26 +107,7 @@ class KeyFooter(Footer):
                 break
             room -= needed
             shown.append(entry)
-        for binding, enabled, tooltip in shown + essential:
-            yield FooterKey(
-                binding.key,
-                app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=Footer.compact)
-        if palette is not None:
-            binding, enabled, tooltip = palette
-            yield FooterKey(
-                binding.key,
-                app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                disabled=not enabled,
-                tooltip=binding.tooltip or binding.description,
-            )
+        return width, narrow, (*shown, *essential), palette
 
     def _palette_entry(self) -> Entry | None:
         app = self.app
@@ -97,7 +120,7 @@ class KeyFooter(Footer):
         return binding, enabled, tooltip
 
     def on_resize(self) -> None:
-        if self.app.size.width != self._laid_out_for:
+        if self._shown is not None and self.app.size.width != self._shown[0]:
             self.call_after_refresh(self.recompose)
 
 
