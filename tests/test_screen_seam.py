@@ -81,11 +81,14 @@ async def test_owner_tabs_keep_their_numbers_from_the_first_paint(make_app: Make
         screen = app.screen
         assert isinstance(screen, OrganizationScreen)
         assert screen.is_whitelabel_admin is None
-        assert tab_labels(app)[3] == "4 Inner orgs…"
-        assert tab_labels(app)[6] == "7 Usage"
-        await pilot.press("4")  # still loading: the press does not land on another tab
+        tabs = app.screen.query_one(TabbedContent)
+        assert tab_labels(app)[3:7] == ["4 Inner orgs", "5 WL users", "6 WL projects", "7 Usage"]  # whole titles
+        assert tabs.get_tab("inner-orgs").has_class("-loading") and not tabs.get_tab("usage").has_class("-loading")
+        await pilot.press("4")  # still loading: the press does not land on another tab, and is not lost
         assert active_tab(app) == "users"
         await settle(pilot)
+        assert active_tab(app) == "inner-orgs"  # issue 20: opened as soon as it was ready
+        assert not tabs.get_tab("inner-orgs").has_class("-loading")
         assert tab_labels(app)[3:7] == ["4 Inner orgs", "5 WL users", "6 WL projects", "7 Usage"]
         await pilot.press("7")
         assert active_tab(app) == "usage"

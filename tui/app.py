@@ -15,17 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from screens.base import EiscopeScreen
-from screens.dataset import DatasetScreen
-from screens.help import HelpScreen
-from screens.inner_org import InnerOrganizationScreen
 from screens.jump import EntityIndex, JumpProvider
 from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
-from screens.project import ProjectScreen
-from screens.raw_json import RawJsonScreen
-from screens.structure import StructureScreen
-from screens.user import UserScreen
 from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
@@ -225,6 +218,12 @@ class EiscopeApp(App[None]):
         self.push_screen(self.screen_for(message))
 
     def screen_for(self, message: Open) -> Screen[Any]:
+        # The screens past the first are imported when first opened: start-up pays for the one it shows.
+        from screens.dataset import DatasetScreen
+        from screens.inner_org import InnerOrganizationScreen
+        from screens.project import ProjectScreen
+        from screens.user import UserScreen
+
         org_id, row, whitelabel = message.org_id, message.row, message.whitelabel
         match message.kind:
             case Kind.ORGANIZATION:
@@ -245,14 +244,20 @@ class EiscopeApp(App[None]):
 
     @on(ShowRaw)
     def show_raw(self, message: ShowRaw) -> None:
+        from screens.raw_json import RawJsonScreen  # on first use, as screen_for's
+
         self.push_screen(RawJsonScreen(message.title, message.document))
 
     @on(ShowStructure)
     def show_structure(self, message: ShowStructure) -> None:
+        from screens.structure import StructureScreen  # on first use, as screen_for's
+
         self.push_screen(StructureScreen(message.data))
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:
+        from screens.help import HelpScreen  # on first use, as screen_for's
+
         self.push_screen(HelpScreen(message.screen, self.keymap))
 
     @on(ShowChart)

@@ -49,7 +49,7 @@ class ListPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ErrorPanel()
-        yield Input(placeholder=f"filter {self.noun}…  (esc clears)", classes="list-filter")
+        # The filter field is added on the first `/`: most lists are never filtered, and start-up pays per widget.
         table = ResourceTable()
         table.set_columns(self._columns)
         table.empty_text = f"Loading {self.noun}…"
@@ -61,8 +61,15 @@ class ListPane(Vertical):
         return self.query_one(ResourceTable)
 
     @property
+    def filter_field(self) -> Input | None:
+        """The filter line, once `/` has opened it."""
+        fields = self.query_children(Input)
+        return fields.first() if fields else None
+
+    @property
     def filter_text(self) -> str:
-        return self.query_one(Input).value
+        field = self.filter_field
+        return field.value if field is not None else ""
 
     # -- data in -------------------------------------------------------------------------------------------------
 
@@ -117,8 +124,11 @@ class ListPane(Vertical):
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
-    def action_open_filter(self) -> None:
-        field = self.query_one(Input)
+    async def action_open_filter(self) -> None:
+        field = self.filter_field
+        if field is None:
+            field = Input(placeholder=f"filter {self.noun}…  (esc clears)", classes="list-filter")
+            await self.mount(field, before=self.table)
         field.add_class("-open")
         field.focus()
 
@@ -133,8 +143,8 @@ class ListPane(Vertical):
         self.table.focus()
 
     def on_key(self, event: Any) -> None:
-        field = self.query_one(Input)
-        if event.key == "escape" and field.has_focus:
+        field = self.filter_field
+        if event.key == "escape" and field is not None and field.has_focus:
             event.stop()
             field.value = ""
             field.remove_class("-open")
@@ -147,9 +157,10 @@ class ListPane(Vertical):
         return True
 
     def action_clear_filter(self) -> None:
-        field = self.query_one(Input)
-        field.value = ""
-        field.remove_class("-open")
+        field = self.filter_field
+        if field is not None:
+            field.value = ""
+            field.remove_class("-open")
         self.table.focus()
 
     def action_sort_next(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -54,15 +53,15 @@ class ErrorPanel(Vertical):
     ErrorPanel > Static { height: auto; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="error-title", markup=False)
-        yield Static(id="error-message", markup=False)
-        yield Static(id="error-hint", markup=False)
+    PARTS = ("error-title", "error-message", "error-hint")
 
     def show_error(self, title: str, message: str, hint: str = "") -> None:
-        self.query_one("#error-title", Static).update(Text(clean(title), style="bold"))
-        self.query_one("#error-message", Static).update(Text(clean(message)))
-        self.query_one("#error-hint", Static).update(Text(clean(hint), style="italic"))
+        texts = (Text(clean(title), style="bold"), Text(clean(message)), Text(clean(hint), style="italic"))
+        if not self.children:  # built on the first failure: a panel that never shows costs start-up nothing
+            self.mount_all([Static(text, id=part, markup=False) for part, text in zip(self.PARTS, texts, strict=True)])
+        else:
+            for part, text in zip(self.PARTS, texts, strict=True):
+                self.query_one(f"#{part}", Static).update(text)
         self.add_class("-shown")
 
     def clear(self) -> None:

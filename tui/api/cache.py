@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import pydantic_core
 
 from tui.api.query import canonical_request
 
@@ -140,7 +139,7 @@ class DiskCache:
         if data is None:
             return None
         try:
-            doc = pydantic_core.from_json(data)
+            doc = json.loads(data)  # stdlib: pydantic_core costs start-up ~20 ms of imports
             if doc["kind"] != kind or not isinstance(doc["digest"], dict):
                 return None
             return doc["digest"], float(doc["fetched_at"])
@@ -174,7 +173,7 @@ class DiskCache:
         if data is None:
             return None
         try:
-            doc = pydantic_core.from_json(data)
+            doc = json.loads(data)  # stdlib: pydantic_core costs start-up ~20 ms of imports
             entry = CacheEntry(body=doc["body"], fetched_at=float(doc["fetched_at"]), path=str(doc["path"]))
         except (ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
