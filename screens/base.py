@@ -173,10 +173,16 @@ class EiscopeScreen(Screen[None]):
         for number, tab_id in enumerate(self.visible_tabs(), start=1):
             title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
             tab = tabs.get_tab(tab_id)
-            tab.label = f"{self.tab_key(number)} {title}"  # the tenth tab is on key 0
+            label = f"{self.tab_key(number)} {title}"  # the tenth tab is on key 0
+            if tab.label.plain != label:  # a new label lays the bar out again: only when it changes
+                tab.label = label
             tab.set_class(tab_id in self.loading_tabs, "-loading")
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.size:
+            # Already laid out at this size: Textual would lay the whole screen out again for nothing (at start-up
+            # it does twice: once for the screen's own first layout, once for the terminal's size seen at idle).
+            event.prevent_default()
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
         self.number_tabs()
 
