@@ -105,6 +105,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         "settings": "Conf",
     }
 
+    AUTO_FOCUS = "#users-list ResourceTable"
+    """The first list has the focus from the start (not the tab bar first: a restyle and a footer less)."""
     BINDINGS = [Binding("x", "structure", "Structure", id="structure")]  # x: as k9s' xray, a tree of what is inside
 
     def __init__(

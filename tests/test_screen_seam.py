@@ -19,6 +19,7 @@ from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
+from widgets.key_footer import KeyFooter
 from widgets.notice import ErrorPanel, StatusLine
 
 from .test_app_browse import active_tab, pane, settle, walk
@@ -205,7 +206,7 @@ async def test_footer_keeps_help_and_quit_at_80_columns(make_app: MakeApp) -> No
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        keys = [str(key.description) for key in app.screen.query("FooterKey")]
+        keys = [binding.description for binding in app.screen.query_one(KeyFooter).shown]
         assert "Help" in keys
         assert "Quit" in keys
         assert "Filter" in keys  # the focused list's own keys come first
