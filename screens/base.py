@@ -77,8 +77,15 @@ class EiscopeScreen(Screen[None]):
 
     def now_ready(self) -> None:
         """The screen (or the tab it was composing) can take keys: apply those typed meanwhile."""
+        if not self.has_what_keys_need():
+            return
         self.ready = True
         self.eiscope.release_keys()
+
+    def has_what_keys_need(self) -> bool:
+        """Whether keys typed now act on what they mean to: the start-up screen waits for its first rows (`G`
+        typed before the rows would go nowhere); held keys go through after HOLD_LIMIT_S whatever this says."""
+        return True
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Runs before Textual's own handler (the subclass first): a screen resumed for the first time was styled
@@ -179,7 +186,7 @@ class EiscopeScreen(Screen[None]):
             tab.set_class(tab_id in self.loading_tabs, "-loading")
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.size:
+        if event.size == self.outer_size:  # the size of its last layout (`size` is the terminal's already)
             # Already laid out at this size: Textual would lay the whole screen out again for nothing (at start-up
             # it does twice: once for the screen's own first layout, once for the terminal's size seen at idle).
             event.prevent_default()

@@ -129,6 +129,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self._composed: set[str] = {"users"}
         self._lists: dict[str, ListState] = {}
         self._card_right: list[tuple[str, object]] = []
+        self._first_rows = False
+        """The members are on screen (cached or fresh), or their load failed: keys typed at start-up can act."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="org-card"):  # four lines from the first paint: the screen does not jump as data comes
@@ -267,12 +269,21 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         organization: dict[str, Any] = found if isinstance(found, dict) else {}
         users = [u for u in organization.get("users") or [] if isinstance(u, dict)]
         self._set_list("users-list", rows=users, note=(cached_note(message.age_s), True))
+        self._first_rows_in()
         if organization.get("name"):
             self.set_crumb(clean(organization["name"]))
             self.query_one("#org-card-left", KeyValueCard).update_rows(self._card_left_placeholder())
         # The rows are painted first; building the client and validating the models (~0.3 s of imports) follows
         # the paint, whenever that comes on a loaded machine.
         self.call_after_refresh(self.set_timer, 0.05, self.load)
+
+    def has_what_keys_need(self) -> bool:
+        return self._first_rows
+
+    def _first_rows_in(self) -> None:
+        if not self._first_rows:
+            self._first_rows = True
+            self.call_after_refresh(self.now_ready)
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -315,6 +326,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.info = message.value
         self.info_raw = message.fetched.raw
         self._show_info(message.value, message.fetched.raw)
+        self._first_rows_in()
         note = describe(message.fetched)
         for list_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
             self._set_list(list_id, note=(note.text, note.stale))
@@ -377,6 +389,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self.flash_error(message.what.part, error)
             return
         if message.what is OrganizationLoaded:
+            self._first_rows_in()
             self.query_one("#org-error", ErrorPanel).show_error(
                 f"Could not load organization {self.org_id}", error.message, tui_hint(error)
             )

@@ -33,7 +33,7 @@ STYLES = Path(__file__).parent / "styles.tcss"
 HOLD_LIMIT_S = 3.0
 """Keys typed before a screen is ready wait at most this long: a screen that never gets ready loses no key."""
 UNHELD_KEYS = frozenset({"ctrl+c", "ctrl+q"})
-"""Keys that act at once, ready or not."""
+"""Keys that act at once, ready or not (and the quit binding's keys, `q` unless remapped)."""
 WAIT_NOTICE_S = 3.0
 """An answer awaited longer than this is announced, with the seconds counting and the keys that still work."""
 
@@ -115,7 +115,7 @@ class EiscopeApp(App[None]):
         await super().on_event(event)
 
     def _hold(self, event: events.Key) -> bool:
-        if self._releasing or event.key in UNHELD_KEYS:
+        if self._releasing or event.key in UNHELD_KEYS or event.key in self.keymap.get("quit", "q").split(","):
             return False
         if not self._held_keys and self._screen_ready():
             return False
