@@ -8,7 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent, TabPane
+from textual.widgets import Input
 
 from screens.keys import keys_in_force
 from screens.messages import Kind, LoadFailed, Open, ShowHelp, ShowRaw
@@ -18,6 +18,7 @@ from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine, WaitLine
+from widgets.tabbed_view import TabbedView
 
 if TYPE_CHECKING:
     from screens.jump import EntityIndex
@@ -114,12 +115,16 @@ class EiscopeScreen(Screen[None]):
     """Tabs shown with their number but not ready yet (drawn dim and italic: their titles keep their width, so
     the bar does not reflow when they are ready)."""
 
+    @property
+    def tabbed_view(self) -> TabbedView | None:
+        """The screen's tabs, if it has any."""
+        views = self.query(TabbedView)
+        return views.first() if views else None
+
     def visible_tabs(self) -> list[str]:
         """The ids of the tabs the number keys reach, in the order shown."""
-        tabs = self.query(TabbedContent)
-        if not tabs:
-            return []
-        return [pane.id for pane in tabs.first().query(TabPane) if pane.id]
+        view = self.tabbed_view
+        return view.bar.shown_tabs if view is not None else []
 
     def key_of(self, binding_id: str, default: str) -> str:
         """The key that runs a binding now (the user's keymap, else the default), as a person reads it."""
@@ -129,9 +134,14 @@ class EiscopeScreen(Screen[None]):
         """The key of the tab at this place: '1'…'9', and '0' for the tenth (or what the keymap says)."""
         return self.key_of(f"tab-{number}", str(number % 10))
 
+    def tab_title(self, tab_id: str) -> str:
+        """A tab's full name: TAB_TITLES, else the title its page was given."""
+        view = self.tabbed_view
+        return self.TAB_TITLES.get(tab_id) or (view.get_pane(tab_id).title if view is not None else tab_id)
+
     def tab_titles(self) -> list[tuple[str, str]]:
         """(tab id, full name) of the tabs the number keys reach, in their order."""
-        return [(tab_id, self.TAB_TITLES.get(tab_id, tab_id)) for tab_id in self.visible_tabs()]
+        return [(tab_id, self.tab_title(tab_id)) for tab_id in self.visible_tabs()]
 
     def action_tab(self, number: int) -> None:
         visible = self.visible_tabs()
@@ -139,7 +149,7 @@ class EiscopeScreen(Screen[None]):
             tab = visible[number - 1]
             if tab in self.loading_tabs:
                 self.pending_tab = tab  # not lost: shown when it is ready (set_loading_tabs)
-                self.notify(f"{self.TAB_TITLES.get(tab, tab)} opens as soon as it has loaded", timeout=2)
+                self.notify(f"{self.tab_title(tab)} opens as soon as it has loaded", timeout=2)
                 return
             self.pending_tab = None
             self.switch_tab(tab)
@@ -160,7 +170,7 @@ class EiscopeScreen(Screen[None]):
 
     def switch_tab(self, tab: str) -> None:
         """Show a tab and put the focus in it, on its list when it has one."""
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(TabbedView)
         tabs.active = tab
         pane = tabs.get_pane(tab)
         lists = pane.query(ListPane)
@@ -173,17 +183,16 @@ class EiscopeScreen(Screen[None]):
 
     def number_tabs(self) -> None:
         """Put each visible tab's number key in its label ('1 Users'), short names when the terminal is narrow."""
-        if not self.query(TabbedContent):
+        view = self.tabbed_view
+        if view is None:
             return
-        tabs = self.query_one(TabbedContent)
+        bar = view.bar
         narrow = self.size.width < self.NARROW_WIDTH
+        bar.set_narrow(narrow)
         for number, tab_id in enumerate(self.visible_tabs(), start=1):
-            title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
-            tab = tabs.get_tab(tab_id)
-            label = f"{self.tab_key(number)} {title}"  # the tenth tab is on key 0
-            if tab.label.plain != label:  # a new label lays the bar out again: only when it changes
-                tab.label = label
-            tab.set_class(tab_id in self.loading_tabs, "-loading")
+            title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.tab_title(tab_id)
+            bar.set_tab_label(tab_id, f"{self.tab_key(number)} {title}")  # the tenth tab is on key 0
+            bar.set_tab_loading(tab_id, tab_id in self.loading_tabs)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size == self.outer_size:  # the size of its last layout (`size` is the terminal's already)

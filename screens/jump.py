@@ -8,7 +8,6 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.widgets import TabbedContent
 
 from screens.base import EiscopeScreen
 from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
@@ -161,7 +160,7 @@ class JumpProvider(Provider):
     def _tabs(self) -> list[tuple[str, str]]:
         """(tab id, 'Users (1)', 'Fleet (0)') for each tab the number keys reach on the current screen."""
         screen = self.screen
-        if not isinstance(screen, EiscopeScreen) or not screen.query(TabbedContent):
+        if not isinstance(screen, EiscopeScreen) or screen.tabbed_view is None:
             return []
         titles = enumerate(screen.tab_titles(), 1)
         return [(tab_id, f"{title} ({screen.tab_key(number)})") for number, (tab_id, title) in titles]

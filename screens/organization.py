@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from screens import columns
 from screens.fleet import FleetHost, FleetPanel
@@ -46,6 +46,7 @@ from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel
 from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -137,9 +138,9 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             yield KeyValueCard("", self._card_left_placeholder(), id="org-card-left")
             yield KeyValueCard("", self._card_right_placeholder(), id="org-card-right")
         yield ErrorPanel(id="org-error")
-        with TabbedContent(id="org-tabs"):
+        with TabbedView(id="org-tabs"):
             for tab, title in self.TAB_TITLES.items():
-                with TabPane(title, id=tab):
+                with Page(title, id=tab):
                     if tab == "users":  # the first tab's content is on the first paint; the others wait
                         yield from self._tab_content(tab)
 
@@ -195,7 +196,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self._composed.add(tab)
         self.ready = False  # keys typed while the tab composes are applied to it, not to the tab left
-        pane = self.query_one(TabbedContent).get_pane(tab)
+        pane = self.query_one(TabbedView).get_pane(tab)
         with self.app.batch_update():
             await pane.mount_all(list(self._tab_content(tab)))
         self._fill(tab)
@@ -214,8 +215,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self._show_usage()
         if tab == "fleet":
             self.fill_fleet()
-        lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
-        if lists and self.query_one(TabbedContent).active == tab:
+        lists = self.query_one(TabbedView).get_pane(tab).query(ListPane)
+        if lists and self.query_one(TabbedView).active == tab:
             lists.first().focus_table()
 
     def _set_list(
@@ -291,7 +292,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.run_worker(self._load_info(), group="org-info", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
-        active = self.query_one(TabbedContent).active
+        active = self.query_one(TabbedView).active
         if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
             self.start_fleet(network=active == "fleet")
         for tab in list(self._paged_started):
@@ -358,7 +359,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self.is_whitelabel_admin = is_admin
         self.index.set_whitelabel(self.org_id, is_admin)
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(TabbedView)
         for tab in WHITELABEL_TABS:
             if is_admin:
                 tabs.show_tab(tab)
@@ -480,7 +481,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     def _show_usage(self) -> None:
         """Rebuild the Usage tab, but only while it is shown: it is some thirty widgets, and data arrives in
         three parts; a hidden tab is brought up to date when it is opened."""
-        if self.query_one(TabbedContent).active != "usage" or "usage" not in self._composed:
+        if self.query_one(TabbedView).active != "usage" or "usage" not in self._composed:
             self._usage_stale = True
             return
         self._usage_stale = False
@@ -490,12 +491,11 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     # -- keys ------------------------------------------------------------------------------------------------------
 
     def visible_tabs(self) -> list[str]:
-        tabs = self.query_one(TabbedContent)
         hidden = set(WHITELABEL_TABS) if self.is_whitelabel_admin is False else set()
-        return [pane.id for pane in tabs.query(TabPane) if pane.id and pane.id not in hidden]
+        return [tab for tab in self.query_one(TabbedView).pages if tab not in hidden]
 
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    @on(TabbedView.TabActivated)
+    async def _tab_activated(self, event: TabbedView.TabActivated) -> None:
         tab = event.pane.id or ""
         await self._compose_tab(tab)
         if tab in PAGED_KINDS and self.is_whitelabel_admin:
@@ -547,7 +547,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         return lambda: [store.row_by_id(i) for i in range(store.total)]
 
     def raw_document(self) -> tuple[str, Any] | None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(TabbedView)
         pane = tabs.get_pane(tabs.active) if tabs.active else None
         lists = pane.query(ListPane) if pane is not None else None
         if lists:

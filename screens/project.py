@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.detail import DetailScreen, card_rows
@@ -19,6 +18,7 @@ from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
 from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 PROJECT_FIRST = (
     "name",
@@ -62,11 +62,11 @@ class ProjectScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="project-error")
-        with TabbedContent(id="project-tabs"):
-            with TabPane(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="project-details"):
+        with TabbedView(id="project-tabs"):
+            with Page(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="project-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
                 yield KeyValueCard("Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata")
-            with TabPane(self.TAB_TITLES["collaborators"], id="collaborators"):
+            with Page(self.TAB_TITLES["collaborators"], id="collaborators"):
                 yield ListPane(columns.COLLABORATORS, "collaborators", id="collaborators-list")
         yield StatusLine(id="project-status")
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.chart_metrics import ChartSubject, daily_records
@@ -22,6 +21,7 @@ from widgets.notice import ErrorPanel, StatusLine
 from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 from widgets.sparkline import MetricSparkline
+from widgets.tabbed_view import Page, TabbedView
 
 if TYPE_CHECKING:
     from tui.api.models import DailyMetrics
@@ -82,17 +82,17 @@ class UserScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="user-error")
-        with TabbedContent(id="user-tabs"):
-            with TabPane(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="user-details"):
+        with TabbedView(id="user-tabs"):
+            with Page(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="user-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, USER_FIRST), id="user-card")
                 yield KeyValueCard("Metrics", [], id="user-metrics-card")
-            with TabPane(self.TAB_TITLES["user-projects"], id="user-projects"):
+            with Page(self.TAB_TITLES["user-projects"], id="user-projects"):
                 yield ListPane(columns.PROJECTS, "projects", id="user-projects-list")
-            with TabPane(self.TAB_TITLES["user-orgs"], id="user-orgs"):
+            with Page(self.TAB_TITLES["user-orgs"], id="user-orgs"):
                 yield ListPane(columns.MEMBERSHIPS, "organizations", id="user-orgs-list")
-            with TabPane(self.TAB_TITLES["user-trials"], id="user-trials"):
+            with Page(self.TAB_TITLES["user-trials"], id="user-trials"):
                 yield ListPane(columns.TRIALS, "trials", id="user-trials-list")
-            with TabPane(self.TAB_TITLES["user-daily"], id="user-daily"), ReadingScroll():
+            with Page(self.TAB_TITLES["user-daily"], id="user-daily"), ReadingScroll():
                 yield DailyMetricsPanel(id="user-daily-metrics")
         yield StatusLine(id="user-status")
 

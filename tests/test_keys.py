@@ -12,7 +12,6 @@ import pytest
 from textual import events
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import TabbedContent
 
 import screens
 import tui
@@ -31,6 +30,7 @@ from widgets.key_footer import KeyFooter
 from widgets.metric_chart import MetricChart
 from widgets.notice import WaitLine
 from widgets.reading import MOVES, ReadingScroll
+from widgets.tabbed_view import TabBar
 
 from .test_app_browse import active_tab, pane, settle, walk
 from .test_chart import open_chart
@@ -179,8 +179,7 @@ async def test_a_remapped_key_shows_in_help_and_moves_every_view(make_app: MakeA
         assert table.cursor_index == 1
         await walk(pilot, "f")
         assert active_tab(app) == "fleet"
-        labels = [str(tab.label) for tab in app.screen.query_one(TabbedContent).query("ContentTab")]
-        assert labels[-1] == "f Fleet"
+        assert app.screen.query_one(TabBar).tab_label("fleet") == "f Fleet"
         await walk(pilot, "question_mark")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)

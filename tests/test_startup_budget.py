@@ -77,6 +77,7 @@ ALLOWED_OWN = frozenset(
         "widgets.search_text",
         "widgets.sort_keys",
         "widgets.sparkline",
+        "widgets.tabbed_view",
     }
 )
 

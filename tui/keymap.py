@@ -24,6 +24,8 @@ BINDING_IDS: frozenset[str] = frozenset(
         "raw-json",
         "help",
         *(f"tab-{number}" for number in range(1, 11)),
+        "previous-tab",
+        "next-tab",
         # moving, the same in lists, the Structure tree, raw JSON, help, charts and sparklines (widgets/reading.py)
         "cursor-down",
         "cursor-up",
@@ -101,8 +103,8 @@ def binding_id_problem(binding_id: str) -> str | None:
     """Why `binding_id` is not one of eiscope's bindings (with the nearest ids), or None when it is."""
     if binding_id in BINDING_IDS:
         return None
-    close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
     return f"no key binding has the id {binding_id!r}{hint} (README, Keys, lists the ids)"
 
 

@@ -69,7 +69,8 @@ def nice_ticks(low: float, high: float, count: int, unit: str = "count") -> list
 
 
 class MetricChart(PlotextPlot):
-    """A focusable chart; left/right (or a click) moves the day cursor and posts `CursorMoved`."""
+    """A focusable chart; ←/→ (h/l, or j/k as in a list), g/G, ctrl+d/ctrl+u (a week), the page keys (30 days)
+    or a click move the day cursor, which posts `CursorMoved`."""
 
     can_focus = True
 
