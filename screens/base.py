@@ -44,6 +44,7 @@ class EiscopeScreen(Screen[None]):
     wait in the app and are applied when the screen is ready (`EiscopeApp.release_keys`)."""
     pending_tab: str | None = None
     _resumed_before = False
+    _tabbed_view: TabbedView | None = None
     """A tab asked for by its key while it was still loading: shown as soon as it is ready."""
 
     @property
@@ -117,9 +118,19 @@ class EiscopeScreen(Screen[None]):
 
     @property
     def tabbed_view(self) -> TabbedView | None:
-        """The screen's tabs, if it has any."""
-        views = self.query(TabbedView)
-        return views.first() if views else None
+        """The screen's tabs, if it has any (found once: a query walks the whole screen)."""
+        if self._tabbed_view is None:
+            views = self.query(TabbedView)
+            self._tabbed_view = views.first() if views else None
+        return self._tabbed_view
+
+    @property
+    def tab_view(self) -> TabbedView:
+        """The tabs of a screen that has them."""
+        view = self.tabbed_view
+        if view is None:
+            raise LookupError(f"{type(self).__name__} has no tabs")
+        return view
 
     def visible_tabs(self) -> list[str]:
         """The ids of the tabs the number keys reach, in the order shown."""
@@ -136,8 +147,10 @@ class EiscopeScreen(Screen[None]):
 
     def tab_title(self, tab_id: str) -> str:
         """A tab's full name: TAB_TITLES, else the title its page was given."""
+        if tab_id in self.TAB_TITLES:
+            return self.TAB_TITLES[tab_id]
         view = self.tabbed_view
-        return self.TAB_TITLES.get(tab_id) or (view.get_pane(tab_id).title if view is not None else tab_id)
+        return view.get_pane(tab_id).title if view is not None else tab_id
 
     def tab_titles(self) -> list[tuple[str, str]]:
         """(tab id, full name) of the tabs the number keys reach, in their order."""
@@ -170,7 +183,7 @@ class EiscopeScreen(Screen[None]):
 
     def switch_tab(self, tab: str) -> None:
         """Show a tab and put the focus in it, on its list when it has one."""
-        tabs = self.query_one(TabbedView)
+        tabs = self.tab_view
         tabs.active = tab
         pane = tabs.get_pane(tab)
         lists = pane.query(ListPane)
@@ -225,8 +238,9 @@ class EiscopeScreen(Screen[None]):
         return False
 
     def _has_screen_below(self) -> bool:
-        """The first screen (over Textual's default one) has nowhere to go back to."""
-        return len(self.app.screen_stack) > 2
+        """The first of eiscope's screens (the bottom of the stack, or over Textual's empty one) has nowhere to go
+        back to."""
+        return sum(isinstance(screen, EiscopeScreen) for screen in self.app.screen_stack) > 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """'esc Back' shows only where there is a screen to go back to."""

@@ -196,7 +196,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self._composed.add(tab)
         self.ready = False  # keys typed while the tab composes are applied to it, not to the tab left
-        pane = self.query_one(TabbedView).get_pane(tab)
+        pane = self.tab_view.get_pane(tab)
         with self.app.batch_update():
             await pane.mount_all(list(self._tab_content(tab)))
         self._fill(tab)
@@ -215,8 +215,8 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self._show_usage()
         if tab == "fleet":
             self.fill_fleet()
-        lists = self.query_one(TabbedView).get_pane(tab).query(ListPane)
-        if lists and self.query_one(TabbedView).active == tab:
+        lists = self.tab_view.get_pane(tab).query(ListPane)
+        if lists and self.tab_view.active == tab:
             lists.first().focus_table()
 
     def _set_list(
@@ -276,7 +276,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self.query_one("#org-card-left", KeyValueCard).update_rows(self._card_left_placeholder())
         # The rows are painted first; building the client and validating the models (~0.3 s of imports) follows
         # the paint, whenever that comes on a loaded machine.
-        self.call_after_refresh(self.set_timer, 0.05, self.load)
+        self.call_after_refresh(self.load)
 
     def has_what_keys_need(self) -> bool:
         return self._first_rows
@@ -292,7 +292,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         self.run_worker(self._load_info(), group="org-info", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
-        active = self.query_one(TabbedView).active
+        active = self.tab_view.active
         if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
             self.start_fleet(network=active == "fleet")
         for tab in list(self._paged_started):
@@ -359,7 +359,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             return
         self.is_whitelabel_admin = is_admin
         self.index.set_whitelabel(self.org_id, is_admin)
-        tabs = self.query_one(TabbedView)
+        tabs = self.tab_view
         for tab in WHITELABEL_TABS:
             if is_admin:
                 tabs.show_tab(tab)
@@ -481,7 +481,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
     def _show_usage(self) -> None:
         """Rebuild the Usage tab, but only while it is shown: it is some thirty widgets, and data arrives in
         three parts; a hidden tab is brought up to date when it is opened."""
-        if self.query_one(TabbedView).active != "usage" or "usage" not in self._composed:
+        if self.tab_view.active != "usage" or "usage" not in self._composed:
             self._usage_stale = True
             return
         self._usage_stale = False
@@ -489,10 +489,6 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         panel.show(self.info, self.whitelabel, self.whitelabel_metrics, self.is_whitelabel_admin, self.projects)
 
     # -- keys ------------------------------------------------------------------------------------------------------
-
-    def visible_tabs(self) -> list[str]:
-        hidden = set(WHITELABEL_TABS) if self.is_whitelabel_admin is False else set()
-        return [tab for tab in self.query_one(TabbedView).pages if tab not in hidden]
 
     @on(TabbedView.TabActivated)
     async def _tab_activated(self, event: TabbedView.TabActivated) -> None:
@@ -547,7 +543,7 @@ class OrganizationScreen(FleetHost, PagedListsHost):
         return lambda: [store.row_by_id(i) for i in range(store.total)]
 
     def raw_document(self) -> tuple[str, Any] | None:
-        tabs = self.query_one(TabbedView)
+        tabs = self.tab_view
         pane = tabs.get_pane(tabs.active) if tabs.active else None
         lists = pane.query(ListPane) if pane is not None else None
         if lists:

@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 import screens
 import tui
 import widgets
+from screens.base import EiscopeScreen
 from screens.help import HelpScreen
 from screens.inner_org import InnerOrganizationScreen
 from screens.organization import OrganizationScreen
@@ -76,13 +77,13 @@ async def test_a_key_typed_before_the_first_screen_is_ready_is_applied(make_app:
     known) ends on the Fleet tab, not lost."""
     sandbox.faults = FaultConfig(latency_ms=300)
     app = make_app()
-    open_home = app.open_home
+    home_screen = app.home_screen
 
-    def open_home_with_a_key_already_typed() -> None:
+    def home_screen_with_a_key_already_typed() -> EiscopeScreen:
         app.post_message(events.Key("0", "0"))  # in the queue before the first screen exists
-        open_home()
+        return home_screen()
 
-    app.open_home = open_home_with_a_key_already_typed  # type: ignore[method-assign]
+    app.home_screen = home_screen_with_a_key_already_typed  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen

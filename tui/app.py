@@ -133,7 +133,7 @@ class EiscopeApp(App[None]):
             return False
         if isinstance(screen, EiscopeScreen):
             return screen.ready
-        return len(self.screen_stack) > 1  # a modal or the palette: ready; Textual's default screen: not yet
+        return len(self.screen_stack) > 1  # a modal or the palette: ready; Textual's empty screen: not yet
 
     def release_keys(self) -> None:
         """The screen is ready: apply the keys typed meanwhile, in order (`EiscopeScreen.now_ready` calls this)."""
@@ -156,7 +156,8 @@ class EiscopeApp(App[None]):
                 self._releasing = False
 
     def on_mount(self) -> None:
-        self.open_home()
+        if not isinstance(self.screen, EiscopeScreen):
+            self.push_screen(self.home_screen())  # the welcome or the organizations list
         self.set_interval(1.0, self._say_waiting, name="wait-notice")
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
@@ -177,14 +178,20 @@ class EiscopeApp(App[None]):
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
 
-    def open_home(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """An organization to open is the bottom of the stack, not pushed over Textual's empty screen (start-up);
+        the welcome (which the demo replaces) and the organizations list are pushed on mount."""
+        if self.org_id is not None and not self.welcome:
+            return self.home_screen()
+        return super().get_default_screen()
+
+    def home_screen(self) -> EiscopeScreen:
         """The first screen: welcome without a key, the organization with one, else the organizations list."""
         if self.welcome:
-            self.push_screen(WelcomeScreen(self.config_path))
-        elif self.org_id is not None:
-            self.push_screen(OrganizationScreen(self.org_id, peeked=self.first_peek))
-        else:
-            self.push_screen(OrganizationsScreen())
+            return WelcomeScreen(self.config_path)
+        if self.org_id is not None:
+            return OrganizationScreen(self.org_id, peeked=self.first_peek)
+        return OrganizationsScreen()
 
     async def on_unmount(self) -> None:
         if self._client is not None:

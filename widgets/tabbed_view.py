@@ -215,6 +215,7 @@ class TabbedView(Widget):
     def __init__(self, *pages: Page, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._pages: list[Page] = list(pages)
+        self._bar: TabBar | None = None
 
     def compose_add_child(self, widget: Widget) -> None:
         """`with Page(...)` inside `with TabbedView()`: the pages are collected, then composed in the switcher."""
@@ -231,7 +232,9 @@ class TabbedView(Widget):
 
     @property
     def bar(self) -> TabBar:
-        return self.query_one(TabBar)
+        if self._bar is None:
+            self._bar = self.query_one(TabBar)
+        return self._bar
 
     def watch_active(self, tab_id: str) -> None:
         self.query_one(ContentSwitcher).current = tab_id
