@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from screens.base import EiscopeScreen
-from screens.jump import EntityIndex, JumpProvider
 from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
 from screens.organizations import OrganizationsScreen
@@ -25,6 +24,9 @@ from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
 from tui.api.settings import ClientSettings
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from screens.jump import EntityIndex
     from tui.api.client import StudioClient
     from tui.sandbox.server import Sandbox
 
@@ -38,12 +40,19 @@ WAIT_NOTICE_S = 3.0
 """An answer awaited longer than this is announced, with the seconds counting and the keys that still work."""
 
 
+def _jump_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (Textual takes a callable in COMMANDS)."""
+    from screens.jump import JumpProvider
+
+    return JumpProvider
+
+
 class EiscopeApp(App[None]):
     """Opens an organization (or the list of them), or the welcome screen when there is no credential."""
 
     TITLE = "eiscope"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {_jump_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="palette"),
@@ -72,7 +81,7 @@ class EiscopeApp(App[None]):
         self.welcome = welcome
         self.config_path = config_path
         self.demo_scale = demo_scale
-        self.index = EntityIndex()
+        self._index: EntityIndex | None = None
         self._client: StudioClient | None = None
         self.startup_ms: float | None = None
         self.first_peek: Future[CachedBody | None] | None = None
@@ -82,6 +91,15 @@ class EiscopeApp(App[None]):
         self._held_keys: list[events.Key] = []
         self._hold_timer: Timer | None = None
         self._releasing = False
+
+    @property
+    def index(self) -> EntityIndex:
+        """What the palette searches: the rows this session has loaded (built on first use, after the first paint)."""
+        if self._index is None:
+            from screens.jump import EntityIndex  # with the palette: start-up need not import it
+
+            self._index = EntityIndex()
+        return self._index
 
     @property
     def keymap(self) -> Mapping[str, str]:

@@ -191,7 +191,9 @@ class TabBar(Widget, can_focus=True):
 
 
 class TabbedView(Widget):
-    """A TabBar over the pages (`Page`s given as children); `active` is the id of the page shown."""
+    """A TabBar over the pages (`Page`s given as children); `active` is the id of the page shown. With `lazy`,
+    a page is mounted when first shown (or asked for, `get_pane`): the first paint builds one page, not ten (for
+    a screen that composes a tab's content when it is first shown anyway)."""
 
     DEFAULT_CSS = """
     TabbedView { height: 1fr; }
@@ -212,10 +214,13 @@ class TabbedView(Widget):
         def control(self) -> TabbedView:
             return self.view
 
-    def __init__(self, *pages: Page, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *pages: Page, lazy: bool = False, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._pages: list[Page] = list(pages)
+        self._lazy = lazy
         self._bar: TabBar | None = None
+        self._waiting: dict[str, Page] = {}
+        """The pages not shown yet, by id: mounted on first use."""
 
     def compose_add_child(self, widget: Widget) -> None:
         """`with Page(...)` inside `with TabbedView()`: the pages are collected, then composed in the switcher."""
@@ -227,8 +232,10 @@ class TabbedView(Widget):
     def compose(self) -> ComposeResult:
         first = self._pages[0].id if self._pages else None
         self.set_reactive(TabbedView.active, first or "")
+        mounted = self._pages[:1] if self._lazy else self._pages
+        self._waiting = {page.id: page for page in self._pages if page.id and page not in mounted}
         yield TabBar([(page.id or "", page.title) for page in self._pages])
-        yield ContentSwitcher(*self._pages, initial=first)
+        yield ContentSwitcher(*mounted, initial=first)
 
     @property
     def bar(self) -> TabBar:
@@ -237,21 +244,22 @@ class TabbedView(Widget):
         return self._bar
 
     def watch_active(self, tab_id: str) -> None:
+        page = self.get_pane(tab_id)  # mounted first: the switcher shows a child it has
         self.query_one(ContentSwitcher).current = tab_id
         self.bar.set_active_tab(tab_id)
-        self.post_message(self.TabActivated(self, self.get_pane(tab_id)))
+        self.post_message(self.TabActivated(self, page))
 
     def on_tab_bar_selected(self, event: TabBar.Selected) -> None:
         event.stop()
         self.active = event.tab_id
 
     def get_pane(self, tab_id: str) -> Page:
+        """The page of a tab, mounted now if it was not yet."""
+        waiting = self._waiting.pop(tab_id, None)
+        if waiting is not None:
+            self.query_one(ContentSwitcher).mount(waiting)
+            return waiting
         return self.query_one(ContentSwitcher).get_child_by_id(tab_id, Page)
-
-    @property
-    def pages(self) -> list[str]:
-        """Every page's id, in order (hidden ones too)."""
-        return [page.id for page in self.query_one(ContentSwitcher).query_children(Page) if page.id]
 
     def show_tab(self, tab_id: str) -> None:
         self.bar.set_tab_hidden(tab_id, False)
