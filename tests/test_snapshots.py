@@ -144,3 +144,25 @@ def test_chart_comparing_two_organizations(
     size: tuple[int, int], snap_compare: Any, make_app: Callable[..., EiscopeApp]
 ) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_compare_with_kestrel)
+
+
+SMALL = (60, 15)
+
+
+@pytest.mark.parametrize("walk", ["org_users", "inner_org", "help"])
+def test_a_small_terminal(walk: str, snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """Issue 20: at 60x15 `? Help` and `q Quit` stay in the footer; the card, tabs and lists are what gets cut."""
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=walker(WALKS[walk]))
+
+
+def test_after_a_resize(snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """Issue 20: 80 → 60 → 80 gives the 80-column footer and tab names back."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
