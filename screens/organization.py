@@ -75,7 +75,7 @@ LIST_KINDS: dict[str, Kind] = {
     "fleet-list": Kind.INNER_ORGANIZATION,
 }
 FIRST_FRAME_S = 0.05
-"""How long the start-up waits after the first paint before building the client (see `_load_soon`)."""
+"""How long the start-up waits after the first paint before building the client (see `_load_after`)."""
 # The palette finds rows of the paged lists in their tables.
 PAGED_INDEX_KINDS = {
     "inner-orgs": Kind.INNER_ORGANIZATION,
@@ -280,14 +280,14 @@ class OrganizationScreen(FleetHost, PagedListsHost):
             self.query_one("#org-card-left", KeyValueCard).update_rows(self._card_left_placeholder())
         # The rows are painted first; building the client and validating the models (~0.3 s of imports) follows
         # the paint, whenever that comes on a loaded machine.
-        self.call_after_refresh(self._load_after_the_paint)
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        self.run_worker(self._load_after(painted), group="org-load-soon", exclusive=True, exit_on_error=False)
 
-    def _load_after_the_paint(self) -> None:
-        self.run_worker(self._load_soon(), group="org-load-soon", exclusive=True, exit_on_error=False)
-
-    async def _load_soon(self) -> None:
-        """A moment for the first frame to reach the terminal (it is written by another thread) before the
-        client's imports hold the event loop."""
+    async def _load_after(self, painted: asyncio.Event) -> None:
+        """After the first paint, and a moment for the frame to reach the terminal (another thread writes it),
+        build the client and load: its imports hold the event loop ~0.3 s."""
+        await painted.wait()
         await asyncio.sleep(FIRST_FRAME_S)
         self.load()
 
