@@ -28,7 +28,7 @@ from tui.api.errors import ApiError
 from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 from widgets.notice import StatusLine
-from widgets.reading import move_bindings
+from widgets.reading import reading_bindings
 
 CHUNK = 300
 """Children added per expansion: a branch of 5,000 inner organizations shows 300 and a 'more' node, so each
@@ -44,16 +44,7 @@ class StructureTree(Tree[NodeData]):
     """Textual's Tree with the reading keys of every list (j/k, g/G, ctrl+d/ctrl+u), measuring a label by its
     length (the default renders every open line on each change)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
-        down="cursor_down",
-        up="cursor_up",
-        first="scroll_home",
-        last="scroll_end",
-        page_down="page_down",
-        page_up="page_up",
-        half_down="half_page(1)",
-        half_up="half_page(-1)",
-    )
+    BINDINGS: ClassVar[list[BindingType]] = reading_bindings(down="cursor_down", up="cursor_up")
 
     def action_half_page(self, direction: int) -> None:
         """ctrl+d / ctrl+u: the cursor half a screen down or up."""

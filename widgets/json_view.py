@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.safe_text import clean_multiline
-from widgets.reading import move_bindings
+from widgets.reading import reading_bindings, scroll_half_page
 
 __all__ = ["JsonView", "to_json_text"]
 
@@ -58,16 +58,7 @@ class JsonView(ScrollView, can_focus=True):
     """A read-only JSON document: scroll it, and search it (`search`, then `n`/`N` between matches)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *move_bindings(
-            down="scroll_down",
-            up="scroll_up",
-            first="scroll_home",
-            last="scroll_end",
-            page_down="page_down",
-            page_up="page_up",
-            half_down="half_page(1)",
-            half_up="half_page(-1)",
-        ),
+        *reading_bindings(),
         Binding("left,h", "scroll_left", "Left", show=False),
         Binding("right,l", "scroll_right", "Right", show=False),
         Binding("space", "page_down", "Page down", show=False),
@@ -179,7 +170,7 @@ class JsonView(ScrollView, can_focus=True):
 
     def action_half_page(self, direction: int) -> None:
         """ctrl+d / ctrl+u: half a screen down or up."""
-        self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
+        scroll_half_page(self, direction)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n` and `N` are offered (and shown in the footer) only while the search has matches."""

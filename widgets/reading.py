@@ -14,8 +14,9 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 
-__all__ = ["MOVES", "Move", "ReadingScroll", "move_bindings"]
+__all__ = ["MOVES", "Move", "ReadingScroll", "move_bindings", "reading_bindings", "scroll_half_page"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,12 @@ def move_bindings(**actions: str) -> list[BindingType]:
     return bindings
 
 
-class ReadingScroll(VerticalScroll):
-    """A vertical scroll with the reading keys: j/k a line, g/G the ends, ctrl+d/ctrl+u half a page."""
-
-    BINDINGS: ClassVar[list[BindingType]] = move_bindings(
-        down="scroll_down",
-        up="scroll_up",
+def reading_bindings(down: str = "scroll_down", up: str = "scroll_up") -> list[BindingType]:
+    """Every movement for a view with Textual's scrolling actions (scroll_home, page_down…) and a `half_page(±1)`
+    action of its own; `down`/`up` name its line actions (a tree moves a cursor: cursor_down)."""
+    return move_bindings(
+        down=down,
+        up=up,
         first="scroll_home",
         last="scroll_end",
         page_down="page_down",
@@ -63,5 +64,16 @@ class ReadingScroll(VerticalScroll):
         half_up="half_page(-1)",
     )
 
+
+def scroll_half_page(view: Widget, direction: int) -> None:
+    """Scroll a view half its height down (1) or up (-1): ctrl+d / ctrl+u."""
+    view.scroll_relative(y=direction * max(1, view.scrollable_content_region.height // 2), animate=False)
+
+
+class ReadingScroll(VerticalScroll):
+    """A vertical scroll with the reading keys: j/k a line, g/G the ends, ctrl+d/ctrl+u half a page."""
+
+    BINDINGS: ClassVar[list[BindingType]] = reading_bindings()
+
     def action_half_page(self, direction: int) -> None:
-        self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
+        scroll_half_page(self, direction)
