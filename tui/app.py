@@ -17,8 +17,6 @@ from textual.timer import Timer
 from screens.base import EiscopeScreen
 from screens.messages import Kind, Open, ShowChart, ShowHelp, ShowRaw, ShowStructure
 from screens.organization import OrganizationScreen
-from screens.organizations import OrganizationsScreen
-from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
 from tui.api.settings import ClientSettings
@@ -204,11 +202,16 @@ class EiscopeApp(App[None]):
         return super().get_default_screen()
 
     def home_screen(self) -> EiscopeScreen:
-        """The first screen: welcome without a key, the organization with one, else the organizations list."""
+        """The first screen: welcome without a key, the organization with one, else the organizations list (each
+        imported only when it is the one: start-up pays for one first screen)."""
         if self.welcome:
+            from screens.welcome import WelcomeScreen
+
             return WelcomeScreen(self.config_path)
         if self.org_id is not None:
             return OrganizationScreen(self.org_id, peeked=self.first_peek)
+        from screens.organizations import OrganizationsScreen
+
         return OrganizationsScreen()
 
     async def on_unmount(self) -> None:
