@@ -75,7 +75,7 @@ class InnerOrganizationScreen(EiscopeScreen):
                 yield Button("Get usage", id="usage-go")
             yield Static(id="usage-result", markup=False)
             yield Static(
-                Text("Daily metrics · last 30 days (t: 30/90/365)", style="bold"),
+                Text(f"Daily metrics · last 30 days ({self.key_of('range', 't')}: 30/90/365)", style="bold"),
                 id="metrics-title",
                 classes="section-title",
             )
@@ -239,7 +239,7 @@ class InnerOrganizationScreen(EiscopeScreen):
     def action_next_range(self) -> None:
         days = self.query_one(DailyMetricsPanel).next_range()
         self.query_one("#metrics-title", Static).update(
-            Text(f"Daily metrics · last {days} days (t: 30/90/365)", style="bold")
+            Text(f"Daily metrics · last {days} days ({self.key_of('range', 't')}: 30/90/365)", style="bold")
         )
 
     def chart_subject(self) -> ChartSubject | None:

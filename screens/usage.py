@@ -14,6 +14,7 @@ from textual.widgets import Static
 from screens import units
 from screens.chart_metrics import ChartSubject, daily_records
 from screens.detail import field_row
+from screens.keys import keys_in_force
 from screens.messages import ShowChart
 from tui.api.fleet import RESOURCES, measure
 from tui.formatting import format_bytes, format_count, format_duration
@@ -100,11 +101,7 @@ class UsagePanel(ReadingScroll):
         else:
             yield Static(Text("No entitlement limits set for this organization."))
         if daily:
-            yield Static(
-                Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"),
-                classes="section-title",
-                id="usage-range-title",
-            )
+            yield Static(self._range_title(), classes="section-title", id="usage-range-title")
             panel = DailyMetricsPanel(id="usage-metrics")
             panel.days = self._days
             yield panel
@@ -178,13 +175,17 @@ class UsagePanel(ReadingScroll):
         if subject is not None and message.metric_key:
             self.post_message(ShowChart(subject, message.metric_key, days=self._days))
 
+    def _range_title(self) -> Text:
+        """'Daily metrics … last 30 days (t: 30/90/365)', with the range's key as the user's keymap has it."""
+        key = keys_in_force(getattr(self.app, "keymap", {}), "range", "t")
+        return Text(f"Daily metrics of the white label · last {self._days} days ({key}: 30/90/365)", style="bold")
+
     def action_next_range(self) -> None:
         panels = self.query(DailyMetricsPanel)
         if not panels:
             return
         self._days = panels.first().next_range()
-        title = Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold")
-        self.query_one("#usage-range-title", Static).update(title)
+        self.query_one("#usage-range-title", Static).update(self._range_title())
 
 
 def _count_of(value: Any) -> str | None:
