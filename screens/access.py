@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from screens import columns
 from screens.base import EiscopeScreen
@@ -24,6 +24,7 @@ from tui.hints import tui_hint
 from tui.safe_text import clean
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 __all__ = ["AccessScreen"]
 
@@ -46,10 +47,10 @@ class AccessScreen(EiscopeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Loading…", style="italic"), id="access-head")
-        with TabbedContent(id="access-tabs"):
-            with TabPane(self.TAB_TITLES["api-keys"], id="api-keys"):
+        with TabbedView(id="access-tabs"):
+            with Page(self.TAB_TITLES["api-keys"], id="api-keys"):
                 yield ListPane(columns.API_KEYS, "API keys", id="api-keys-list")
-            with TabPane(self.TAB_TITLES["members"], id="members"):
+            with Page(self.TAB_TITLES["members"], id="members"):
                 yield ListPane(columns.MEMBERS_ACCESS, "members", id="members-list")
 
     def on_mount(self) -> None:
@@ -127,7 +128,7 @@ class AccessScreen(EiscopeScreen):
         self.open(Kind.MEMBER, self.org_id, event.row)
 
     def raw_document(self) -> tuple[str, Any] | None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self.tab_view
         row = self.active_list_row()
         if row is not None:
             return row

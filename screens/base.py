@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent, TabPane
+from textual.widgets import Input
 
-from screens.help import key_label
+from screens.keys import key_label, keys_in_force
 from screens.loading import load_cached_then_fresh
 from screens.messages import (
     Kind,
@@ -26,7 +27,8 @@ from tui.hints import tui_hint
 from widgets.breadcrumbs import Breadcrumbs
 from widgets.key_footer import KeyFooter
 from widgets.list_pane import ListPane
-from widgets.notice import ErrorPanel, StatusLine
+from widgets.notice import ErrorPanel, StatusLine, WaitLine
+from widgets.tabbed_view import TabbedView
 
 if TYPE_CHECKING:
     from screens.entity_index import EntityIndex
@@ -48,6 +50,13 @@ class EiscopeScreen(Screen[None]):
     ]
 
     crumb: str = ""
+    ready: bool = False
+    """False until the screen has composed and painted once (and while a tab composes): keys typed before then
+    wait in the app and are applied when the screen is ready (`EiscopeApp.release_keys`)."""
+    pending_tab: str | None = None
+    _resumed_before = False
+    _tabbed_view: TabbedView | None = None
+    """A tab asked for by its key while it was still loading: shown as soon as it is ready."""
 
     @property
     def eiscope(self) -> EiscopeApp:
@@ -88,12 +97,34 @@ class EiscopeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Breadcrumbs()
         yield from self.compose_body()
+        yield WaitLine(id="wait-line")
         yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def on_screen_resume(self) -> None:
+    def on_mount(self) -> None:
+        """Runs after the subclass's own `on_mount` (Textual calls each class's handler): ready after the paint."""
+        self.call_after_refresh(self.now_ready)
+
+    def now_ready(self) -> None:
+        """The screen (or the tab it was composing) can take keys: apply those typed meanwhile."""
+        if not self.has_what_keys_need():
+            return
+        self.ready = True
+        self.eiscope.release_keys()
+
+    def has_what_keys_need(self) -> bool:
+        """Whether keys typed now act on what they mean to: the start-up screen waits for its first rows (`G`
+        typed before the rows would go nowhere); held keys go through after HOLD_LIMIT_S whatever this says."""
+        return True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Textual's own handler (the subclass first): a screen resumed for the first time was styled
+        as it mounted, a moment ago, so it is not styled all over again (start-up: ~10% of the first paint)."""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
         self.update_trail()
 
     def update_trail(self) -> None:
@@ -112,31 +143,77 @@ class EiscopeScreen(Screen[None]):
     SHORT_TAB_TITLES: ClassVar[dict[str, str]] = {}
     NARROW_WIDTH: ClassVar[int] = 110
     loading_tabs: frozenset[str] = frozenset()
-    """Tabs shown with their number but not ready yet (drawn as 'Inner…')."""
+    """Tabs shown with their number but not ready yet (drawn dim and italic: their titles keep their width, so
+    the bar does not reflow when they are ready)."""
+
+    @property
+    def tabbed_view(self) -> TabbedView | None:
+        """The screen's tabs, if it has any (found once: a query walks the whole screen)."""
+        if self._tabbed_view is None:
+            views = self.query(TabbedView)
+            self._tabbed_view = views.first() if views else None
+        return self._tabbed_view
+
+    @property
+    def tab_view(self) -> TabbedView:
+        """The tabs of a screen that has them."""
+        view = self.tabbed_view
+        if view is None:
+            raise LookupError(f"{type(self).__name__} has no tabs")
+        return view
 
     def visible_tabs(self) -> list[str]:
         """The ids of the tabs the number keys reach, in the order shown."""
-        tabs = self.query(TabbedContent)
-        if not tabs:
-            return []
-        return [pane.id for pane in tabs.first().query(TabPane) if pane.id]
+        view = self.tabbed_view
+        return view.bar.shown_tabs if view is not None else []
+
+    def key_of(self, binding_id: str, default: str) -> str:
+        """The key that runs a binding now (the user's keymap, else the default), as a person reads it."""
+        return keys_in_force(self.eiscope.keymap, binding_id, default)
+
+    def tab_key(self, number: int) -> str:
+        """The key of the tab at this place: '1'…'9', and '0' for the tenth (or what the keymap says)."""
+        return self.key_of(f"tab-{number}", str(number % 10))
+
+    def tab_title(self, tab_id: str) -> str:
+        """A tab's full name: TAB_TITLES, else the title its page was given."""
+        if tab_id in self.TAB_TITLES:
+            return self.TAB_TITLES[tab_id]
+        view = self.tabbed_view
+        return view.get_pane(tab_id).title if view is not None else tab_id
 
     def tab_titles(self) -> list[tuple[str, str]]:
         """(tab id, full name) of the tabs the number keys reach, in their order."""
-        return [(tab_id, self.TAB_TITLES.get(tab_id, tab_id)) for tab_id in self.visible_tabs()]
+        return [(tab_id, self.tab_title(tab_id)) for tab_id in self.visible_tabs()]
 
     def action_tab(self, number: int) -> None:
         visible = self.visible_tabs()
         if 1 <= number <= len(visible):
             tab = visible[number - 1]
             if tab in self.loading_tabs:
-                self.notify(f"{self.TAB_TITLES.get(tab, tab)} is still loading", timeout=2)
+                self.pending_tab = tab  # not lost: shown when it is ready (set_loading_tabs)
+                self.notify(f"{self.tab_title(tab)} opens as soon as it has loaded", timeout=2)
                 return
+            self.pending_tab = None
             self.switch_tab(tab)
+
+    def set_loading_tabs(self, tabs: frozenset[str]) -> None:
+        """Tabs shown as loading ('Fleet…'); a tab asked for while it loaded opens once it has, or, if it went
+        (the organization is not a white label), the user is told."""
+        self.loading_tabs = tabs
+        self.number_tabs()
+        pending = self.pending_tab
+        if pending is None or pending in tabs:
+            return
+        self.pending_tab = None
+        if pending in self.visible_tabs():
+            self.switch_tab(pending)
+        else:
+            self.notify(f"This organization has no {self.TAB_TITLES.get(pending, pending)} tab", timeout=3)
 
     def switch_tab(self, tab: str) -> None:
         """Show a tab and put the focus in it, on its list when it has one."""
-        tabs = self.query_one(TabbedContent)
+        tabs = self.tab_view
         tabs.active = tab
         pane = tabs.get_pane(tab)
         lists = pane.query(ListPane)
@@ -149,19 +226,35 @@ class EiscopeScreen(Screen[None]):
 
     def number_tabs(self) -> None:
         """Put each visible tab's number key in its label ('1 Users'), short names when the terminal is narrow."""
-        if not self.query(TabbedContent):
+        view = self.tabbed_view
+        if view is None:
             return
-        tabs = self.query_one(TabbedContent)
+        bar = view.bar
         narrow = self.size.width < self.NARROW_WIDTH
+        bar.set_narrow(narrow)
         for number, tab_id in enumerate(self.visible_tabs(), start=1):
-            title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.TAB_TITLES.get(tab_id, tab_id)
-            if tab_id in self.loading_tabs:
-                title += "…"
-            tabs.get_tab(tab_id).label = f"{number % 10} {title}"  # the tenth tab is on key 0
+            title = (self.SHORT_TAB_TITLES if narrow else {}).get(tab_id) or self.tab_title(tab_id)
+            bar.set_tab_label(tab_id, f"{self.tab_key(number)} {title}")  # the tenth tab is on key 0
+            bar.set_tab_loading(tab_id, tab_id in self.loading_tabs)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:  # the size of its last layout (`size` is the terminal's already)
+            # Already laid out at this size: Textual would lay the whole screen out again for nothing (at start-up
+            # it does twice: once for the screen's own first layout, once for the terminal's size seen at idle).
+            event.prevent_default()
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
         self.number_tabs()
+
+    def show_waiting(self, seconds: float | None) -> None:
+        """An answer has been awaited this long (None: nothing is slow): say so, and that the keys still work."""
+        lines = self.query_children(WaitLine)
+        if not lines:  # not composed yet, or being taken down
+            return
+        if seconds is None:
+            lines.first().show_wait(None)
+            return
+        ways = "esc goes back, q quits" if self._has_screen_below() else "q quits"
+        lines.first().show_wait(f"Waiting {seconds:.0f} s for the Studio API…  {ways}")
 
     def action_back(self) -> None:
         focused = self.focused
@@ -175,10 +268,10 @@ class EiscopeScreen(Screen[None]):
         return False
 
     def _has_screen_below(self) -> bool:
-        """The first screen (over Textual's default one) has nowhere to go back to (a prompt over it changes
-        nothing)."""
+        """The first of eiscope's screens (the bottom of the stack, or over Textual's empty one) has nowhere to go
+        back to; a prompt or picker over a screen changes nothing for it."""
         stack = self.app.screen_stack
-        return self in stack and stack.index(self) > 1
+        return self in stack and any(isinstance(screen, EiscopeScreen) for screen in stack[: stack.index(self)])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """'esc Back' shows only where there is a screen to go back to."""
@@ -198,9 +291,9 @@ class EiscopeScreen(Screen[None]):
 
     def active_list_row(self) -> tuple[str, Any] | None:
         """The cursor row of the list in the active tab, titled by its noun, for `y`; None without one."""
-        tabs = self.query(TabbedContent)
-        active = tabs.first().active if tabs else ""
-        pane = tabs.first().get_pane(active) if active else None
+        tabs = self.tabbed_view
+        active = tabs.active if tabs is not None else ""
+        pane = tabs.get_pane(active) if tabs is not None and active else None
         lists = pane.query(ListPane) if pane is not None else None
         row = lists.first().table.cursor_row if lists else None
         return None if row is None or not lists else (f"{lists.first().noun} › row", row)

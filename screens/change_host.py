@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.binding import Binding
-from textual.widgets import TabbedContent
 
 from screens.base import EiscopeScreen
 from screens.messages import (
@@ -40,6 +39,7 @@ from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, rec
 from widgets.change_marks import NEW, RowMark
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import TabbedView
 
 if TYPE_CHECKING:
     from tui.api.fingerprints import Fingerprint
@@ -254,7 +254,7 @@ class ChangesHost(EiscopeScreen):
             self._marked_records[message.section] = dict(message.records)
         self.show_marks()
 
-    @on(TabbedContent.TabActivated)
+    @on(TabbedView.TabActivated)
     def _tab_shown(self) -> None:
         self.call_later(self.show_marks)  # the tab's lists are composed by then
 
@@ -290,7 +290,7 @@ class ChangesHost(EiscopeScreen):
         refresh reads it (its Fleet tab is shown)."""
         if not self.is_whitelabel_admin or self._fleet_reading:
             return False
-        if self.is_current and self.query_one(TabbedContent).active == "fleet":
+        if self.is_current and self.tab_view.active == "fleet":
             return False
         self._fleet_reading = True
         self.start_fleet(network=True)

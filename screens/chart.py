@@ -1,6 +1,7 @@
 """A daily metric in full: dates and values on the axes, the limit as a line, a day cursor, a comparison.
 
-Opened by the app on `ShowChart` (enter on a sparkline, or "Chart: …" in the palette). `t` cycles 30/90/365
+Opened by the app on `ShowChart` (enter on a sparkline, or "Chart: …" in the palette). The day cursor moves with
+the keys of every list (widgets/reading.py: j/k a day, g/G the ends, ctrl+d/ctrl+u a week). `t` cycles 30/90/365
 days, `d` switches a compute or storage figure between running total and daily change, `+` draws a second
 line (another metric in the same unit, or the same metric of another inner organization, fetched here by a
 worker that posts `ComparisonLoaded`), `-` takes it away.
@@ -46,7 +47,7 @@ class ChartScreen(EiscopeScreen):
     """One metric of one subject over 30/90/365 days, and optionally a second line to compare."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "next_range", "Range", id="chart-range"),
+        Binding("t", "next_range", "Range 30/90/365", id="range"),
         Binding("d", "toggle_daily", "Total/daily", id="chart-total-daily"),
         Binding("plus", "compare", "Compare", id="chart-compare"),
         Binding("minus", "remove_comparison", "Uncompare", id="chart-uncompare"),
@@ -133,7 +134,7 @@ class ChartScreen(EiscopeScreen):
             legend.append(f"limit {self.metric.formatter(limit)}")
             legend.append("   ")
         legend.append("│ ", "bold")
-        legend.append("cursor (←/→, click)")
+        legend.append("cursor (←/→ or j/k, g/G, click)")
         return legend
 
     def _style(self, spec: str) -> str:

@@ -21,7 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from screens import columns, units
 from screens.base import EiscopeScreen
@@ -51,6 +51,7 @@ from tui.safe_text import clean
 from widgets.list_pane import ListPane
 from widgets.notice import StatusLine
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 __all__ = ["ComputeScreen"]
 
@@ -111,9 +112,9 @@ class ComputeScreen(EiscopeScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="compute-head", markup=False)
-        with TabbedContent(id="compute-tabs"):
+        with TabbedView(id="compute-tabs"):
             for tab, title in self.TAB_TITLES.items():
-                with TabPane(title, id=tab):
+                with Page(title, id=tab):
                     if tab == "by-project":  # the first tab's list is on the first paint; the others wait
                         yield _tab_list(tab)
         yield StatusLine(id="compute-status")
@@ -133,18 +134,18 @@ class ComputeScreen(EiscopeScreen):
             return
         self._composed.add(tab)
         pane = _tab_list(tab)
-        await self.query_one(TabbedContent).get_pane(tab).mount(pane)
+        await self.tab_view.get_pane(tab).mount(pane)
         if tab == "jobs":
             pane.table.sort_by("created", reverse=True)
         if self._error is not None and self.book is None:
             pane.show_error("Jobs not loaded", self._error.message, tui_hint(self._error))
         self._stale_tabs.add(tab)
         self._draw_tab(tab)
-        if self.query_one(TabbedContent).active == tab:
+        if self.tab_view.active == tab:
             pane.focus_table()
 
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    @on(TabbedView.TabActivated)
+    async def _tab_activated(self, event: TabbedView.TabActivated) -> None:
         tab = event.pane.id or ""
         await self._compose_tab(tab)
         if tab in self._stale_tabs:
@@ -418,7 +419,7 @@ class ComputeScreen(EiscopeScreen):
         self._show_status()
         if self.book is None:
             return
-        active = self.query_one(TabbedContent).active
+        active = self.tab_view.active
         self._stale_tabs.update(tab for tab in self._composed if tab != active)
         if active != "jobs":
             self._jobs_stale = True  # drawn whole when shown: appending to a hidden list is wasted
@@ -517,7 +518,7 @@ class ComputeScreen(EiscopeScreen):
 
     def action_back(self) -> None:
         """Escape over a category's jobs shows every job again; otherwise, back."""
-        if self._category is not None and self.query_one(TabbedContent).active == "jobs":
+        if self._category is not None and self.tab_view.active == "jobs":
             self._category = None
             self._jobs_stale = True
             self._draw_tab("jobs")

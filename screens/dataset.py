@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 
 from screens.detail import DetailScreen, card_rows
 from tui.formatting import format_bytes, format_count
 from tui.safe_text import clean
 from widgets.card import KeyValueCard
+from widgets.reading import ReadingScroll
 
 
 class DatasetScreen(DetailScreen):
@@ -24,7 +24,7 @@ class DatasetScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         data = self.document or {}
-        with VerticalScroll(id="dataset-scroll"):
+        with ReadingScroll(id="dataset-scroll"):
             yield KeyValueCard(
                 self.crumb,
                 [

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from screens import units
 from screens.base import EiscopeScreen
 from screens.columns import category_label
 
@@ -26,11 +27,33 @@ def card_rows(data: dict[str, Any], first: Iterable[str] = (), skip: Iterable[st
             continue
         value = data[key]
         if key in VALUE_FORMATS:
-            value = VALUE_FORMATS[key](value)
-        elif isinstance(value, NESTED) and not _is_short_list(value):
-            continue
-        rows.append((humanize(key), value))
+            rows.append((humanize(key), VALUE_FORMATS[key](value)))
+        elif not isinstance(value, NESTED) or _is_short_list(value):
+            rows.append(field_row(key, value))
     return rows
+
+
+def field_row(key: str, value: Any) -> tuple[str, object]:
+    """One field as (label, value) in the unit a person reads: a field named in seconds is a duration in h/min,
+    one in bytes a size, and the unit word leaves the label ('computeTimeSeconds30d' 13869 → 'Compute time, last
+    30 days' '3.9 h'; 'totalStorageBytes' → 'Total storage' '328.5 GB')."""
+    words = humanize(key).split()
+    unit = next((word.lower() for word in words if word.lower() in ("seconds", "bytes")), None)
+    kept = [word for word in words if word.lower() not in ("seconds", "bytes")]
+    period = _PERIOD.fullmatch(kept[-1]) if len(kept) > 1 else None
+    if period:
+        kept = [*kept[:-2], kept[-2] + ",", "last", period.group(1), "days"]
+    label = " ".join(kept)
+    label = label[:1].upper() + label[1:]
+    if unit == "seconds":
+        return label, units.seconds(value) or value
+    if unit == "bytes":
+        return label, units.size(value) or value
+    return label, value
+
+
+_PERIOD = re.compile(r"(\d+)d")
+"""A word such as '30d' ending a field name: the last 30 days."""
 
 
 def _staff_text(value: Any) -> str | None:

@@ -171,6 +171,13 @@ class FleetHost(EiscopeScreen):
         """inner id → status and worst percent, for views that mark inner organizations."""
         return status_by_org({inner_id: entry.health for inner_id, entry in self.fleet.items()})
 
+    def fleet_used(self) -> dict[int, dict[str, float | None]]:
+        """inner id → resource key → the used figure the fleet measured (for the Structure view's labels)."""
+        return {
+            inner_id: {key: usage.used for key, usage in entry.health.resources.items()}
+            for inner_id, entry in self.fleet.items()
+        }
+
     def fleet_usage(self, inner_id: Any) -> float | None:
         entry = self.fleet.get(inner_id) if isinstance(inner_id, int) else None
         return entry.health.worst_percent if entry else None

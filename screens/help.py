@@ -7,65 +7,36 @@ only bindings that carry an eiscope id are listed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from screens.keys import key_label, keys_in_force
 from widgets.change_marks import LEGEND
+from widgets.reading import MOVES, ReadingScroll
 from widgets.resource_table import ResourceTable
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "colon": ":",
-    "escape": "esc",
-    "backspace": "⌫",
-    "enter": "enter",
-    "plus": "+",
-    "minus": "-",
-    "less_than_sign": "<",
-    "greater_than_sign": ">",
-    "ctrl+left": "ctrl+←",
-    "ctrl+right": "ctrl+→",
-}
-
-READING = [
-    ("enter", "open the selected row"),
-    ("j / k, ↓ / ↑", "move down / up"),
-    ("g / G, home / end", "to the top / bottom"),
-    ("pgup / pgdn", "a page up / down"),
-]
 
 
 class HasTabs(Protocol):
     def tab_titles(self) -> list[tuple[str, str]]: ...
 
 
-def key_label(key: str) -> str:
-    """'question_mark' → '?'; 'ctrl+p' stays; several keys of one binding are joined with ' / '."""
-    return " / ".join(KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(","))
-
-
 class HelpScreen(ModalScreen[None]):
-    """A modal over the current screen; escape, q or ? closes it; j/k/g/G scroll it."""
+    """A modal over the current screen; escape, q or ? closes it; it scrolls with the keys of every list."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
-        Binding("g,home", "top", "Top", show=False, id="help.top"),
-        Binding("G,end", "bottom", "Bottom", show=False, id="help.bottom"),
-    ]
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
-    def __init__(self, under: Screen[Any]) -> None:
+    def __init__(self, under: Screen[Any], keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.under = under
+        self.keymap = keymap or {}
+        """binding id → keys, the user's `[keymap]`: help shows the keys in force."""
         self.groups = self._groups()
 
     def _groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -97,21 +68,33 @@ class HelpScreen(ModalScreen[None]):
         tabs = self._tab_rows()
         if tabs:
             groups.append(("Tabs", tabs))
-        groups.append(("Reading a list", READING))
+        groups.append(("Moving, in every list, the Structure tree, JSON, help and charts", self._move_rows()))
         if self.under.query(ResourceTable):
             groups.append(("Marks in the lists", LEGEND))
         if everywhere:
             groups.append(("Everywhere", _rows(everywhere, descriptions)))
         return groups
 
+    def keys_of(self, binding_id: str, default: str) -> str:
+        """The keys a binding answers to now: the user's keymap, else its default, as a person writes them."""
+        return keys_in_force(self.keymap, binding_id, default)
+
     def _tab_rows(self) -> list[tuple[str, str]]:
         titles = getattr(self.under, "tab_titles", None)
         if titles is None:
             return []
-        return [(str(number), name) for number, (_tab, name) in enumerate(titles(), start=1)]
+        return [
+            (self.keys_of(f"tab-{number}", str(number % 10)), name)
+            for number, (_tab, name) in enumerate(titles(), start=1)
+        ]
+
+    def _move_rows(self) -> list[tuple[str, str]]:
+        rows = [(self.keys_of("open", "enter"), "Open the selected row or node")]
+        rows += [(self.keys_of(move.id, move.keys), move.description) for move in MOVES.values()]
+        return rows
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
+        with ReadingScroll(id="help-box"):
             for heading, rows in self.groups:
                 yield Static(Text(heading, style="bold"), classes="help-heading")
                 table = Table(box=None, show_header=False, padding=(0, 2))
@@ -122,17 +105,11 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(table)
             yield Static(Text("esc, q or ? closes this help", style="italic"))
 
+    def on_mount(self) -> None:
+        self.query_one(ReadingScroll).focus()
+
     def action_close(self) -> None:
         self.dismiss()
-
-    def action_scroll(self, lines: int) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
-
-    def action_top(self) -> None:
-        self.query_one(VerticalScroll).scroll_home(animate=False)
-
-    def action_bottom(self) -> None:
-        self.query_one(VerticalScroll).scroll_end(animate=False)
 
 
 def _rows(keys_by_id: dict[str, list[str]], descriptions: dict[str, str]) -> list[tuple[str, str]]:

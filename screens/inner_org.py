@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from screens import columns, units
@@ -38,6 +38,7 @@ from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 from widgets.sparkline import MetricSparkline
 
@@ -66,7 +67,7 @@ class InnerOrganizationScreen(EiscopeScreen):
         self.crumb = clean(row.get("name") or f"Organization {self.inner_id}")
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="inner-scroll"):
+        with ReadingScroll(id="inner-scroll"):
             yield ErrorPanel(id="inner-error")
             yield KeyValueCard(self.crumb, self._card_rows(), id="inner-card")
             yield Static(Text("Entitlement limits", style="bold"), classes="section-title")
@@ -79,7 +80,7 @@ class InnerOrganizationScreen(EiscopeScreen):
                 yield Button("Get usage", id="usage-go")
             yield Static(id="usage-result", markup=False)
             yield Static(
-                Text("Daily metrics · last 30 days (t: 30/90/365)", style="bold"),
+                Text(f"Daily metrics · last 30 days ({self.key_of('range', 't')}: 30/90/365)", style="bold"),
                 id="metrics-title",
                 classes="section-title",
             )
@@ -150,10 +151,18 @@ class InnerOrganizationScreen(EiscopeScreen):
             ("CPU compute", units.seconds(info.cpu_compute_time) if info else None),
             ("GPU compute", units.seconds(info.gpu_compute_time) if info else None),
             ("Total compute (CPU+GPU)", units.minutes(info.total_compute_time) if info else None),
+            # Beside it, the other definition, the one the compute gauge and the Fleet use: GPU time counts 3×.
+            ("Against the limit (CPU+3×GPU)", self._contract_compute()),
             ("Storage", units.size(info.total_storage) if info else None),
             ("Private projects", row.get("privateProjectCount")),
             ("Domain", row.get("domain")),
         ]
+
+    def _contract_compute(self) -> str | None:
+        """The current contract's compute as the limit counts it (the newest daily record), for the card."""
+        records = self.info.daily_metrics if self.info is not None else None
+        newest = max(records or [], key=lambda record: record.date, default=None)
+        return units.seconds(newest.total_current_contract_compute_time_seconds) if newest is not None else None
 
     def _extension_rows(self) -> list[tuple[str, object]]:
         """Extension blocks and settings: what custom code this customer may run, and from where."""
@@ -239,7 +248,7 @@ class InnerOrganizationScreen(EiscopeScreen):
     def action_next_range(self) -> None:
         days = self.query_one(DailyMetricsPanel).next_range()
         self.query_one("#metrics-title", Static).update(
-            Text(f"Daily metrics · last {days} days (t: 30/90/365)", style="bold")
+            Text(f"Daily metrics · last {days} days ({self.key_of('range', 't')}: 30/90/365)", style="bold")
         )
 
     def chart_subject(self) -> ChartSubject | None:

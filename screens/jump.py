@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
-from textual.widgets import TabbedContent
 
 from screens.base import EiscopeScreen
 from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
@@ -102,26 +101,30 @@ class JumpProvider(Provider):
         screen = self.screen
         views: list[tuple[str, Callable[[], object]]] = []
         if isinstance(screen, EiscopeScreen) and callable(getattr(screen, "action_structure", None)):
-            views.append(("Structure: the organization as a tree (t)", partial(screen.run_action, "structure")))
+            key = screen.key_of("structure", "x")
+            views.append((f"Structure: the organization as a tree ({key})", partial(screen.run_action, "structure")))
         org_id = getattr(screen, "org_id", None)
         if isinstance(screen, EiscopeScreen) and isinstance(org_id, int) and hasattr(screen, "action_changes"):
-            views.append(("Changes: what moved since the last look (D)", partial(screen.run_action, "changes")))
+            key = screen.key_of("changes", "D")
+            views.append((f"Changes: what moved since the last look ({key})", partial(screen.run_action, "changes")))
         if isinstance(org_id, int) and (hasattr(screen, "action_changes") or hasattr(screen, "action_since")):
             for text, period in CHANGE_PERIODS:
                 message = ShowChanges(org_id, since=parse_since(period))
                 views.append((f"Changes since {text}", partial(self.app.post_message, message)))
-        views.append(("Watch: refresh the screen and the fleet in the background (w)", self._toggle_watch))
+        watch = screen.key_of("watch", "w") if isinstance(screen, EiscopeScreen) else "w"
+        views.append((f"Watch: refresh the screen and the fleet in the background ({watch})", self._toggle_watch))
         return views
 
     def _toggle_watch(self) -> None:
         self.app.call_later(self.app.run_action, "toggle_watch")
 
     def _tabs(self) -> list[tuple[str, str]]:
-        """(tab id, 'Users (1)') for each tab the number keys reach on the current screen."""
+        """(tab id, 'Users (1)', 'Fleet (0)') for each tab the number keys reach on the current screen."""
         screen = self.screen
-        if not isinstance(screen, EiscopeScreen) or not screen.query(TabbedContent):
+        if not isinstance(screen, EiscopeScreen) or screen.tabbed_view is None:
             return []
-        return [(tab_id, f"{title} ({number})") for number, (tab_id, title) in enumerate(screen.tab_titles(), 1)]
+        titles = enumerate(screen.tab_titles(), 1)
+        return [(tab_id, f"{title} ({screen.tab_key(number)})") for number, (tab_id, title) in titles]
 
     def _switch_tab(self, tab_id: str) -> None:
         screen = self.screen

@@ -453,6 +453,8 @@ class FleetFailed(Message):
 
 
 Health = Mapping[int, tuple[str, float | None]]
+Used = Mapping[int, Mapping[str, float | None]]
+"""inner id → resource key (users, projects, …) → what the fleet measured as used."""
 """inner organization id → (status, worst percent), status one of over, at, near, ok, unknown (Fleet health)."""
 
 RowSource = Callable[[], list[dict[str, Any]]]
@@ -464,7 +466,8 @@ class StructureData:
     """What the organization screen hands the Structure view: the rows it already loaded.
 
     `inner_orgs` and `whitelabel_projects` are None when the organization screen has not paged them completely:
-    the view pages them itself, cache first, then the network. `health` groups the inner organizations.
+    the view pages them itself, cache first, then the network. `health` groups the inner organizations; `used`
+    gives their labels the figures the Fleet measured (users 13/26 where the list rows hold only the limit).
     """
 
     org_id: int
@@ -476,6 +479,7 @@ class StructureData:
     inner_orgs: RowSource | None = None
     whitelabel_projects: RowSource | None = None
     health: Health = field(default_factory=dict)
+    used: Used = field(default_factory=dict)
 
 
 class ShowStructure(Message):

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
 
 from screens import columns
 from screens.change_host import ChangesHost
-from screens.chart_metrics import ChartSubject
 from screens.fleet import FleetHost, FleetPanel
 from screens.list_state import ListState
 from screens.loading import cached_note, describe, load_cached_then_fresh
@@ -43,19 +43,22 @@ from screens.messages import (
     WhitelabelMetricsLoaded,
 )
 from screens.paged_lists import PAGED_KINDS, PagedListsHost
-from screens.usage import UsagePanel, usage_subject
 from tui.api.errors import ApiError, AuthError, ForbiddenError, NotFoundError, OfflineCacheMissError
-from tui.api.peek import organization_info_path, peek_cached
+from tui.api.peek import CachedBody, organization_info_path, peek_cached
 from tui.hints import tui_hint
 from tui.safe_text import clean, clean_multiline
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
 
+    from screens.chart_metrics import ChartSubject
+    from screens.usage import UsagePanel
     from tui.api.models import MetricsResponse, OrganizationInfo, OrganizationMetrics, Whitelabel
 
 WHITELABEL_TABS = ("inner-orgs", "wl-users", "wl-projects", "fleet")
@@ -88,6 +91,8 @@ PLACES: dict[str, tuple[str, str | None]] = {
 }
 # An organization that answers these has nothing to show: one error, in place, and the ways on.
 UNAVAILABLE = (NotFoundError, ForbiddenError, AuthError, OfflineCacheMissError)
+FIRST_FRAME_S = 0.05
+"""How long the start-up waits after the first paint before building the client (see `_load_after`)."""
 # The palette finds rows of the paged lists in their tables.
 PAGED_INDEX_KINDS = {
     "inner-orgs": Kind.INNER_ORGANIZATION,
@@ -120,15 +125,21 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         "settings": "Conf",
     }
 
+    AUTO_FOCUS = "#users-list ResourceTable"
+    """The first list has the focus from the start (not the tab bar first: a restyle and a footer less)."""
     BINDINGS = [
-        Binding("t", "structure", "Structure", id="structure"),
+        Binding("x", "structure", "Structure", id="structure"),  # x: as k9s' xray, a tree of what is inside
         Binding("C", "compute", "Compute", id="compute"),
         Binding("A", "access", "Access", id="access"),
     ]
 
-    def __init__(self, org_id: int, name: str | None = None) -> None:
+    def __init__(
+        self, org_id: int, name: str | None = None, *, peeked: Future[CachedBody | None] | None = None
+    ) -> None:
         super().__init__()
         self.org_id = org_id
+        self._peeked_body = peeked
+        """The app's read of the cached body, started before Textual (None: this screen peeks itself)."""
         self.crumb = clean(name) if name else f"Organization {org_id}"
         self.info: OrganizationInfo | None = None
         self.info_raw: dict[str, Any] | None = None
@@ -150,17 +161,26 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         self._pending_place: tuple[str, str | None] | None = None
         self._filters: dict[str, str] = {}
         self._subject: tuple[tuple[int, int, bool | None], ChartSubject | None] | None = None
+        self._first_rows = False
+        """The members are on screen (cached or fresh), or their load failed: keys typed at start-up can act."""
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal(id="org-card"):
-            yield KeyValueCard("", [("ID", self.org_id)], id="org-card-left")
-            yield KeyValueCard("", [], id="org-card-right")
+        with Horizontal(id="org-card"):  # four lines from the first paint: the screen does not jump as data comes
+            yield KeyValueCard("", self._card_left_placeholder(), id="org-card-left")
+            yield KeyValueCard("", self._card_right_placeholder(), id="org-card-right")
         yield ErrorPanel(id="org-error")
-        with TabbedContent(id="org-tabs"):
+        with TabbedView(id="org-tabs", lazy=True):
             for tab, title in self.TAB_TITLES.items():
-                with TabPane(title, id=tab):
+                with Page(title, id=tab):
                     if tab == "users":  # the first tab's content is on the first paint; the others wait
                         yield from self._tab_content(tab)
+
+    def _card_left_placeholder(self) -> list[tuple[str, object]]:
+        return [("Name", self.crumb), ("ID", self.org_id), ("Created", "…"), ("Contract start", "…")]
+
+    def _card_right_placeholder(self) -> list[tuple[str, object]]:
+        last = "Logo" if self.is_whitelabel_admin is False else "Fleet"
+        return [("White label", "…"), ("Trial", "…"), ("Developer profile", "…"), (last, "…")]
 
     def _tab_content(self, tab: str) -> ComposeResult:
         """What a tab holds, composed when the tab is first shown (start-up pays for one tab, not nine)."""
@@ -180,16 +200,18 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             case "wl-projects":
                 yield ListPane(columns.WHITELABEL_PROJECTS, "white-label projects", id="wl-projects-list")
             case "usage":
+                from screens.usage import UsagePanel  # with its tab: gauges, sparklines, charts are ~7 ms
+
                 yield UsagePanel(id="usage-panel")
             case "readme":
                 # Imported when the Readme tab is first shown: markdown-it is ~25 ms that start-up need not pay.
                 from textual.widgets import Markdown
 
-                yield VerticalScroll(
+                yield ReadingScroll(
                     Markdown("_Loading the readme…_", open_links=False, id="readme-body"), id="readme-scroll"
                 )
             case "settings":
-                yield VerticalScroll(
+                yield ReadingScroll(
                     KeyValueCard("Branding and trial", [], id="org-branding"),
                     Vertical(
                         Static(Text("Experiments", style="bold"), classes="section-title"),
@@ -206,10 +228,12 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         if tab in self._composed:
             return
         self._composed.add(tab)
-        pane = self.query_one(TabbedContent).get_pane(tab)
+        self.ready = False  # keys typed while the tab composes are applied to it, not to the tab left
+        pane = self.tab_view.get_pane(tab)
         with self.app.batch_update():
             await pane.mount_all(list(self._tab_content(tab)))
         self._fill(tab)
+        self.call_after_refresh(self.now_ready)
 
     def _fill(self, tab: str) -> None:
         """Give a freshly composed tab the state the screen holds (rows, notes, errors, the readme)."""
@@ -226,8 +250,8 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             self.fill_fleet()
         if tab in self._filters:
             self._apply_filter(tab)
-        lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
-        if lists and self.query_one(TabbedContent).active == tab:
+        lists = self.tab_view.get_pane(tab).query(ListPane)
+        if lists and self.tab_view.active == tab:
             lists.first().focus_table()
 
     def _set_list(
@@ -251,18 +275,26 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         self.call_after_refresh(self._show_pending_place)
         self.number_tabs()
         self.query_one("#users-list", ListPane).focus_table()
+        peeked = self._peeked_body
+        if peeked is not None and peeked.done() and peeked.exception() is None:
+            # Read while Textual started: the members are in the first paint, not a frame later.
+            self._peeked(_peek_arrived(peeked.result()))
+            return
         self.run_worker(self._peek_cache(), group="org-peek", exclusive=True, exit_on_error=False)
 
     async def _peek_cache(self) -> None:
         """Start-up: the cached members before the client (httpx, the models) is built; then the usual load."""
         try:
-            cached = await asyncio.to_thread(
-                peek_cached, self.eiscope.settings, self.eiscope.cache, organization_info_path(self.org_id)
-            )
+            if self._peeked_body is not None:
+                cached = await asyncio.wrap_future(self._peeked_body)
+            else:
+                cached = await asyncio.to_thread(
+                    peek_cached, self.eiscope.settings, self.eiscope.cache, organization_info_path(self.org_id)
+                )
         except Exception as error:  # a peek is an optimisation: whatever goes wrong, the normal load follows
             self.log.warning(f"cache peek failed: {error!r}")
             cached = None
-        self.post_message(OrganizationPeeked(cached.raw if cached else None, cached.age_s if cached else None))
+        self.post_message(_peek_arrived(cached))
 
     @on(OrganizationPeeked)
     def _peeked(self, message: OrganizationPeeked) -> None:
@@ -274,10 +306,30 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         organization: dict[str, Any] = found if isinstance(found, dict) else {}
         users = [u for u in organization.get("users") or [] if isinstance(u, dict)]
         self._set_list("users-list", rows=users, note=(cached_note(message.age_s), True))
+        self._first_rows_in()
         if organization.get("name"):
             self.set_crumb(clean(organization["name"]))
-        # The rows are painted first; building the client and validating the models follows the paint.
-        self.set_timer(0.1, self.load)
+            self.query_one("#org-card-left", KeyValueCard).update_rows(self._card_left_placeholder())
+        # The rows are painted first; building the client and validating the models (~0.3 s of imports) follows
+        # the paint, whenever that comes on a loaded machine.
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        self.run_worker(self._load_after(painted), group="org-load-soon", exclusive=True, exit_on_error=False)
+
+    async def _load_after(self, painted: asyncio.Event) -> None:
+        """After the first paint, and a moment for the frame to reach the terminal (another thread writes it),
+        build the client and load: its imports hold the event loop ~0.3 s."""
+        await painted.wait()
+        await asyncio.sleep(FIRST_FRAME_S)
+        self.load()
+
+    def has_what_keys_need(self) -> bool:
+        return self._first_rows
+
+    def _first_rows_in(self) -> None:
+        if not self._first_rows:
+            self._first_rows = True
+            self.call_after_refresh(self.now_ready)
 
     # -- loading ---------------------------------------------------------------------------------------------------
 
@@ -286,7 +338,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         self.run_worker(self._load_projects(), group="org-projects", exclusive=True, exit_on_error=False)
         self.run_worker(self._load_own_metrics(), group="org-metrics", exclusive=True, exit_on_error=False)
         self.run_worker(self._probe_whitelabel(), group="org-whitelabel", exclusive=True, exit_on_error=False)
-        active = self.query_one(TabbedContent).active
+        active = self.tab_view.active
         if self.is_whitelabel_admin and (active == "fleet" or not self._fleet_network_started):
             self.start_fleet(network=active == "fleet")
         for tab in list(self._paged_started):
@@ -322,6 +374,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         self.info = message.value
         self.info_raw = message.fetched.raw
         self._show_info(message.value, message.fetched.raw)
+        self._first_rows_in()
         note = describe(message.fetched)
         for list_id in ("users-list", "datasets-list", "experiments-list", "cli-list"):
             self._set_list(list_id, note=(note.text, note.stale))
@@ -366,8 +419,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             return
         self.is_whitelabel_admin = is_admin
         self.index.set_whitelabel(self.org_id, is_admin)
-        self.loading_tabs = frozenset()
-        tabs = self.query_one(TabbedContent)
+        tabs = self.tab_view
         for tab in WHITELABEL_TABS:
             if is_admin:
                 tabs.show_tab(tab)
@@ -376,7 +428,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
                 tabs.hide_tab(tab)
         if not is_admin and tabs.active in WHITELABEL_TABS:
             self.switch_tab("users")
-        self.number_tabs()
+        self.set_loading_tabs(frozenset())  # numbers the tabs, and opens a tab asked for while it loaded
         if is_admin and tabs.active in PAGED_KINDS:
             self._start_paged(tabs.active)
         if is_admin:
@@ -394,8 +446,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         if message.what is WhitelabelLoaded and self.is_whitelabel_admin is None:
             # Not known either way (the network failed, nothing cached): the tabs stop saying 'loading' and
             # show the error when opened, rather than vanish and renumber the others.
-            self.loading_tabs = frozenset()
-            self.number_tabs()
+            self.set_loading_tabs(frozenset())
             self._show_pending_place()
         if message.what is OrganizationLoaded and not message.had_cache and isinstance(error, UNAVAILABLE):
             self._show_unavailable(error)
@@ -413,6 +464,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             self.flash_error(message.what.part, error)
             return
         if message.what is OrganizationLoaded:
+            self._first_rows_in()
             self.query_one("#org-error", ErrorPanel).show_error(
                 f"Could not load organization {self.org_id}", error.message, tui_hint(error)
             )
@@ -426,6 +478,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         (it offers the organization picker). Its lists and tabs would only repeat the error, so they hide."""
         self.unavailable = error
         self._held = None
+        self._first_rows_in()  # nothing more will come: keys typed meanwhile act now
         self.add_class("-unavailable")
         ways = [
             (self.key_for("pick-organization"), "another organization"),
@@ -480,9 +533,13 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         if self.info is None:
             return
         org = self.info.organization
-        last = (
-            ("Fleet", self.fleet_summary(compact=True) or "tab 0") if self.is_whitelabel_admin else ("Logo", org.logo)
-        )
+        if self.is_whitelabel_admin is False:
+            last: tuple[str, object] = ("Logo", org.logo)
+        elif self.is_whitelabel_admin is None:
+            last = ("Fleet", "…")  # not known yet whether this is a white label: the line keeps its place
+        else:
+            fleet_key = self.tab_key(self.visible_tabs().index("fleet") + 1)
+            last = ("Fleet", self.fleet_summary(compact=True) or f"tab {fleet_key}")
         rows: list[tuple[str, object]] = [
             ("White label", org.whitelabel_name or org.whitelabel_id),
             ("Trial", _trial_text(info=self.info)),
@@ -518,11 +575,11 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
     def _show_usage(self) -> None:
         """Rebuild the Usage tab, but only while it is shown: it is some thirty widgets, and data arrives in
         three parts; a hidden tab is brought up to date when it is opened."""
-        if self.query_one(TabbedContent).active != "usage" or "usage" not in self._composed:
+        if self.tab_view.active != "usage" or "usage" not in self._composed:
             self._usage_stale = True
             return
         self._usage_stale = False
-        panel = self.query_one(UsagePanel)
+        panel = cast("UsagePanel", self.query_one("#usage-panel"))
         panel.show(
             self.info,
             self.whitelabel,
@@ -534,13 +591,8 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
-    def visible_tabs(self) -> list[str]:
-        tabs = self.query_one(TabbedContent)
-        hidden = set(WHITELABEL_TABS) if self.is_whitelabel_admin is False else set()
-        return [pane.id for pane in tabs.query(TabPane) if pane.id and pane.id not in hidden]
-
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    @on(TabbedView.TabActivated)
+    async def _tab_activated(self, event: TabbedView.TabActivated) -> None:
         tab = event.pane.id or ""
         await self._compose_tab(tab)
         if tab in PAGED_KINDS and self.is_whitelabel_admin:
@@ -615,7 +667,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
 
     def _apply_filter(self, tab: str) -> None:
         text = self._filters.pop(tab, None)
-        lists = self.query_one(TabbedContent).get_pane(tab).query(ListPane)
+        lists = self.tab_view.get_pane(tab).query(ListPane)
         if text and lists:
             lists.first().set_filter(text)
 
@@ -623,6 +675,8 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         """The Usage tab's subject before the tab is opened: the palette and `:chart` offer its metrics."""
         key = (id(self.info), id(self.whitelabel_metrics), self.is_whitelabel_admin)
         if self._subject is None or self._subject[0] != key:
+            from screens.usage import usage_subject  # with the palette or `:chart`, not at start-up
+
             self._subject = (key, usage_subject(self.info, self.whitelabel_metrics, self.is_whitelabel_admin))
         return self._subject[1]
 
@@ -647,6 +701,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             inner_orgs=self._complete_rows("inner-orgs"),
             whitelabel_projects=self._complete_rows("wl-projects"),
             health={inner_id: (str(mark.status), mark.worst_percent) for inner_id, mark in self.fleet_marks().items()},
+            used=self.fleet_used(),
         )
 
     def _complete_rows(self, tab: str) -> Callable[[], list[dict[str, Any]]] | None:
@@ -658,7 +713,7 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         return lambda: [store.row_by_id(i) for i in range(store.total)]
 
     def raw_document(self) -> tuple[str, Any] | None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self.tab_view
         row = self.active_list_row()
         if row is not None:
             return row
@@ -672,6 +727,10 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         if self.info_raw is None:
             return None
         return ("organization info", self.info_raw)
+
+
+def _peek_arrived(cached: CachedBody | None) -> OrganizationPeeked:
+    return OrganizationPeeked(cached.raw if cached else None, cached.age_s if cached else None)
 
 
 def _trial_text(info: OrganizationInfo) -> str | None:

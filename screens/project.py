@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.detail import DetailScreen, card_rows
@@ -18,7 +16,9 @@ from tui.safe_text import clean
 from widgets.card import KeyValueCard
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
+from widgets.tabbed_view import Page, TabbedView
 
 PROJECT_FIRST = (
     "name",
@@ -48,6 +48,7 @@ class ProjectScreen(DetailScreen):
     """Opened from a list row; rows of the white-label list are thin, so the full project is fetched."""
 
     BINDINGS = [Binding("o", "open_owner", "Owner org", id="open-owner-org")]
+    TAB_TITLES: ClassVar[dict[str, str]] = {"details": "Details", "collaborators": "Collaborators"}
 
     def __init__(self, org_id: int, row: dict[str, Any], *, whitelabel: bool, fetch: bool = False) -> None:
         super().__init__()
@@ -61,11 +62,11 @@ class ProjectScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="project-error")
-        with TabbedContent(id="project-tabs"):
-            with TabPane("Details", id="details"), VerticalScroll(id="project-details"):
+        with TabbedView(id="project-tabs"):
+            with Page(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="project-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, PROJECT_FIRST), id="project-card")
                 yield KeyValueCard("Metadata", card_rows(self.row.get("metadata") or {}), id="project-metadata")
-            with TabPane("Collaborators", id="collaborators"):
+            with Page(self.TAB_TITLES["collaborators"], id="collaborators"):
                 yield ListPane(columns.COLLABORATORS, "collaborators", id="collaborators-list")
         yield StatusLine(id="project-status")
 

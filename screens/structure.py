@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
@@ -28,6 +28,7 @@ from tui.api.errors import ApiError
 from tui.api.paging import PAGE_SIZE
 from tui.api.source import Source
 from widgets.notice import StatusLine
+from widgets.reading import reading_bindings
 
 CHUNK = 300
 """Children added per expansion: a branch of 5,000 inner organizations shows 300 and a 'more' node, so each
@@ -40,7 +41,18 @@ StructureNode = TreeNode[NodeData]
 
 
 class StructureTree(Tree[NodeData]):
-    """Textual's Tree, measuring a label by its length (the default renders every open line on each change)."""
+    """Textual's Tree with the reading keys of every list (j/k, g/G, ctrl+d/ctrl+u), measuring a label by its
+    length (the default renders every open line on each change)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = reading_bindings(down="cursor_down", up="cursor_up")
+
+    def action_half_page(self, direction: int) -> None:
+        """ctrl+d / ctrl+u: the cursor half a screen down or up."""
+        if self.cursor_line == -1:
+            self.cursor_line = 0
+        half = max(1, self.scrollable_content_region.height // 2)
+        self.cursor_line = max(0, min(self.last_line, self.cursor_line + direction * half))
+        self.scroll_to_line(self.cursor_line, animate=False)
 
     def get_label_width(self, node: TreeNode[NodeData]) -> int:
         label = node.label

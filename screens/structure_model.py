@@ -228,14 +228,18 @@ class OrgStructure:
         return f"{clean(data.name)}  ·  " + " · ".join(parts)
 
     def inner_label(self, row: Row) -> str:
-        """'Name · users –/12 · projects 8/10 · worst 97%': usage where it is known, the limit always."""
+        """'Name · users 13/26 · projects 8/10 · worst 97%': usage where it is known (the projects listed here,
+        else the Fleet's figures), the limit always; '–/12' only while nobody has measured it."""
         inner_id = _id(row)
         given = row.get("entitlementLimits")
         limits: dict[str, Any] = given if isinstance(given, dict) else {}
+        measured = self.data.used.get(inner_id, {})
         projects = self.projects_of(inner_id)
-        used = None if projects is None else sum(1 for p in projects if not p.get("deletedDate"))
+        used = measured.get("projects")
+        if projects is not None:
+            used = sum(1 for p in projects if not p.get("deletedDate"))
         parts = [clean(row.get("name") or f"Organization {inner_id}")]
-        parts.append(f"users {_used_of(None, limits.get('numberOfUsers'))}")
+        parts.append(f"users {_used_of(measured.get('users'), limits.get('numberOfUsers'))}")
         parts.append(f"projects {_used_of(used, limits.get('numberOfProjects'))}")
         percent = self.health_of(inner_id)[1]
         if percent is not None:
@@ -304,9 +308,9 @@ def limits_text(limits: Any) -> str:
     return " · ".join(parts)
 
 
-def _used_of(used: int | None, limit: Any) -> str:
-    """'8/10', '–/12' (usage not known from the list), '8' (no limit)."""
-    shown = "–" if used is None else f"{used:,}"
+def _used_of(used: float | None, limit: Any) -> str:
+    """'8/10', '–/12' (usage not known), '8' (no limit)."""
+    shown = "–" if used is None else f"{used:,.0f}"
     return f"{shown}/{limit:,}" if isinstance(limit, int) else shown
 
 

@@ -9,18 +9,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens import units
 from screens.chart_metrics import ChartSubject, daily_records
-from screens.detail import humanize
+from screens.detail import field_row
+from screens.keys import keys_in_force
 from screens.messages import ShowChart
 from tui.api.fleet import RESOURCES, measure
 from tui.formatting import format_bytes, format_count, format_duration
 from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.gauge import UsageGauge
+from widgets.reading import ReadingScroll
 from widgets.sparkline import MetricSparkline
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def usage_subject(
     return ChartSubject(org.name, tuple(daily_records(daily)), info.entitlement_limits, org_id, None, daily)
 
 
-class UsagePanel(VerticalScroll):
+class UsagePanel(ReadingScroll):
     """Given the organization info and (for a white label) its metrics, shows what is used of what is allowed."""
 
     BINDINGS = [Binding("t", "next_range", "Range 30/90/365", id="range")]
@@ -128,11 +129,7 @@ class UsagePanel(VerticalScroll):
                 "This organization's metrics", own_metrics_rows(self._own), classes="usage-card", id="usage-own"
             )
         if daily:
-            yield Static(
-                Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold"),
-                classes="section-title",
-                id="usage-range-title",
-            )
+            yield Static(self._range_title(), classes="section-title", id="usage-range-title")
             panel = DailyMetricsPanel(id="usage-metrics")
             panel.days = self._days
             yield panel
@@ -171,7 +168,7 @@ class UsagePanel(VerticalScroll):
                 classes="usage-card",
             )
             scalars = [
-                _metric_row(str(k), v)
+                field_row(str(k), v)
                 for k, v in (self._metrics.metrics if self._metrics else {}).items()
                 if not isinstance(v, list | dict)
             ]
@@ -217,13 +214,17 @@ class UsagePanel(VerticalScroll):
         if subject is not None and message.metric_key:
             self.post_message(ShowChart(subject, message.metric_key, days=self._days))
 
+    def _range_title(self) -> Text:
+        """'Daily metrics … last 30 days (t: 30/90/365)', with the range's key as the user's keymap has it."""
+        key = keys_in_force(getattr(self.app, "keymap", {}), "range", "t")
+        return Text(f"Daily metrics of the white label · last {self._days} days ({key}: 30/90/365)", style="bold")
+
     def action_next_range(self) -> None:
         panels = self.query(DailyMetricsPanel)
         if not panels:
             return
         self._days = panels.first().next_range()
-        title = Text(f"Daily metrics of the white label · last {self._days} days (t: 30/90/365)", style="bold")
-        self.query_one("#usage-range-title", Static).update(title)
+        self.query_one("#usage-range-title", Static).update(self._range_title())
 
 
 def own_metrics_rows(own: OrganizationMetrics) -> list[tuple[str, object]]:
@@ -242,17 +243,3 @@ def own_metrics_rows(own: OrganizationMetrics) -> list[tuple[str, object]]:
 
 def _count_of(value: Any) -> str | None:
     return f"{len(value)} enabled" if isinstance(value, list) else None
-
-
-def _metric_row(key: str, value: Any) -> tuple[str, object]:
-    """A scalar of the white label's metrics in its unit: 'computeTimeSecondsCurrentContract' is shown as
-    'Compute time current contract  3,524.8 h', 'totalStorageBytes' as 'Total storage  328.5 GB'."""
-    words = humanize(key).split()
-    unit = next((w.lower() for w in words if w.lower() in ("seconds", "bytes")), None)
-    label = " ".join(w for w in words if w.lower() not in ("seconds", "bytes"))
-    label = label[:1].upper() + label[1:]
-    if unit == "seconds":
-        return label, units.seconds(value) or value
-    if unit == "bytes":
-        return label, units.size(value) or value
-    return label, value

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import TabbedContent, TabPane
 
 from screens import columns
 from screens.chart_metrics import ChartSubject, daily_records
@@ -20,8 +18,10 @@ from widgets.card import KeyValueCard
 from widgets.daily_metrics import DailyMetricsPanel
 from widgets.list_pane import ListPane
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import ReadingScroll
 from widgets.resource_table import ResourceTable
 from widgets.sparkline import MetricSparkline
+from widgets.tabbed_view import Page, TabbedView
 
 if TYPE_CHECKING:
     from tui.api.models import DailyMetrics
@@ -53,6 +53,13 @@ class UserScreen(DetailScreen):
     """Opened from a list row; a white-label admin's view fetches the full user record."""
 
     BINDINGS = [Binding("o", "open_last_project", "Last project", id="open-last-project")]
+    TAB_TITLES: ClassVar[dict[str, str]] = {
+        "details": "Details",
+        "user-projects": "Projects",
+        "user-orgs": "Organizations",
+        "user-trials": "Trials",
+        "user-daily": "Daily metrics",
+    }
 
     def __init__(
         self,
@@ -75,17 +82,17 @@ class UserScreen(DetailScreen):
 
     def compose_body(self) -> ComposeResult:
         yield ErrorPanel(id="user-error")
-        with TabbedContent(id="user-tabs"):
-            with TabPane("Details", id="details"), VerticalScroll(id="user-details"):
+        with TabbedView(id="user-tabs"):
+            with Page(self.TAB_TITLES["details"], id="details"), ReadingScroll(id="user-details"):
                 yield KeyValueCard(self.crumb, card_rows(self.row, USER_FIRST), id="user-card")
                 yield KeyValueCard("Metrics", [], id="user-metrics-card")
-            with TabPane("Projects", id="user-projects"):
+            with Page(self.TAB_TITLES["user-projects"], id="user-projects"):
                 yield ListPane(columns.PROJECTS, "projects", id="user-projects-list")
-            with TabPane("Organizations", id="user-orgs"):
+            with Page(self.TAB_TITLES["user-orgs"], id="user-orgs"):
                 yield ListPane(columns.MEMBERSHIPS, "organizations", id="user-orgs-list")
-            with TabPane("Trials", id="user-trials"):
+            with Page(self.TAB_TITLES["user-trials"], id="user-trials"):
                 yield ListPane(columns.TRIALS, "trials", id="user-trials-list")
-            with TabPane("Daily metrics", id="user-daily"), VerticalScroll():
+            with Page(self.TAB_TITLES["user-daily"], id="user-daily"), ReadingScroll():
                 yield DailyMetricsPanel(id="user-daily-metrics")
         yield StatusLine(id="user-status")
 

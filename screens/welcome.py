@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from screens.base import EiscopeScreen
+from widgets.reading import ReadingScroll
 
 HOW_TO = """\
 eiscope needs an Edge Impulse organization API key
@@ -44,7 +44,7 @@ class WelcomeScreen(EiscopeScreen):
         self.config_path = config_path
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="welcome"):
+        with ReadingScroll(id="welcome"):
             yield Static(Text("Welcome to eiscope", style="bold"), id="welcome-title")
             yield Static(Text(HOW_TO.format(config=self.config_path)), id="welcome-text")
 

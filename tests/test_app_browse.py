@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Markdown, Static, TabbedContent
+from textual.widgets import Input, Markdown, Static
 
 from screens.dataset import DatasetScreen
 from screens.help import HelpScreen
@@ -27,6 +27,7 @@ from widgets.gauge import UsageGauge
 from widgets.list_pane import ListPane
 from widgets.notice import StatusLine
 from widgets.sparkline import MetricSparkline
+from widgets.tabbed_view import TabBar, TabbedView
 
 MakeApp = Callable[..., EiscopeApp]
 
@@ -51,7 +52,7 @@ def pane(app: EiscopeApp, pane_id: str) -> ListPane:
 
 
 def active_tab(app: EiscopeApp) -> str:
-    return app.screen.query_one(TabbedContent).active
+    return app.screen.query_one(TabbedView).active
 
 
 async def test_owner_org_shows_numbered_tabs_in_order(make_app: MakeApp, sandbox: Sandbox) -> None:
@@ -72,9 +73,9 @@ async def test_owner_org_shows_numbered_tabs_in_order(make_app: MakeApp, sandbox
             "settings",
             "fleet",
         ]
-        tabs = screen.query_one(TabbedContent)
-        assert str(tabs.get_tab("inner-orgs").label) == "4 Inner orgs"
-        assert str(tabs.get_tab("usage").label) == "7 Usage"
+        bar = screen.query_one(TabBar)
+        assert bar.tab_label("inner-orgs") == "4 Inner orgs"
+        assert bar.tab_label("usage") == "7 Usage"
         users = sandbox.world.organization(sandbox.owner_org_id)["users"]
         assert pane(app, "users-list").table.total_count == len(users)
         for key, tab in (("2", "projects"), ("4", "inner-orgs"), ("7", "usage"), ("8", "readme"), ("1", "users")):
@@ -308,8 +309,10 @@ async def test_mouse_opens_a_tab_and_a_row(make_app: MakeApp, sandbox: Sandbox) 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        tabs = app.screen.query_one(TabbedContent)
-        await pilot.click(f"#{tabs.get_tab('inner-orgs').id}")
+        bar = app.screen.query_one(TabBar)
+        span = bar.span_of("inner-orgs")
+        assert span is not None
+        await pilot.click(bar, offset=(span[0] + 2, 0))
         await settle(pilot)
         assert active_tab(app) == "inner-orgs"
         table = pane(app, "inner-orgs-list").table

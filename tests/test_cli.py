@@ -120,6 +120,31 @@ def test_cache_info_and_clear(sandbox: Sandbox, tmp_path: Path) -> None:
     assert offline.returncode != 0
 
 
+def test_a_wrong_keymap_entry_stops_the_browser_with_its_line(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = script_env(sandbox, tmp_path)
+    Path(env["EISCOPE_CONFIG"]).write_text('[keymap]\nrawjson = "f5"\n')
+    for args in ((), ("--demo",)):
+        done = eiscope(*args, env=env)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("eiscope: config.toml line 2: keymap.rawjson") and "raw-json" in done.stderr
+
+
+def test_demo_works_for_every_command_that_reads_the_api(tmp_path: Path) -> None:
+    """Issue 20: `eiscope --demo export fleet` failed for want of a key; the demo's sandbox serves every command."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EI_", "EISCOPE_"))}
+    env.update(
+        EISCOPE_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "no-config"), HOME=str(tmp_path)
+    )
+    fleet = eiscope("--demo", "export", "fleet", "--format", "csv", env=env)
+    assert fleet.returncode == 0, fleet.stderr
+    assert fleet.stdout.startswith("id,name,status") and len(fleet.stdout.splitlines()) > 5
+    inner = eiscope("export", "--demo", "inner-org", "2009", env=env)
+    assert inner.returncode == 0, inner.stderr
+    assert '"dailyMetrics"' in inner.stdout
+    info = eiscope("--demo", "cache", "info", env=env)
+    assert info.returncode == 0 and str(tmp_path / "cache") in info.stdout
+
+
 def test_broken_config_is_one_clear_line(sandbox: Sandbox, tmp_path: Path) -> None:
     env = script_env(sandbox, tmp_path)
     Path(env["EISCOPE_CONFIG"]).write_text('[profiles.work]\nendpoint = "https://x"\napi_key = \n')

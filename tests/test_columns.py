@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from screens.columns import INNER_ORGANIZATIONS, category_label, plural
-from screens.detail import card_rows, humanize
-from screens.usage import _metric_row
+from screens.detail import card_rows, field_row, humanize
 
 
 def test_counts_agree_with_their_nouns() -> None:
@@ -36,6 +35,14 @@ def test_labels_that_say_something() -> None:
 
 
 def test_white_label_metrics_carry_their_units() -> None:
-    assert _metric_row("computeTimeSecondsCurrentContract", 7200) == ("Compute time current contract", "2.0 h")
-    label, value = _metric_row("totalStorageBytes", 328_512_206_851)
+    assert field_row("computeTimeSecondsCurrentContract", 7200) == ("Compute time current contract", "2.0 h")
+    label, value = field_row("totalStorageBytes", 328_512_206_851)
     assert label == "Total storage" and str(value).endswith("GB")
+
+
+def test_a_user_metric_in_seconds_reads_in_hours_over_its_period() -> None:
+    """Issue 20: the user card said 'Compute time seconds 30d 13869'."""
+    assert field_row("computeTimeSeconds30d", 13_869) == ("Compute time, last 30 days", "3.9 h")
+    assert field_row("logins30d", 4) == ("Logins, last 30 days", 4)
+    rows = dict(card_rows({"computeTimeSeconds30d": 90, "name": "Ada"}))
+    assert rows == {"Compute time, last 30 days": "1.5 min", "Name": "Ada"}

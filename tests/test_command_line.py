@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, TabbedContent
+from textual.widgets import Input, OptionList
 
 from screens.chart import ChartScreen
 from screens.command_line import CommandLineScreen
@@ -22,6 +22,7 @@ from tui.command_history import CommandHistory, HistoryWalk, may_be_written
 from tui.command_language import CommandError, complete_names, parse
 from tui.sandbox.server import Sandbox
 from widgets.list_pane import ListPane
+from widgets.tabbed_view import TabbedView
 
 from .test_app_browse import settle, walk
 
@@ -172,14 +173,14 @@ async def test_places_of_the_organization_from_anywhere(make_app: MakeApp, sandb
         await command(pilot, "users nadia")  # from the inner organization: back to the white label's users
         screen = app.screen
         assert isinstance(screen, OrganizationScreen)
-        assert screen.query_one(TabbedContent).active == "wl-users"
+        assert screen.query_one(TabbedView).active == "wl-users"
         users = screen.query_one("#wl-users-list", ListPane)
         assert users.filter_text == "nadia"
         expected = [u for u in sandbox.world.whitelabel_users if "nadia" in (u["name"] + u["email"]).lower()]
         assert users.table.row_count == len(expected) > 0
         await command(pilot, "fleet")
-        assert screen.query_one(TabbedContent).active == "fleet"
-        assert len(app.screen_stack) == 2  # the same page, not another one
+        assert screen.query_one(TabbedView).active == "fleet"
+        assert app.screen_stack == [screen]  # the same page, not another one
 
 
 async def test_a_plain_organization_says_it_has_no_fleet(make_app: MakeApp, sandbox: Sandbox) -> None:
@@ -187,9 +188,9 @@ async def test_a_plain_organization_says_it_has_no_fleet(make_app: MakeApp, sand
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await command(pilot, "users")
-        assert app.screen.query_one(TabbedContent).active == "users"
+        assert app.screen.query_one(TabbedView).active == "users"
         await command(pilot, "fleet")
-        assert app.screen.query_one(TabbedContent).active == "users"
+        assert app.screen.query_one(TabbedView).active == "users"
         assert any("not a white-label admin" in n.message for n in app._notifications)
 
 
@@ -313,7 +314,7 @@ async def test_every_command_is_in_the_palette(make_app: MakeApp) -> None:
         await pilot.press(*"fleet")
         await settle(pilot)
         await choose_in_palette(pilot, ":fleet")
-        assert app.screen.query_one(TabbedContent).active == "fleet"
+        assert app.screen.query_one(TabbedView).active == "fleet"
         await walk(pilot, "ctrl+p")
         await pilot.press(*":inner hive")  # a whole command line typed in the palette runs as one
         await settle(pilot)
@@ -355,7 +356,7 @@ async def test_ctx_switches_profile_without_quitting(
         assert isinstance(screen, OrganizationScreen)
         assert screen.org_id == sandbox.plain_org_id and screen.is_whitelabel_admin is False
         assert app.profile == "plain" and app.settings.api_key == sandbox.plain_key
-        assert len(app.screen_stack) == 2  # the owner's screens are gone
+        assert app.screen_stack == [screen]  # the owner's screens are gone
         await walk(pilot, "P")  # the picker goes back
         await pilot.press(*"own")
         await walk(pilot, "enter")

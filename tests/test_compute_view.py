@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Static
 
 from screens.access import AccessScreen
 from screens.compute import ComputeScreen
@@ -16,6 +16,7 @@ from screens.user import UserScreen
 from tui.app import EiscopeApp
 from tui.sandbox.server import Sandbox
 from tui.sandbox.world import DEFAULT_TODAY
+from widgets.tabbed_view import TabbedView
 
 from .test_app_browse import pane, settle, walk
 
@@ -99,7 +100,7 @@ async def test_enter_on_a_user_opens_them_and_on_a_category_lists_its_jobs(make_
         category = pane(app, "by-category-list").table.cursor_row
         assert category is not None
         await walk(pilot, "enter")
-        assert app.screen.query_one(TabbedContent).active == "jobs"
+        assert app.screen.query_one(TabbedView).active == "jobs"
         jobs = pane(app, "jobs-list").table.store.rows
         assert jobs and all(job["category"] == category["name"] for job in jobs)
         assert len(jobs) == category["jobs"]

@@ -339,3 +339,39 @@ def test_desktop_notifications_are_off_unless_asked_for_and_checked(tmp_path: Pa
     path.write_text('cache_max_mb = 5\ndesktop_notifications = "yes"\n')
     with pytest.raises(ConfigError, match=r"line 2: desktop_notifications must be one of 'off', 'osc9', 'osc777'"):
         resolve_settings({}, env_for(path))
+
+
+@pytest.mark.parametrize(
+    ("entry", "named"),
+    [
+        ('rawjson = "f5"', "no key binding has the id 'rawjson'; did you mean raw-json?"),
+        ('raw-json = "F5"', "'F5' is not a key name; did you mean f5?"),
+        ('refresh = "ctrl+r,,f5"', "an empty key"),
+        ('help = "esc"', "'esc' is not a key name; did you mean escape?"),
+        ('quit = "cmd+q"', "'cmd' is not a modifier"),
+    ],
+)
+def test_a_wrong_keymap_entry_is_refused_with_its_line(tmp_path: Path, entry: str, named: str) -> None:
+    """Issue 20: `rawjson = "f5"` was accepted without a word, though the README says a wrong entry is refused."""
+    path = tmp_path / "config.toml"
+    path.write_text(f'default_profile = "x"\n\n[keymap]\nback = "escape"\n{entry}\n')
+    with pytest.raises(ConfigError) as refused:
+        read_keymap({"EISCOPE_CONFIG": str(path)})
+    assert refused.value.message.startswith("config.toml line 5: keymap.")
+    assert named in refused.value.message
+
+
+def test_keymap_entries_eiscope_has_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[keymap]\n"
+        'raw-json = "f5"\n'
+        'help = "question_mark,f1"\n'
+        'cursor-down = "j,down,ctrl+n"\n'
+        'tab-10 = "0"\n'
+        'structure = "shift+x"\n'
+        'filter = "/"\n'
+        'sort = "ctrl++"\n'
+    )
+    keymap = read_keymap({"EISCOPE_CONFIG": str(path)})
+    assert keymap["raw-json"] == "f5" and keymap["filter"] == "/"

@@ -48,7 +48,7 @@ async def test_a_missing_organization_shows_one_error_and_the_picker(make_app: M
         screen = app.screen
         assert isinstance(screen, OrganizationScreen) and screen.org_id == sandbox.owner_org_id
         assert screen.info is not None and not shown_errors(screen)
-        assert len(app.screen_stack) == 2 and app.org_id == sandbox.owner_org_id
+        assert app.screen_stack == [screen] and app.org_id == sandbox.owner_org_id  # the broken one is gone
 
 
 async def test_a_typed_id_opens_any_organization(make_app: MakeApp, sandbox: Sandbox) -> None:
@@ -93,7 +93,11 @@ async def test_the_pickers_open_from_any_screen(make_app: MakeApp, tmp_path: Pat
         assert app.screen.query_one(".picker-filter", Input).value == "P"
         await walk(pilot, "escape", "P")
         assert isinstance(app.screen, ProfilePicker)
-        assert len(app.screen_stack) == 4
+        assert [type(s).__name__ for s in app.screen_stack] == [
+            "OrganizationScreen",
+            "InnerOrganizationScreen",
+            "ProfilePicker",
+        ]
         status = str(app.screen.query_one(".picker-status").render())
         assert f"No profiles in {config}" in status
         await walk(pilot, "escape")

@@ -7,8 +7,6 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import TabbedContent
-
 from screens.inner_org import InnerOrganizationScreen
 from screens.messages import Kind, Open, PageArrived
 from screens.organization import OrganizationScreen
@@ -19,7 +17,9 @@ from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
+from widgets.key_footer import KeyFooter
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.tabbed_view import TabBar
 
 from .test_app_browse import active_tab, pane, settle, walk
 from .test_app_states import panel_text
@@ -28,10 +28,10 @@ MakeApp = Callable[..., EiscopeApp]
 
 
 def tab_labels(app: EiscopeApp) -> list[str]:
-    tabs = app.screen.query_one(TabbedContent)
+    bar = app.screen.query_one(TabBar)
     screen = app.screen
     assert isinstance(screen, OrganizationScreen)
-    return [str(tabs.get_tab(tab).label) for tab in screen.visible_tabs()]
+    return [bar.tab_label(tab) for tab in screen.visible_tabs()]
 
 
 async def test_open_message_is_the_one_way_to_a_screen(make_app: MakeApp, sandbox: Sandbox) -> None:
@@ -81,11 +81,14 @@ async def test_owner_tabs_keep_their_numbers_from_the_first_paint(make_app: Make
         screen = app.screen
         assert isinstance(screen, OrganizationScreen)
         assert screen.is_whitelabel_admin is None
-        assert tab_labels(app)[3] == "4 Inner orgs…"
-        assert tab_labels(app)[6] == "7 Usage"
-        await pilot.press("4")  # still loading: the press does not land on another tab
+        bar = app.screen.query_one(TabBar)
+        assert tab_labels(app)[3:7] == ["4 Inner orgs", "5 WL users", "6 WL projects", "7 Usage"]  # whole titles
+        assert bar.tab_is_loading("inner-orgs") and not bar.tab_is_loading("usage")
+        await pilot.press("4")  # still loading: the press does not land on another tab, and is not lost
         assert active_tab(app) == "users"
         await settle(pilot)
+        assert active_tab(app) == "inner-orgs"  # issue 20: opened as soon as it was ready
+        assert not bar.tab_is_loading("inner-orgs")
         assert tab_labels(app)[3:7] == ["4 Inner orgs", "5 WL users", "6 WL projects", "7 Usage"]
         await pilot.press("7")
         assert active_tab(app) == "usage"
@@ -202,7 +205,7 @@ async def test_footer_keeps_help_and_quit_at_80_columns(make_app: MakeApp) -> No
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        keys = [str(key.description) for key in app.screen.query("FooterKey")]
+        keys = [binding.description for binding in app.screen.query_one(KeyFooter).shown]
         assert "Help" in keys
         assert "Quit" in keys
         assert "Filter" in keys  # the focused list's own keys come first
@@ -214,8 +217,9 @@ async def test_every_tab_name_fits_at_80_columns(make_app: MakeApp) -> None:
         await settle(pilot)
         labels = tab_labels(app)
         assert len(labels) == 10
-        widths = [tab.region.right for tab in app.screen.query("Tab") if tab.display]
-        assert max(widths) <= 80, labels
+        bar = app.screen.query_one(TabBar)
+        spans = [bar.span_of(tab) for tab in bar.shown_tabs]
+        assert all(span is not None and span[1] <= 80 for span in spans), labels
         assert [label.split(" ", 1)[0] for label in labels] == [*(str(n) for n in range(1, 10)), "0"]
 
 

@@ -98,7 +98,7 @@ def test_browser_shows_the_organization_and_its_structure(served: Served, tmp_pa
             assert key not in page.url
             assert all(key not in line for _, line in children(served.process.pid))
             page.focus(".xterm-helper-textarea")  # keys go to the terminal, as after a click in it
-            page.keyboard.press("t")
+            page.keyboard.press("x")
             wait_for_text(page, "Inner organizations")
             page.keyboard.press("e")
             wait_for_text(page, "Limits")

@@ -186,3 +186,25 @@ def test_marks_in_the_fleet_tab(snap_compare: Any, sandbox: Sandbox, tmp_path: P
     """What changed since the week-old look, marked in the Fleet tab: a sign in the margin, the cells coloured."""
     app = app_after_a_week(sandbox, tmp_path / "cache")
     assert snap_compare(app, terminal_size=(120, 40), run_before=walker(("0",)))
+
+
+SMALL = (60, 15)
+
+
+@pytest.mark.parametrize("walk", ["org_users", "inner_org", "help"])
+def test_a_small_terminal(walk: str, snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """Issue 20: at 60x15 `? Help` and `q Quit` stay in the footer; the card, tabs and lists are what gets cut."""
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=walker(WALKS[walk]))
+
+
+def test_after_a_resize(snap_compare: Any, make_app: Callable[..., EiscopeApp]) -> None:
+    """Issue 20: 80 → 60 → 80 gives the 80-column footer and tab names back."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

@@ -11,8 +11,9 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Tree
 
+from screens.dataset import DatasetScreen
 from screens.inner_org import InnerOrganizationScreen
-from screens.messages import ShowStructure, StructureData
+from screens.messages import Kind, ShowStructure, StructureData
 from screens.organization import OrganizationScreen
 from screens.project import ProjectScreen
 from screens.structure import EXPAND_LIMIT, StructureScreen
@@ -61,7 +62,7 @@ async def open_structure(pilot: Pilot[Any], *, with_health: bool = False) -> Str
         org.post_message(ShowStructure(replace(data, health=health_for(rows))))
         await settle(pilot)
     else:
-        await walk(pilot, "t")
+        await walk(pilot, "x")
     await settle(pilot)
     return structure(pilot.app)
 
@@ -225,7 +226,7 @@ async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> 
         assert isinstance(org, OrganizationScreen)
         marks = org.fleet_marks()
         assert marks
-        await walk(pilot, "1", "t")
+        await walk(pilot, "1", "x")
         screen = structure(app)
         inner_orgs = screen.view_tree.root.children[-1]
         inner_orgs.expand()
@@ -233,15 +234,25 @@ async def test_the_fleet_groups_the_tree_once_it_is_known(make_app: MakeApp) -> 
         groups = [label.split(" (")[0] for label in labels(inner_orgs)]
         assert groups[0] == "Over limit"
         assert "OK" in groups
+        # Issue 20: the labels carry the figures the Fleet measured ('users 13/26', not 'users –/26').
+        over = inner_orgs.children[0]
+        over.expand()
+        await pilot.pause()
+        first = over.children[0]
+        assert first.data is not None and first.data.row is not None
+        used = org.fleet_used()[first.data.row["id"]]["users"]
+        limit = first.data.row["entitlementLimits"]["numberOfUsers"]
+        assert used is not None
+        assert f"users {used:,.0f}/{limit:,}" in str(first.label)
 
 
 async def test_expand_all_pressed_while_the_lists_load_is_not_lost(make_app: MakeApp, sandbox: Sandbox) -> None:
-    """`e` at once after `t`, before the view has paged the inner organizations: they open when they arrive."""
+    """`e` at once after `x`, before the view has paged the inner organizations: they open when they arrive."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         sandbox.faults = FaultConfig(latency_ms=1500)
-        await pilot.press("t")
+        await pilot.press("x")
         await pilot.pause()
         screen = structure(app)
         assert screen.model.inner_orgs is None  # still paging
@@ -251,3 +262,29 @@ async def test_expand_all_pressed_while_the_lists_load_is_not_lost(make_app: Mak
         assert inner_orgs.is_expanded
         first = inner_orgs.children[0]
         assert first.is_expanded and any(str(child.label).startswith("Limits") for child in first.children)
+
+
+async def test_g_and_G_move_as_in_a_list_and_enter_opens_the_last_node(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """Issue 20: j/k/g/G/ctrl+d/ctrl+u move in the tree as in every list; `G` then enter opens the last node."""
+    app = make_app(api_key=sandbox.plain_key, org_id=sandbox.plain_org_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_structure(pilot)
+        tree = screen.view_tree
+        await walk(pilot, "e", "G")
+        assert tree.cursor_line == tree.last_line > 10
+        last = tree.cursor_node
+        assert last is not None and last.data is not None and last.data.kind is Kind.DATASET
+        await walk(pilot, "g", "j", "j")
+        assert tree.cursor_line == 2
+        await walk(pilot, "k")
+        assert tree.cursor_line == 1
+        half = tree.scrollable_content_region.height // 2
+        await walk(pilot, "ctrl+d")
+        assert tree.cursor_line == min(tree.last_line, 1 + half)
+        down = tree.cursor_line
+        await walk(pilot, "ctrl+u")
+        assert tree.cursor_line == max(0, down - half)
+        await walk(pilot, "G", "enter")
+        opened = app.screen
+        assert isinstance(opened, DatasetScreen)
+        assert opened.document == last.data.row

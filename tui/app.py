@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
-from textual.app import App
+from textual import events, on
+from textual.app import App, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
-from screens.dataset import DatasetScreen
-from screens.entity_index import EntityIndex
-from screens.help import HelpScreen
-from screens.inner_org import InnerOrganizationScreen
+from screens.base import EiscopeScreen
 from screens.messages import (
     ChangesFailed,
     FleetCrossed,
@@ -43,20 +42,16 @@ from screens.messages import (
     SwitchProfile,
 )
 from screens.organization import OrganizationScreen
-from screens.organizations import OrganizationsScreen
-from screens.project import ProjectScreen
-from screens.raw_json import RawJsonScreen
-from screens.structure import StructureScreen
-from screens.user import UserScreen
-from screens.welcome import WelcomeScreen
 from tui.api.cache import DiskCache
 from tui.api.errors import ForbiddenError, NotFoundError
+from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
 from tui.api.settings import ClientSettings
 from tui.watcher import Watcher
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from screens.entity_index import EntityIndex
     from screens.pickers import PickerScreen
     from tui.api.change_tracker import ChangeTracker
     from tui.api.client import StudioClient
@@ -66,6 +61,12 @@ if TYPE_CHECKING:
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
+HOLD_LIMIT_S = 3.0
+"""Keys typed before a screen is ready wait at most this long: a screen that never gets ready loses no key."""
+UNHELD_KEYS = frozenset({"ctrl+c", "ctrl+q"})
+"""Keys that act at once, ready or not (and the quit binding's keys, `q` unless remapped)."""
+WAIT_NOTICE_S = 3.0
+"""An answer awaited longer than this is announced, with the seconds counting and the keys that still work."""
 
 
 def _jump_provider() -> type[Provider]:
@@ -127,7 +128,7 @@ class EiscopeApp(App[None]):
         self.welcome = welcome
         self.config_path = config_path
         self.demo_scale = demo_scale
-        self.index = EntityIndex()
+        self._index: EntityIndex | None = None
         self._client: StudioClient | None = None
         self._lookup: Lookup | None = None
         self.env: Mapping[str, str] = env if env is not None else {}
@@ -147,6 +148,13 @@ class EiscopeApp(App[None]):
         running on; tests pin it)."""
         self.watcher = Watcher(self, watch, desktop=desktop_notifications)
         self.watch_at_start = watch is not None
+        self.first_peek: Future[CachedBody | None] | None = None
+        """The first organization's cached body, read in a thread from here on: its rows are in the first paint."""
+        if org_id is not None and not welcome:
+            self.first_peek = peek_in_thread(settings, cache, organization_info_path(org_id))
+        self._held_keys: list[events.Key] = []
+        self._hold_timer: Timer | None = None
+        self._releasing = False
 
     def now(self) -> datetime:
         """What 'now' is for periods and ages: the wall clock, or the start of `today` when a world is dated
@@ -154,6 +162,20 @@ class EiscopeApp(App[None]):
         if self.today is not None:
             return datetime.combine(self.today, clock_time(0), tzinfo=UTC)
         return datetime.now(UTC)
+
+    @property
+    def index(self) -> EntityIndex:
+        """What the palette searches: the rows this session has loaded (built on first use, after the first paint)."""
+        if self._index is None:
+            from screens.entity_index import EntityIndex  # with the palette: start-up need not import it
+
+            self._index = EntityIndex()
+        return self._index
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """binding id → keys, the user's `[keymap]` as Textual applies it (help shows the keys in force)."""
+        return dict(self._keymap)
 
     @property
     def client(self) -> StudioClient:
@@ -205,12 +227,71 @@ class EiscopeApp(App[None]):
             self._changes = ChangeTracker(store, clock=clock) if clock else ChangeTracker(store)
         return self._changes
 
+    def _say_waiting(self) -> None:
+        """Once a second: tell the screen how long the oldest request in flight has waited, past a few seconds."""
+        waited = self._client.waiting_s() if self._client is not None else None
+        screen = self.screen
+        if isinstance(screen, EiscopeScreen) and screen.is_mounted:
+            screen.show_waiting(waited if waited is not None and waited >= WAIT_NOTICE_S else None)
+
+    # -- keys typed before a screen is ready ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the screen is not ready (starting, or composing a tab) waits for it (issue 20:
+        `0` pressed as the first rows appeared was lost)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self._hold(event):
+            return
+        await super().on_event(event)
+
+    def _hold(self, event: events.Key) -> bool:
+        if self._releasing or event.key in UNHELD_KEYS or event.key in self.keymap.get("quit", "q").split(","):
+            return False
+        if not self._held_keys and self._screen_ready():
+            return False
+        if not self._held_keys:
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+            self._hold_timer = self.set_timer(HOLD_LIMIT_S, self.release_keys_now, name="hold-limit")
+        self._held_keys.append(event)
+        return True
+
+    def _screen_ready(self) -> bool:
+        try:
+            screen = self.screen
+        except ScreenStackError:  # a key before the first screen exists
+            return False
+        if isinstance(screen, EiscopeScreen):
+            return screen.ready
+        return len(self.screen_stack) > 1  # a modal or the palette: ready; Textual's empty screen: not yet
+
+    def release_keys(self) -> None:
+        """The screen is ready: apply the keys typed meanwhile, in order (`EiscopeScreen.now_ready` calls this)."""
+        if self._held_keys and not self._releasing:
+            self.call_later(self._replay, False)
+
+    def release_keys_now(self) -> None:
+        """Held too long (HOLD_LIMIT_S): apply them to the screen as it is."""
+        if self._held_keys and not self._releasing:
+            self.call_later(self._replay, True)
+
+    async def _replay(self, force: bool) -> None:
+        """Apply held keys one by one; a key that opens another screen holds the rest until that one is ready."""
+        while self._held_keys and (force or self._screen_ready()):
+            key = self._held_keys.pop(0)
+            self._releasing = True
+            try:
+                await super().on_event(key)
+            finally:
+                self._releasing = False
+
     def on_mount(self) -> None:
         if self.cache is not None:
             self._hear_cache_warnings(self.cache)
-        self.open_home()
+        if not isinstance(self.screen, EiscopeScreen):
+            self.push_screen(self.home_screen())  # the welcome or the organizations list
         if self.watch_at_start:
             self.watcher.start()
+        self.set_interval(1.0, self._say_waiting, name="wait-notice")
         self.startup_ms = (time.perf_counter() - self.started) * 1000
         self.log.info(f"eiscope started in {self.startup_ms:.0f} ms")
         if self.notices:
@@ -255,15 +336,24 @@ class EiscopeApp(App[None]):
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
         self._close_messages_no_wait()
 
-    def open_home(self) -> None:
-        self.push_screen(self.home_screen())
+    def get_default_screen(self) -> Screen[Any]:
+        """An organization to open is the bottom of the stack, not pushed over Textual's empty screen (start-up);
+        the welcome (which the demo replaces) and the organizations list are pushed on mount."""
+        if self.org_id is not None and not self.welcome:
+            return self.home_screen()
+        return super().get_default_screen()
 
-    def home_screen(self) -> Screen[Any]:
-        """The first screen: welcome without a key, the organization with one, else the organizations list."""
+    def home_screen(self) -> EiscopeScreen:
+        """The first screen: welcome without a key, the organization with one, else the organizations list (each
+        imported only when it is the one: start-up pays for one first screen)."""
         if self.welcome:
+            from screens.welcome import WelcomeScreen
+
             return WelcomeScreen(self.config_path)
         if self.org_id is not None:
-            return OrganizationScreen(self.org_id)
+            return OrganizationScreen(self.org_id, peeked=self.first_peek)
+        from screens.organizations import OrganizationsScreen
+
         return OrganizationsScreen()
 
     async def on_unmount(self) -> None:
@@ -294,7 +384,8 @@ class EiscopeApp(App[None]):
         self.settings, self.cache, self.org_id, self.profile = settings, cache, org_id, profile
         self._client = None
         self._lookup = None
-        self.index = EntityIndex()
+        self._index = None
+        self.first_peek = None  # the first organization's read: not this connection's
         self._changes = None  # another connection's snapshots live in its own namespace
         if old is not None:
             self.run_worker(old.aclose(), exit_on_error=False)
@@ -302,10 +393,17 @@ class EiscopeApp(App[None]):
         self.run_worker(self._replace_stack(self.home_screen()), group="switch", exclusive=True)
 
     async def _replace_stack(self, screen: Screen[Any]) -> None:
-        """Every screen over Textual's default one closes, and `screen` is the only one left."""
-        while len(self.screen_stack) > 2:
+        """Every eiscope screen closes, and `screen` is the only one left: at the bottom of the stack where an
+        organization was (see `get_default_screen`), else over Textual's default one."""
+        stack = self.screen_stack
+        keep = 1 if isinstance(stack[0], EiscopeScreen) else 2
+        while len(self.screen_stack) > keep:
             await self.pop_screen()
-        if len(self.screen_stack) == 2:
+        if len(self.screen_stack) == keep:
+            bottom = self.screen_stack[-1]
+            if keep == 1 and not bottom._result_callbacks:
+                # The default screen was never pushed: it has no result callback for switch_screen to drop.
+                bottom._push_result_callback(self, None)
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
@@ -318,6 +416,12 @@ class EiscopeApp(App[None]):
         self.push_screen(self.screen_for(message))
 
     def screen_for(self, message: Open) -> Screen[Any]:
+        # The screens past the first are imported when first opened: start-up pays for the one it shows.
+        from screens.dataset import DatasetScreen
+        from screens.inner_org import InnerOrganizationScreen
+        from screens.project import ProjectScreen
+        from screens.user import UserScreen
+
         org_id, row, whitelabel = message.org_id, message.row, message.whitelabel
         match message.kind:
             case Kind.ORGANIZATION:
@@ -338,10 +442,14 @@ class EiscopeApp(App[None]):
 
     @on(ShowRaw)
     def show_raw(self, message: ShowRaw) -> None:
+        from screens.raw_json import RawJsonScreen  # on first use, as screen_for's
+
         self.push_screen(RawJsonScreen(message.title, message.document))
 
     @on(ShowStructure)
     def show_structure(self, message: ShowStructure) -> None:
+        from screens.structure import StructureScreen  # on first use, as screen_for's
+
         self.push_screen(StructureScreen(message.data))
 
     @on(ShowCompute)
@@ -359,7 +467,9 @@ class EiscopeApp(App[None]):
 
     @on(ShowHelp)
     def show_help(self, message: ShowHelp) -> None:
-        self.push_screen(HelpScreen(message.screen))
+        from screens.help import HelpScreen  # on first use, as screen_for's
+
+        self.push_screen(HelpScreen(message.screen, self.keymap))
 
     @on(ShowChart)
     def show_chart(self, message: ShowChart) -> None:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from tui import __version__
 from tui import serve as serve_cli
@@ -101,6 +101,27 @@ def _connection_options(parser: argparse.ArgumentParser, *, repeated: bool = Fal
     )
 
 
+def _demo_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
+    """--demo and the demo world's options: the browser's, and every command's that reads the API (tui/run.py
+    starts the sandbox for any of them). `repeated`: as in _connection_options, `eiscope --demo export fleet` and
+    `eiscope export --demo fleet` both work."""
+    demo = parser.add_argument_group("demo")
+
+    def default(value: object) -> dict[str, Any]:
+        return {"default": argparse.SUPPRESS if repeated else value}
+
+    demo.add_argument("--demo", action="store_true", help="use a sandbox started in-process: no key", **default(False))
+    demo.add_argument("--scale", choices=("demo", "large", "huge"), help="size of the demo world", **default("demo"))
+    demo.add_argument("--seed", type=int, help="seed of the demo world", **default(7))
+    demo.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="date the demo world as of this day (default: today, UTC; 2026-11-25 or later)",
+        **default(None),
+    )
+
+
 def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     """The whole command line. `with_sandbox=False` (a browse): the sandbox's own options are not loaded, since
     they import the sandbox, which a browse never needs (start-up); `eiscope sandbox …` and --help load them."""
@@ -116,19 +137,8 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
         metavar="DURATION",
         help="refresh the current screen and the fleet every DURATION (30s at least; w toggles it)",
     )
-    demo = parser.add_argument_group("demo")
-    demo.add_argument("--demo", action="store_true", help="browse a seeded sandbox started in-process")
-    demo.add_argument("--scale", choices=("demo", "large", "huge"), default="demo", help="size of the demo world")
-    demo.add_argument("--seed", type=int, default=7, help="seed of the demo world")
+    _demo_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    demo.add_argument(
-        "--today",
-        type=iso_date,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="date the demo world as of this day (default: today, UTC; 2026-11-25 or later)",
-    )
     sandbox = commands.add_parser("sandbox", help="run the local Studio API sandbox in the foreground")
     if with_sandbox:
         from tui.sandbox import cli as sandbox_cli  # only for `eiscope sandbox` and --help: see the docstring
@@ -137,6 +147,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="print data for scripts: json, jsonl or csv")
     _connection_options(export, repeated=True)
+    _demo_options(export, repeated=True)
     export.add_argument("kind", choices=EXPORT_KINDS, help="what to export")
     export.add_argument(
         "id", nargs="?", type=int, help="inner organization id (inner-org, metrics; optional for jobs, compute)"
@@ -168,6 +179,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     )
     cast(_Parser, check).monitoring = True
     _connection_options(check, repeated=True)
+    _demo_options(check, repeated=True)
     check.add_argument(
         "--warn", choices=CHECK_LEVELS, default="near", help="WARNING when an inner org is at this status or worse"
     )
@@ -180,6 +192,7 @@ def build_parser(*, with_sandbox: bool = True) -> argparse.ArgumentParser:
     serve_cli.add_arguments(serve)
 
     cache = commands.add_parser("cache", help="show or clear the disk cache")
+    _demo_options(cache, repeated=True)
     cache.add_argument("action", choices=("info", "clear"))
     return parser
 
@@ -206,22 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.exit(2, "eiscope: --project and --user read one project's or user's jobs: export jobs, no ID\n")
         if args.project is not None and args.user is not None:
             parser.exit(2, "eiscope: --project and --user: one or the other\n")
-        from tui.run import run_export_command
-
-        return run_export_command(args)
-    if args.command == "check":
-        from tui.run import run_check_command
-
-        return run_check_command(args)
     if args.command == "serve":
         return serve_cli.run(args, os.environ)
-    if args.command == "cache":
-        from tui.run import run_cache_command
+    from tui.run import run_command  # the browser, export, check, cache: --demo starts the sandbox for any of them
 
-        return run_cache_command(args)
-    from tui.run import run_browser
-
-    return run_browser(args, dict(os.environ))
+    return run_command(args)
 
 
 def entry() -> None:

@@ -81,6 +81,7 @@ class ResolvedSettings:
     config_file: Path | None = None
     key_source: str | None = None  # "--api-key", "EI_API_KEY", "profile work (api_key_command)", ...
     cache_identity: str | None = field(default=None, repr=False)  # see ClientSettings.cache_identity
+    cache_scope: str | None = None  # see ClientSettings.cache_scope (the demo's: its port varies)
     warnings: list[str] = field(default_factory=list)
 
     def client_settings(self, **overrides: Any) -> ClientSettings:
@@ -95,6 +96,7 @@ class ResolvedSettings:
             "max_body_bytes": self.max_body_bytes,
             "max_list_rows": self.max_list_rows,
             "max_list_bytes": self.max_list_rows * LIST_BYTES_PER_ROW,
+            "cache_scope": self.cache_scope,
         }
         if self.request_deadline_s is not None:
             values["deadline_s"] = self.request_deadline_s

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tui.keymap import binding_id_problem, key_problem
+
 __all__ = [
     "DESKTOP_NOTIFICATIONS",
     "MAX_CONFIG_BYTES",
@@ -118,11 +120,14 @@ def _check(config: Mapping[str, Any], path: Path, text: str) -> None:
     if not isinstance(keymap, dict):
         raise ConfigError(f'{_where(path, text, "keymap")}: [keymap] must be a table of binding id = "keys"')
     for binding_id, keys in keymap.items():
+        where = _where(path, text, binding_id, "keymap")
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(
-                f"{_where(path, text, binding_id, 'keymap')}: keymap.{binding_id} must be keys in quotes, "
-                f'such as "ctrl+r" or "r,f5"; got {_kind(keys)}'
+                f'{where}: keymap.{binding_id} must be keys in quotes, such as "ctrl+r" or "r,f5"; got {_kind(keys)}'
             )
+        problem = binding_id_problem(binding_id) or key_problem(keys)
+        if problem:
+            raise ConfigError(f"{where}: keymap.{binding_id} = {keys!r}: {problem}")
     profiles = config.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"{_where(path, text, 'profiles')}: [profiles] must be a table of [profiles.NAME] tables")

@@ -1,4 +1,8 @@
-"""What each `eiscope` command does once its arguments are parsed: settings → browser, export or cache tools.
+"""What each `eiscope` command does once its arguments are parsed: settings → browser, export, check or cache tools.
+
+Every command that reads the API runs through `run_command`, inside `api_environment`: with `--demo` it starts
+the sandbox as the browser does and points the command at it, so `eiscope --demo export fleet` works without a
+key. A new command is one function `(args, api) -> exit code` added to `COMMANDS`; `--demo` comes with it.
 
 (Named `run`, not `commands`, so it is not taken for Textual's command-palette providers.)
 """
@@ -10,8 +14,9 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from tui.config import (
     ConfigError,
@@ -22,22 +27,76 @@ from tui.config import (
     resolve_settings,
 )
 
+if TYPE_CHECKING:
+    from tui.sandbox.server import Sandbox
+
+CONNECTION_FLAGS = ("profile", "endpoint", "api_key", "api_key_file", "jwt_token", "jwt_token_file", "org")
+
+
+@dataclass
+class ApiEnvironment:
+    """Where a command's settings come from: the user's environment, or the demo's sandbox."""
+
+    env: Mapping[str, str]
+    """The variables settings are resolved from (the demo's point at its sandbox, with no config file)."""
+    user_env: Mapping[str, str]
+    """The user's own environment (the demo still takes the user's keymap and notifications from it)."""
+    sandbox: Sandbox | None = None
+
+    def settings(self, args: argparse.Namespace, *, need_key: bool = True) -> ResolvedSettings:
+        """Settings after precedence; raises ConfigError (one line) when the config is wrong."""
+        settings = resolve_settings(_flags(args), self.env, need_key=need_key)
+        if self.sandbox is not None:
+            # The demo's port changes each run; its cache namespace must not, or a second visit is never instant.
+            settings.cache_scope = self.sandbox.cache_scope
+            settings.keymap = read_keymap(self.user_env)  # the demo reads no profile, but keys are the user's own
+            settings.desktop_notifications = read_desktop_notifications(self.user_env)
+        return settings
+
+    def resolve(self, args: argparse.Namespace, *, need_key: bool = True) -> ResolvedSettings | None:
+        """Settings after precedence, or None after saying in one line what is wrong with the config."""
+        try:
+            settings = self.settings(args, need_key=need_key)
+        except ConfigError as error:
+            print(f"eiscope: {error.message}", file=sys.stderr)
+            return None
+        for warning in settings.warnings:
+            print(f"eiscope: warning: {warning}", file=sys.stderr)
+        return settings
+
+
+@contextlib.contextmanager
+def api_environment(args: argparse.Namespace, env: Mapping[str, str]) -> Iterator[ApiEnvironment]:
+    """The environment a command reads the API in. With `--demo`: a sandbox started here (stopped when the command
+    ends) and variables naming its URL, admin key and owner organization; connection flags and profiles are set
+    aside, as the browser's demo does."""
+    if not getattr(args, "demo", False):
+        yield ApiEnvironment(env, env)
+        return
+    from tui.sandbox.server import Sandbox  # only a demo pays for the sandbox
+
+    sandbox = Sandbox(
+        scale=getattr(args, "scale", "demo"), seed=getattr(args, "seed", 7), today=getattr(args, "today", None)
+    ).start()
+    try:
+        demo_env = {name: value for name, value in env.items() if not name.startswith("EI_")}
+        demo_env.update(
+            {
+                "EI_API_ENDPOINT": sandbox.url,
+                "EI_API_KEY": sandbox.admin_key,
+                "EI_ORG_ID": str(sandbox.owner_org_id),
+                "EISCOPE_CONFIG": os.devnull,
+            }
+        )
+        for name in CONNECTION_FLAGS:
+            setattr(args, name, None)
+        yield ApiEnvironment(demo_env, env, sandbox)
+    finally:
+        sandbox.stop()
+
 
 def _flags(args: argparse.Namespace) -> dict[str, Any]:
-    names = ("profile", "endpoint", "api_key", "api_key_file", "jwt_token", "jwt_token_file", "org")
-    return {name: getattr(args, name, None) for name in (*names, "no_profile", "offline", "no_cache")}
-
-
-def _resolve(args: argparse.Namespace, env: Mapping[str, str], *, need_key: bool = True) -> ResolvedSettings | None:
-    """Settings after precedence, or None after saying in one line what is wrong with the config."""
-    try:
-        settings = resolve_settings(_flags(args), env, need_key=need_key)
-    except ConfigError as error:
-        print(f"eiscope: {error.message}", file=sys.stderr)
-        return None
-    for warning in settings.warnings:
-        print(f"eiscope: warning: {warning}", file=sys.stderr)
-    return settings
+    return {name: getattr(args, name, None) for name in (*CONNECTION_FLAGS, "no_profile", "offline", "no_cache")}
 
 
 def _stdin_back_to_the_terminal(args: argparse.Namespace) -> None:
@@ -52,59 +111,33 @@ def _stdin_back_to_the_terminal(args: argparse.Namespace) -> None:
         os.close(tty)
 
 
-def run_browser(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def run_browser(args: argparse.Namespace, api: ApiEnvironment) -> int:
     from tui.app import EiscopeApp
 
-    sandbox = None
-    if args.demo:
-        from tui.sandbox.server import Sandbox
-
-        sandbox = Sandbox(scale=args.scale, seed=args.seed, today=getattr(args, "today", None)).start()
-        demo_env = {k: v for k, v in env.items() if not k.startswith("EI_")}
-        demo_env.update({"EI_API_ENDPOINT": sandbox.url, "EI_API_KEY": sandbox.admin_key})
-        demo_env["EI_ORG_ID"] = str(sandbox.owner_org_id)
-        args.profile, args.endpoint, args.api_key, args.jwt_token, args.org = None, None, None, None, None
-        args.api_key_file = args.jwt_token_file = None
-        settings = _resolve(args, {**demo_env, "EISCOPE_CONFIG": os.devnull})
-        if settings is not None:
-            try:
-                settings.keymap = read_keymap(env)  # the demo reads no profile, but keys are the user's own
-                settings.desktop_notifications = read_desktop_notifications(env)
-            except ConfigError as error:
-                print(f"eiscope: {error}", file=sys.stderr)
-                return 2
-    else:
-        settings = _resolve(args, env)
+    settings = api.resolve(args)
     if settings is None:
         return 2
     _stdin_back_to_the_terminal(args)
-    client_settings = settings.client_settings()
-    if sandbox is not None:
-        # The demo's port changes each run; its cache namespace must not, or a second visit is never instant.
-        client_settings.cache_scope = sandbox.cache_scope
     welcome = not settings.api_key and not settings.jwt_token
+    sandbox = api.sandbox
     app = EiscopeApp(
-        client_settings,
+        settings.client_settings(),
         org_id=settings.org_id,
         cache=settings.cache(),
         sandbox=sandbox,
         welcome=welcome,
-        config_path=str(config_path(env)),
-        demo_scale=args.scale,
+        config_path=str(config_path(api.user_env)),
+        demo_scale=getattr(args, "scale", "demo"),
         keymap=settings.keymap,
         notices=settings.warnings,
-        env=env,
+        env=api.user_env,
         profile=settings.profile,
         remember_commands=True,
         today=sandbox.world.today if sandbox is not None else None,
         watch=getattr(args, "watch", None),
         desktop_notifications=settings.desktop_notifications,
     )
-    try:
-        app.run()
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
+    app.run()
     return app.return_code or 0
 
 
@@ -120,6 +153,7 @@ def _quiet_stdout_on_exit() -> None:
 
 def _run_headless(
     args: argparse.Namespace,
+    api: ApiEnvironment,
     command: Callable[[ResolvedSettings], int],
     *,
     config_exit: int = 2,
@@ -134,7 +168,7 @@ def _run_headless(
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # an offline run reads the cache only: a profile's api_key_command need not run
     try:
-        settings = resolve_settings(_flags(args), os.environ, need_key=not args.offline)
+        settings = api.settings(args, need_key=not args.offline)
     except ConfigError as error:
         if config_line is not None:
             print(config_line(f"configuration: {error.message}"))
@@ -148,7 +182,7 @@ def _run_headless(
         _quiet_stdout_on_exit()
 
 
-def run_export_command(args: argparse.Namespace) -> int:
+def run_export_command(args: argparse.Namespace, api: ApiEnvironment) -> int:
     from tui.export import ExportRequest, run_export
 
     request = ExportRequest(
@@ -161,30 +195,48 @@ def run_export_command(args: argparse.Namespace) -> int:
         project_id=getattr(args, "project", None),
         user_id=getattr(args, "user", None),
     )
-    return _run_headless(args, lambda settings: run_export(request, settings, sys.stdout, sys.stderr))
+    return _run_headless(args, api, lambda settings: run_export(request, settings, sys.stdout, sys.stderr))
 
 
-def run_check_command(args: argparse.Namespace) -> int:
+def run_check_command(args: argparse.Namespace, api: ApiEnvironment) -> int:
     """`eiscope check`: the monitoring plugin (tui/check.py); every failure is UNKNOWN (3), on stdout."""
     from tui.check import UNKNOWN, CheckRequest, run_check, unknown_line
 
     request = CheckRequest(org_id=args.org, warn=args.warn, crit=args.crit)
     return _run_headless(
         args,
+        api,
         lambda settings: run_check(request, settings, sys.stdout),
         config_exit=UNKNOWN,
         config_line=unknown_line,
     )
 
 
-def run_cache_command(args: argparse.Namespace) -> int:
+def run_cache_command(args: argparse.Namespace, api: ApiEnvironment) -> int:
     from tui.export import cache_clear, cache_info
 
     try:
-        settings = resolve_settings({}, os.environ, need_key=False)
+        settings = resolve_settings({}, api.env, need_key=False)
     except ConfigError as error:
         print(f"eiscope: {error.message}", file=sys.stderr)
         return 2
     if args.action == "info":
         return cache_info(settings, sys.stdout, sys.stderr)
     return cache_clear(settings, sys.stdout, sys.stderr)
+
+
+Command = Callable[[argparse.Namespace, ApiEnvironment], int]
+COMMANDS: dict[str | None, Command] = {
+    None: run_browser,  # `eiscope` with no command browses
+    "export": run_export_command,
+    "check": run_check_command,
+    "cache": run_cache_command,
+}
+"""Each command that reads the API (or its cache), by the name on the command line."""
+
+
+def run_command(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
+    """Run the command named by `args.command` (the browser when none), with `--demo` against a sandbox."""
+    command = COMMANDS[args.command]
+    with api_environment(args, dict(os.environ) if env is None else env) as api:
+        return command(args, api)

@@ -105,7 +105,7 @@ class KeyValueCard(Widget):
             line.append(key + " " * (key_width - cell_len(key) + 2), key_style)
             line.append(value, value_style)
             lines.append(line)
-        width = self.size.width
+        width = self.outer_size.width - self.styles.gutter.width  # `size` asks the compositor: slow at first paint
         if width > 0:
             for line in lines:
                 line.truncate(width, overflow="ellipsis")

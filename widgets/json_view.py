@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.safe_text import clean_multiline
+from widgets.reading import reading_bindings, scroll_half_page
 
 __all__ = ["JsonView", "to_json_text"]
 
@@ -57,14 +58,10 @@ class JsonView(ScrollView, can_focus=True):
     """A read-only JSON document: scroll it, and search it (`search`, then `n`/`N` between matches)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("up,k", "scroll_up", "Up", show=False),
+        *reading_bindings(),
         Binding("left,h", "scroll_left", "Left", show=False),
         Binding("right,l", "scroll_right", "Right", show=False),
-        Binding("home,g", "scroll_home", "Top", show=False),
-        Binding("end,G", "scroll_end", "Bottom", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("space", "page_down", "Page down", show=False),
         Binding("n", "next_match", "Next", id="json.next_match"),
         Binding("N", "previous_match", "Previous", id="json.previous_match"),
     ]
@@ -170,6 +167,10 @@ class JsonView(ScrollView, can_focus=True):
         else:
             self._changed()
         return len(self._matches)
+
+    def action_half_page(self, direction: int) -> None:
+        """ctrl+d / ctrl+u: half a screen down or up."""
+        scroll_half_page(self, direction)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n` and `N` are offered (and shown in the footer) only while the search has matches."""

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from widgets.notice import ErrorPanel, StatusLine
+from widgets.reading import move_bindings
 from widgets.resource_table import ResourceTable
 from widgets.row_store import Column
 
@@ -33,6 +34,7 @@ class ListPane(Vertical):
         Binding("s", "sort_next", "Sort", id="sort"),
         Binding("S", "sort_reverse", "Reverse", id="sort-reverse"),
         Binding("c", "copy_row", "Copy row", id="copy-row"),
+        *move_bindings(half_down="half_page(1)", half_up="half_page(-1)"),
     ]
 
     def __init__(
@@ -47,7 +49,7 @@ class ListPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ErrorPanel()
-        yield Input(placeholder=f"filter {self.noun}…  (esc clears)", classes="list-filter")
+        # The filter field is added on the first `/`: most lists are never filtered, and start-up pays per widget.
         table = ResourceTable()
         table.set_columns(self._columns)
         table.empty_text = f"Loading {self.noun}…"
@@ -59,8 +61,15 @@ class ListPane(Vertical):
         return self.query_one(ResourceTable)
 
     @property
+    def filter_field(self) -> Input | None:
+        """The filter line, once `/` has opened it."""
+        fields = self.query_children(Input)
+        return fields.first() if fields else None
+
+    @property
     def filter_text(self) -> str:
-        return self.query_one(Input).value
+        field = self.filter_field
+        return field.value if field is not None else ""
 
     # -- data in -------------------------------------------------------------------------------------------------
 
@@ -120,21 +129,36 @@ class ListPane(Vertical):
 
     # -- keys ------------------------------------------------------------------------------------------------------
 
-    def action_open_filter(self) -> None:
-        field = self.query_one(Input)
+    async def action_open_filter(self) -> None:
+        field = self.filter_field
+        if field is None:
+            field = self._new_filter_field()
+            await self.mount(field, before=self.table)
         field.add_class("-open")
         field.focus()
 
+    def _new_filter_field(self, value: str = "") -> Input:
+        """The filter line, built when first needed (start-up: a list nobody filters never builds one)."""
+        return Input(value, placeholder=f"filter {self.noun}…  (esc clears)", classes="list-filter")
+
     def set_filter(self, text: str) -> None:
         """Filter the list as `/` and typing would (`:users TEXT`); the focus stays on the table."""
-        field = self.query_one(Input)
+        field = self.filter_field
+        if field is None:
+            field = self._new_filter_field(text)
+            self.mount(field, before=self.table)
+        else:
+            field.value = text
         field.add_class("-open")
-        field.value = text
+        self._apply_filter(text)
         self.table.focus()
 
     @on(Input.Changed, ".list-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, text: str) -> None:
+        self.table.set_filter(text)
         self._update_empty_text()
         self.refresh_status()
 
@@ -143,8 +167,8 @@ class ListPane(Vertical):
         self.table.focus()
 
     def on_key(self, event: Any) -> None:
-        field = self.query_one(Input)
-        if event.key == "escape" and field.has_focus:
+        field = self.filter_field
+        if event.key == "escape" and field is not None and field.has_focus:
             event.stop()
             field.value = ""
             field.remove_class("-open")
@@ -157,9 +181,10 @@ class ListPane(Vertical):
         return True
 
     def action_clear_filter(self) -> None:
-        field = self.query_one(Input)
-        field.value = ""
-        field.remove_class("-open")
+        field = self.filter_field
+        if field is not None:
+            field.value = ""
+            field.remove_class("-open")
         self.table.focus()
 
     def action_sort_next(self) -> None:
@@ -175,6 +200,12 @@ class ListPane(Vertical):
             return
         self.app.copy_to_clipboard(json.dumps(row, ensure_ascii=True, sort_keys=True))
         self.notify("Row copied to the clipboard (OSC 52)")
+
+    def action_half_page(self, direction: int) -> None:
+        """ctrl+d / ctrl+u: the cursor half a screen down or up (the table has the other moves)."""
+        table = self.table
+        half = max(1, (table.scrollable_content_region.height - 1) // 2)  # less the header line
+        table.move_cursor(table.cursor_index + direction * half)
 
     def focus_table(self) -> None:
         self.table.focus()

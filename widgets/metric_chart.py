@@ -24,6 +24,7 @@ from textual.message import Message
 from textual_plotext import PlotextPlot
 
 from tui.formatting import format_number
+from widgets.reading import move_bindings
 
 __all__ = ["LINE_COLOURS", "MARKERS", "ChartLine", "MetricChart", "nice_ticks"]
 
@@ -68,17 +69,28 @@ def nice_ticks(low: float, high: float, count: int, unit: str = "count") -> list
 
 
 class MetricChart(PlotextPlot):
-    """A focusable chart; left/right (or a click) moves the day cursor and posts `CursorMoved`."""
+    """A focusable chart; ←/→ (h/l, or j/k as in a list), g/G, ctrl+d/ctrl+u (a week), the page keys (30 days)
+    or a click move the day cursor, which posts `CursorMoved`."""
 
     can_focus = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Day before", id="chart-day-before"),
-        Binding("right", "move(1)", "Day after", id="chart-day-after"),
-        Binding("shift+left,pageup", "move(-7)", "Week before", show=False, id="chart-week-before"),
-        Binding("shift+right,pagedown", "move(7)", "Week after", show=False, id="chart-week-after"),
-        Binding("home", "move_to(0)", "First day", show=False, id="chart-first-day"),
-        Binding("end", "move_to(-1)", "Last day", show=False, id="chart-last-day"),
+        Binding("left,h", "move(-1)", "Day before", id="chart-day-before"),
+        Binding("right,l", "move(1)", "Day after", id="chart-day-after"),
+        Binding("shift+left", "move(-7)", "Week before", show=False, id="chart-week-before"),
+        Binding("shift+right", "move(7)", "Week after", show=False, id="chart-week-after"),
+        # The keys that move through a list move the day cursor: j the next day, G the last, ctrl+d a week on,
+        # a page key 30 days on.
+        *move_bindings(
+            down="move(1)",
+            up="move(-1)",
+            first="move_to(0)",
+            last="move_to(-1)",
+            half_down="move(7)",
+            half_up="move(-7)",
+            page_down="move(30)",
+            page_up="move(-30)",
+        ),
     ]
 
     class CursorMoved(Message):

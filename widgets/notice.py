@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -25,6 +24,26 @@ class StatusLine(Static):
         self.set_class(stale, "-stale")
 
 
+class WaitLine(Static):
+    """Shown while an answer is slow in coming: how long it has been waiting, and that the keys still work."""
+
+    DEFAULT_CSS = """
+    WaitLine { height: 1; width: 1fr; display: none; }
+    WaitLine.-shown { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+
+    def show_wait(self, text: str | None) -> None:
+        """Say `text` (None hides the line)."""
+        if text is None:
+            self.remove_class("-shown")
+            return
+        self.update(Text(text))
+        self.add_class("-shown")
+
+
 class ErrorPanel(Vertical):
     """A failure shown where the data would be: what failed, why, and what to do about it."""
 
@@ -36,18 +55,21 @@ class ErrorPanel(Vertical):
     ErrorPanel.-ways > #error-ways { display: block; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="error-title", markup=False)
-        yield Static(id="error-message", markup=False)
-        yield Static(id="error-hint", markup=False)
-        yield Static(id="error-ways", markup=False)
+    PARTS = ("error-title", "error-message", "error-hint", "error-ways")
 
     def show_error(self, title: str, message: str, hint: str = "", *, ways: str = "") -> None:
         """`ways`: the keys that lead on from here ('O another organization · r try again'), on a line of its own."""
-        self.query_one("#error-title", Static).update(Text(clean(title), style="bold"))
-        self.query_one("#error-message", Static).update(Text(clean(message)))
-        self.query_one("#error-hint", Static).update(Text(clean(hint), style="italic"))
-        self.query_one("#error-ways", Static).update(Text(clean(ways), style="bold"))
+        texts = (
+            Text(clean(title), style="bold"),
+            Text(clean(message)),
+            Text(clean(hint), style="italic"),
+            Text(clean(ways), style="bold"),
+        )
+        if not self.children:  # built on the first failure: a panel that never shows costs start-up nothing
+            self.mount_all([Static(text, id=part, markup=False) for part, text in zip(self.PARTS, texts, strict=True)])
+        else:
+            for part, text in zip(self.PARTS, texts, strict=True):
+                self.query_one(f"#{part}", Static).update(text)
         self.set_class(bool(ways), "-ways")
         self.add_class("-shown")
 

@@ -19,6 +19,7 @@ from textual.widget import Widget
 
 from tui.formatting import format_number, format_period
 from tui.safe_text import clean
+from widgets.reading import move_bindings
 
 __all__ = ["MetricSparkline", "resample", "sparkline_text"]
 
@@ -66,8 +67,7 @@ class MetricSparkline(Widget):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Chart", id="open-chart"),
-        Binding("down", "sibling(1)", "Next metric", show=False, id="next-metric"),
-        Binding("up", "sibling(-1)", "Previous metric", show=False, id="previous-metric"),
+        *move_bindings(down="sibling(1)", up="sibling(-1)"),
     ]
 
     class Selected(Message):

@@ -7,6 +7,8 @@ from the network as usual. Call `peek_cached` off the event loop (`asyncio.to_th
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,7 @@ from tui.api.cache import DiskCache, entry_key
 from tui.api.cache_keys import credential_header, namespace_for
 from tui.api.settings import ClientSettings
 
-__all__ = ["CachedBody", "organization_info_path", "peek_cached"]
+__all__ = ["CachedBody", "organization_info_path", "peek_cached", "peek_in_thread"]
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,19 @@ def peek_cached(settings: ClientSettings, cache: DiskCache | None, path: str) ->
     if entry is None or not isinstance(entry.body, dict):
         return None
     return CachedBody(raw=entry.body, age_s=entry.age_s)
+
+
+def peek_in_thread(settings: ClientSettings, cache: DiskCache | None, path: str) -> Future[CachedBody | None]:
+    """`peek_cached` started now in a thread of its own: the app starts it before Textual does, so the first
+    screen finds the body read when it mounts and paints the rows in its first frame. A failure is kept in the
+    future (a peek is an optimisation: the screen then loads as usual)."""
+    future: Future[CachedBody | None] = Future()
+
+    def peek() -> None:
+        try:
+            future.set_result(peek_cached(settings, cache, path))
+        except BaseException as error:  # kept for the screen, which logs it and loads as usual
+            future.set_exception(error)
+
+    threading.Thread(target=peek, name="eiscope-peek", daemon=True).start()
+    return future

@@ -110,6 +110,7 @@ class StudioTransport:
         self._sem = asyncio.Semaphore(max(1, settings.max_in_flight))
         self._decoding = asyncio.Semaphore(1)
         self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._inflight_since: dict[str, float] = {}  # when each request in flight started (time.monotonic)
         self._namespaces: dict[str | None, str] = {}
         # An endpoint httpx cannot parse (`http://[::1/v1`) is reported by the first request as a typed error,
         # not raised here: the app builds its client before any screen can show an error.
@@ -235,16 +236,25 @@ class StudioTransport:
             size=entry.size,
         )
 
+    def waiting_s(self) -> float | None:
+        """How long the oldest request still in flight has waited (retries included), None when none is: the
+        browser says so when an answer is slow in coming."""
+        if not self._inflight_since:
+            return None
+        return time.monotonic() - min(self._inflight_since.values())
+
     async def _shared(self, key: str, factory: Callable[[], Awaitable[T]]) -> T:
         """Identical requests in flight share one: the first starts it, the rest await the same future."""
         task = self._inflight.get(key)
         if task is None:
             task = asyncio.ensure_future(factory())
             self._inflight[key] = task
+            self._inflight_since[key] = time.monotonic()
 
             def done(t: asyncio.Future[Any]) -> None:
                 if self._inflight.get(key) is t:
                     del self._inflight[key]
+                    self._inflight_since.pop(key, None)
                 if not t.cancelled():
                     t.exception()  # mark retrieved: waiters may all have gone
 
