@@ -629,8 +629,8 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back" and self.unavailable is not None:
             return True
-        if action == "structure" and self.unavailable is not None:
-            return False
+        if action in ("structure", "compute", "access", "changes") and self.unavailable is not None:
+            return False  # views of an organization that could not be opened
         return super().check_action(action, parameters)
 
     # -- places (`:users`, `:fleet`…) and charts, asked for by the command line and the palette ---------------------
