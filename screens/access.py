@@ -32,6 +32,15 @@ __all__ = ["AccessScreen"]
 class AccessScreen(EiscopeScreen):
     """Who can reach an organization: its API keys and its members, and which have not been used or seen."""
 
+    CSS = """
+    #access-head {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+    }
+    """
+    """A few lines of totals above the tabs; loaded with the screen."""
+
     TAB_TITLES: ClassVar[dict[str, str]] = {"api-keys": "API keys", "members": "Members"}
 
     def __init__(self, org_id: int, name: str | None = None) -> None:

@@ -32,10 +32,7 @@ from screens.messages import (
     PagesFailed,
     ShowChanges,
 )
-from tui.api.changes import ADDED, crossings
 from tui.api.fleet import RESOURCES
-from tui.api.list_reading import ListReading
-from tui.api.snapshots import SECTIONS, Key, Record, Section, fleet_section, records_from_rows, section_from_rows
 from widgets.change_marks import NEW, RowMark
 from widgets.list_pane import ListPane
 from widgets.resource_table import ResourceTable
@@ -44,6 +41,11 @@ from widgets.tabbed_view import TabbedView
 if TYPE_CHECKING:
     from tui.api.fingerprints import Fingerprint
     from tui.api.fleet_walk import FleetEntry
+    from tui.api.list_reading import ListReading
+    from tui.api.snapshots import Key, Record, Section
+
+# The snapshot modules (tui.api.changes, snapshots, list_reading) are imported where first used: nothing is
+# kept before the first network read, so the first paint does not pay for them (start-up).
 
 __all__ = ["LIST_OF_SECTION", "ChangesHost", "mark_columns"]
 
@@ -71,6 +73,8 @@ _COLUMN_OF_FIELD = {
 
 def mark_columns(section: str, fields: frozenset[str]) -> RowMark:
     """The list's column keys for the changed fields of a record (the fleet's limits show as percents)."""
+    from tui.api.changes import ADDED
+
     if ADDED in fields:
         return frozenset({NEW})
     columns = {_COLUMN_OF_FIELD.get(name, name) for name in fields}
@@ -112,6 +116,8 @@ class ChangesHost(EiscopeScreen):
         self.run_worker(self._keep(section), group=f"snapshot-{section.name}", exclusive=True, exit_on_error=False)
 
     async def _keep(self, section: Section) -> None:
+        from tui.api.changes import crossings
+
         tracker = self.eiscope.changes
         previous = await asyncio.to_thread(tracker.record, self.org_id, section)
         marks = await asyncio.to_thread(tracker.marks, self.org_id, section)
@@ -123,6 +129,8 @@ class ChangesHost(EiscopeScreen):
 
     @on(OrganizationLoaded)
     def _snapshot_info(self, message: OrganizationLoaded) -> None:
+        from tui.api.snapshots import section_from_rows
+
         fetched = message.fetched
         if fetched.from_cache or fetched.offline:
             return
@@ -135,6 +143,8 @@ class ChangesHost(EiscopeScreen):
 
     @on(OrganizationProjectsLoaded)
     def _snapshot_projects(self, message: OrganizationProjectsLoaded) -> None:
+        from tui.api.snapshots import section_from_rows
+
         fetched = message.fetched
         if fetched.from_cache or fetched.offline:
             return
@@ -160,6 +170,8 @@ class ChangesHost(EiscopeScreen):
             current = self._readings[name] = (message.pass_id, asyncio.Queue())
             reader = self._read_list(name, message.pass_id, current[1])
             self.run_worker(reader, group=f"reading-{name}", exit_on_error=False)
+        from tui.api.snapshots import records_from_rows
+
         current[1].put_nowait(list(records_from_rows(name, message.rows)))  # small: the rows can go
 
     @on(PagesDone)
@@ -186,6 +198,8 @@ class ChangesHost(EiscopeScreen):
         """One pass of a long list, page by page in a thread (ListReading: the snapshot's file and the marks
         against the last look), so the pages cost the screen nothing; keeps the file once the pass is complete.
         A pass stopped without a word (its tab's paging cancelled) ends after READER_IDLE_S without a page."""
+        from tui.api.list_reading import ListReading
+
         tracker = self.eiscope.changes
         reading = ListReading.start(self.org_id, name, pass_id, self._now())
         last_look = asyncio.ensure_future(asyncio.to_thread(tracker.fingerprint, self.org_id, name))
@@ -234,6 +248,8 @@ class ChangesHost(EiscopeScreen):
             self.call_later(self._keep_fleet)  # after the fleet's own handler has taken the pass's entries
 
     def _keep_fleet(self) -> None:
+        from tui.api.snapshots import fleet_section, section_from_rows
+
         entries = list(self.fleet.values())
         if not entries or any(entry.from_cache or entry.offline for entry in entries):
             return  # a partial or cached read is not a snapshot
@@ -260,6 +276,8 @@ class ChangesHost(EiscopeScreen):
 
     def show_marks(self) -> None:
         """Give each composed list its marks."""
+        from tui.api.snapshots import SECTIONS
+
         for section, marks in self._marks.items():
             found = self.query(f"#{LIST_OF_SECTION[section]}")
             if found:
@@ -270,6 +288,8 @@ class ChangesHost(EiscopeScreen):
     @on(ResourceTable.RowSelected)
     def _looked_at(self, event: ResourceTable.RowSelected) -> None:
         """Opening a marked row is looking at it: its mark goes (until it changes again)."""
+        from tui.api.snapshots import SECTIONS
+
         pane = event.control.parent
         section = SECTION_OF_LIST.get(pane.id or "") if pane is not None else None
         if section is None:

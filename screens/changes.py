@@ -53,6 +53,39 @@ ROWS_OF_ENTITY = {"user": "members", "project": "projects", "dataset": "datasets
 class ChangesScreen(EiscopeScreen):
     """What changed in one organization; `p` picks another period, `r` reads everything again."""
 
+    CSS = """
+    #changes-summary {
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+    }
+
+    #changes-since-input {
+        display: none;
+        height: 1;
+        border: none;
+        padding: 0 1;
+    }
+
+    #changes-since-input.-open {
+        display: block;
+    }
+
+    #growth-title {
+        height: 1;
+        padding: 0 1;
+    }
+
+    #growth-list {
+        height: 7;
+    }
+
+    .-no-growth #growth-title, .-no-growth #growth-list {
+        display: none;
+    }
+    """
+    """The list first, the five fastest-growing resources under it; loaded with the screen."""
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("p", "since", "Since…", id="changes-since")]
 
     def __init__(self, org_id: int, *, since: Since | None = None) -> None:

@@ -46,6 +46,27 @@ class Comparison:
 class ChartScreen(EiscopeScreen):
     """One metric of one subject over 30/90/365 days, and optionally a second line to compare."""
 
+    CSS = """
+    #chart-title, #chart-legend {
+        height: 1;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+
+    #chart {
+        height: 1fr;
+        min-height: 8;
+    }
+
+    #chart-readout {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+    }
+    """
+    """A title and a legend over the chart, the cursor's readout under it; loaded with the screen."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "next_range", "Range 30/90/365", id="range"),
         Binding("d", "toggle_daily", "Total/daily", id="chart-total-daily"),

@@ -280,6 +280,64 @@ async def remote_completions(
 class CommandLineScreen(ModalScreen[None]):
     """One line at the top: ':' and what is typed, the candidates under it, and a note (hint or error)."""
 
+    CSS = """
+    CommandLineScreen {
+        align: center top;
+        background: $background 40%;
+    }
+
+    #command-box {
+        width: 100%;
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        background: $surface;
+        border: tall $accent;
+    }
+
+    #command-row {
+        height: 1;
+    }
+
+    #command-prompt {
+        width: 1;
+        text-style: bold;
+    }
+
+    #command-input {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+
+    #command-choices {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+
+    #command-choices {
+        height: auto;
+        max-height: 12;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+
+    #command-note {
+        height: auto;
+        max-height: 3;
+        color: $text-muted;
+    }
+
+    #command-note.-error {
+        color: $error;
+        text-style: bold;
+    }
+    """
+    """One line at the top (under the breadcrumbs), its candidates, and a note; loaded with the screen."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="command-line.close"),
         Binding("tab", "complete(1)", "Complete", priority=True, id="command-line.complete"),

@@ -64,6 +64,18 @@ BREAKDOWNS = {"by-project": "project", "by-user": "user", "by-category": "catego
 class ComputeScreen(EiscopeScreen):
     """Who and what used an organization's compute over a period."""
 
+    CSS = """
+    #compute-head {
+        height: 3;
+        padding: 0 1;
+    }
+
+    #compute-status {
+        height: 1;
+    }
+    """
+    """A few lines of totals above the tabs; loaded with the screen."""
+
     TAB_TITLES: ClassVar[dict[str, str]] = {
         "by-project": "Projects",
         "by-user": "Users",

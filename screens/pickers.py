@@ -49,6 +49,55 @@ class Choice:
 class PickerScreen(ModalScreen[None]):
     """A chooser over any screen: a title, a filter line, the choices, and a line saying how things stand."""
 
+    CSS = """
+    PickerScreen {
+        align: center bottom;
+        background: $background 40%;
+    }
+
+    .picker-box {
+        width: 100%;
+        max-width: 100;
+        height: auto;
+        max-height: 70%;
+        margin-bottom: 1;
+        padding: 0 1;
+        background: $surface;
+        border: round $accent;
+    }
+
+    .picker-title {
+        height: 1;
+    }
+
+    .picker-filter {
+        height: 1;
+        border: none;
+        padding: 0;
+    }
+
+    .picker-choices {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        height: auto;
+        max-height: 12;
+        border: none;
+        padding: 0;
+    }
+
+    .picker-status {
+        height: auto;
+        color: $text-muted;
+    }
+
+    .picker-status.-error {
+        color: $error;
+        text-style: bold;
+    }
+    """
+    """At the bottom, so an error above stays in view; loaded with the first picker, for both kinds."""
+    SCOPED_CSS = False  # the rules name the picker classes themselves, for every subclass
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="picker.close"),
         Binding("down", "move(1)", "Down", show=False, id="picker.down"),

@@ -46,7 +46,6 @@ from tui.api.cache import DiskCache
 from tui.api.errors import ForbiddenError, NotFoundError
 from tui.api.peek import CachedBody, organization_info_path, peek_in_thread
 from tui.api.settings import ClientSettings
-from tui.watcher import Watcher
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
     from tui.api.lookup import Lookup
     from tui.command_history import CommandHistory
     from tui.sandbox.server import Sandbox
+    from tui.watcher import Watcher
 
 # tui/styles.tcss links to the repository's styles.tcss; a wheel carries it as a file.
 STYLES = Path(__file__).parent / "styles.tcss"
@@ -146,7 +146,9 @@ class EiscopeApp(App[None]):
         self.clock = clock
         """What "now" is for the snapshots (None: the system clock, or `today`'s date with the time of day
         running on; tests pin it)."""
-        self.watcher = Watcher(self, watch, desktop=desktop_notifications)
+        self._watcher: Watcher | None = None
+        self._watch_interval = watch
+        self._desktop_notifications = desktop_notifications
         self.watch_at_start = watch is not None
         self.first_peek: Future[CachedBody | None] | None = None
         """The first organization's cached body, read in a thread from here on: its rows are in the first paint."""
@@ -162,6 +164,15 @@ class EiscopeApp(App[None]):
         if self.today is not None:
             return datetime.combine(self.today, clock_time(0), tzinfo=UTC)
         return datetime.now(UTC)
+
+    @property
+    def watcher(self) -> Watcher:
+        """The background refresh (`--watch`, `w`), built when first asked for: start-up does not pay for it."""
+        if self._watcher is None:
+            from tui.watcher import Watcher
+
+            self._watcher = Watcher(self, self._watch_interval, desktop=self._desktop_notifications)
+        return self._watcher
 
     @property
     def index(self) -> EntityIndex:
@@ -610,10 +621,11 @@ class EiscopeApp(App[None]):
     @on(ChangesFailed)
     def refresh_failed(self, message: LoadFailed | PagesFailed | FleetFailed | ChangesFailed) -> None:
         """A failure bubbled up from a screen: a watch backs off on 429 and 5xx."""
-        self.watcher.failed(message.error)
+        if self._watcher is not None:
+            self._watcher.failed(message.error)
 
     @on(Loaded)
     def refresh_fell_back(self, message: Loaded[Any]) -> None:
         """Cached data shown because the network failed is a failed refresh too (for the watch's back-off)."""
-        if message.fetched.error is not None:
-            self.watcher.failed(message.fetched.error)
+        if message.fetched.error is not None and self._watcher is not None:
+            self._watcher.failed(message.fetched.error)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from tui.periods import Since, parse_interval, parse_since
+if TYPE_CHECKING:
+    from tui.periods import Since
 
 __all__ = ["MIN_WATCH", "iso_date", "positive_int", "since", "watch_interval"]
 
@@ -31,6 +33,8 @@ def iso_date(text: str) -> date:
 def since(text: str) -> Since:
     """`--since`: a duration back from now (`7d`) or a date (`YYYY-MM-DD`)."""
     try:
+        from tui.periods import parse_since  # when a --since is given: a browse does not pay for it
+
         return parse_since(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
@@ -50,6 +54,8 @@ def positive_int(text: str) -> int:
 def watch_interval(text: str) -> timedelta:
     """`--watch`: how often to refresh, 30 s at least (`30s`, `5m`, `1h`)."""
     try:
+        from tui.periods import parse_interval  # when a --watch is given, as above
+
         interval = parse_interval(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None

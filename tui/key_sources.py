@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.config_file import ConfigError
-from tui.process_tree import adopting_orphans, children_of, kill_tree
 
 __all__ = ["KEY_COMMAND_TIMEOUT_S", "checked_key", "read_key_file", "run_key_command"]
 
@@ -63,6 +62,8 @@ def run_key_command(command: str, profile: str, timeout_s: float = KEY_COMMAND_T
     session, and on timeout everything it started is killed, a child that called `setsid` included
     (tui/process_tree.py): nothing it left behind keeps running.
     """
+    from tui.process_tree import adopting_orphans, children_of, kill_tree  # ctypes: only when a command runs
+
     where = f"profile {profile!r}: api_key_command"
     with adopting_orphans():
         adopted_before = children_of(os.getpid())

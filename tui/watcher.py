@@ -18,7 +18,6 @@ from textual.timer import Timer
 
 from screens.base import EiscopeScreen
 from screens.change_host import ChangesHost
-from tui.api.changes import Change
 from tui.api.errors import ApiError
 from tui.api.fleet import Status
 from tui.safe_text import clean
@@ -27,6 +26,8 @@ from widgets.breadcrumbs import Breadcrumbs
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from tui.api.changes import Change
 
 __all__ = ["ALERT_LINES", "Watcher", "crossing_text"]
 

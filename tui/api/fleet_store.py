@@ -21,15 +21,15 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
-
-import pydantic_core
-from pydantic_core import SchemaValidator, ValidationError
-from pydantic_core import core_schema as cs
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
 from tui.api.fleet import RESOURCES, Figures, OrgHealth, Status, judge
 from tui.api.kept import KeptFiles
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator
+    from pydantic_core import core_schema as cs
 
 __all__ = ["MAX_FILE_BYTES", "NOT_READ", "SUMMARY_KIND", "FleetStore", "FleetSummary", "read_summaries"]
 
@@ -50,34 +50,39 @@ def _compact(value: float | None) -> float | int | None:
 
 
 def _numbers(length: int | None = None) -> cs.ListSchema:
+    from pydantic_core import core_schema as cs
+
     number = cs.float_schema(allow_inf_nan=False)
     if length is None:
         return cs.list_schema(number)
     return cs.list_schema(cs.nullable_schema(number), min_length=length, max_length=length)
 
 
-_SUMMARY_SCHEMA = cs.typed_dict_schema(
-    {
-        "id": cs.typed_dict_field(cs.int_schema(strict=True)),
-        "name": cs.typed_dict_field(cs.nullable_schema(cs.str_schema())),
-        "at": cs.typed_dict_field(cs.float_schema(allow_inf_nan=False)),
-        "used": cs.typed_dict_field(_numbers(len(RESOURCES))),
-        "limit": cs.typed_dict_field(_numbers(len(RESOURCES))),
-        "change": cs.typed_dict_field(_numbers(len(RESOURCES))),
-        "trend": cs.typed_dict_field(_numbers()),
-    }
-)
-_ONE = SchemaValidator(_SUMMARY_SCHEMA)
-"""One summary as the file holds it. pydantic-core's validators (Rust; pydantic itself is not imported before
-the first paint) read 5,000 in a few tens of ms."""
-_FILE = SchemaValidator(
-    cs.typed_dict_schema(
+@cache
+def _validators() -> tuple[SchemaValidator, SchemaValidator]:
+    """(one summary, the whole file) as the file holds them. pydantic-core's validators (Rust) read 5,000 in a
+    few tens of ms; built on first use, so nothing of pydantic is imported before the first paint (~17 ms)."""
+    from pydantic_core import SchemaValidator
+    from pydantic_core import core_schema as cs
+
+    summary = cs.typed_dict_schema(
         {
-            "kind": cs.typed_dict_field(cs.str_schema()),
-            "summaries": cs.typed_dict_field(cs.list_schema(_SUMMARY_SCHEMA)),
+            "id": cs.typed_dict_field(cs.int_schema(strict=True)),
+            "name": cs.typed_dict_field(cs.nullable_schema(cs.str_schema())),
+            "at": cs.typed_dict_field(cs.float_schema(allow_inf_nan=False)),
+            "used": cs.typed_dict_field(_numbers(len(RESOURCES))),
+            "limit": cs.typed_dict_field(_numbers(len(RESOURCES))),
+            "change": cs.typed_dict_field(_numbers(len(RESOURCES))),
+            "trend": cs.typed_dict_field(_numbers()),
         }
     )
-)
+    whole = cs.typed_dict_schema(
+        {
+            "kind": cs.typed_dict_field(cs.str_schema()),
+            "summaries": cs.typed_dict_field(cs.list_schema(summary)),
+        }
+    )
+    return SchemaValidator(summary), SchemaValidator(whole)
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,10 @@ class FleetSummary:
     @classmethod
     def from_json(cls, data: Any) -> FleetSummary | None:
         """A summary from its JSON; None for anything malformed (a bad entry costs that organization only)."""
+        from pydantic_core import ValidationError
+
         try:
-            return cls._from_kept(_ONE.validate_python(data))
+            return cls._from_kept(_validators()[0].validate_python(data))
         except ValidationError:
             return None
 
@@ -140,12 +147,14 @@ def read_summaries(kept: KeptFiles | None, org_id: int) -> dict[int, FleetSummar
     data = kept.read(_file_name(org_id), max_bytes=MAX_FILE_BYTES)
     if data is None:
         return {}
+    import pydantic_core  # on the first fleet read, after the first paint (see _validators)
+
     try:
-        doc_read = _FILE.validate_json(data)
+        doc_read = _validators()[1].validate_json(data)
         if doc_read["kind"] != SUMMARY_KIND:
             return {}
         items = doc_read["summaries"]
-    except ValidationError:  # a bad entry somewhere (or another layout): each entry on its own
+    except pydantic_core.ValidationError:  # a bad entry somewhere (or another layout): each entry on its own
         try:
             doc = pydantic_core.from_json(data)
         except ValueError:
