@@ -111,7 +111,7 @@ class Search:
     org_id: int | None
     kinds: Collection[Kind] | None = None
     errors: list[ApiError] = field(default_factory=list)
-    """What the API answered instead of rows (the command line says it; the palette leaves it out)."""
+    """What the API answered instead of rows (the command line says it; the palette shows it as its last hit)."""
 
     def loaded(self, text: str, limit: int = 40) -> list[Open]:
         return list(self.index.search(text, limit, kinds=self.kinds))

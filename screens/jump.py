@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
 
 from screens.base import EiscopeScreen
 from screens.chart_metrics import ChartSource, ChartSubject, chartable_metrics
@@ -18,7 +19,10 @@ from screens.entity_index import EntityIndex
 from screens.finder import Search, context_org, describe
 from screens.messages import Open, ShowChanges, ShowChart
 from screens.usage import UsagePanel
+from tui.api.errors import ApiError, ForbiddenError
+from tui.hints import one_line
 from tui.periods import parse_since
+from tui.safe_text import clean
 
 CHANGE_PERIODS = (("a day", "1d"), ("a week", "7d"), ("30 days", "30d"))
 """The Changes view's periods the palette offers (any other: `p` in the view)."""
@@ -55,6 +59,9 @@ class JumpProvider(Provider):
             yield self._entity_hit(matcher, found)
         async for found in search.remote(query, skip=loaded):
             yield self._entity_hit(matcher, found)
+        failed = [error for error in search.errors if not isinstance(error, ForbiddenError)]
+        if failed:
+            yield self._failed_search_hit(failed[0])
 
     def _entity_search(self) -> Search | None:
         screen = self.screen
@@ -66,6 +73,15 @@ class JumpProvider(Provider):
         text = describe(found)
         score = max(matcher.match(text), 0.1)
         return Hit(score, matcher.highlight(text), partial(self.app.post_message, found), text=text)
+
+    def _failed_search_hit(self, error: ApiError) -> Hit:
+        """The API's search did not answer: said as the last hit (enter shows the whole message and hint), so
+        that "no match" is never mistaken for "nobody by that name". A 403 is not a failure: a plain
+        organization has no white-label lists to search."""
+        text = clean(f"The API's search failed: {error.message}")
+        detail = clean(one_line(error, "tui"))
+        notify = partial(self.app.notify, detail, title="Search failed", severity="error", markup=False)
+        return Hit(0.01, Content(text), notify, text=text)
 
     async def discover(self) -> Hits:
         for text, action in self._views():

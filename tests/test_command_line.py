@@ -20,11 +20,13 @@ from tui.api.client import ClientSettings
 from tui.app import EiscopeApp
 from tui.command_history import CommandHistory, HistoryWalk, may_be_written
 from tui.command_language import CommandError, complete_names, parse
+from tui.sandbox.faults import FaultConfig
 from tui.sandbox.server import Sandbox
 from widgets.list_pane import ListPane
 from widgets.tabbed_view import TabbedView
 
 from .test_app_browse import settle, walk
+from .test_client import FAST_RETRIES
 
 MakeApp = Callable[..., EiscopeApp]
 
@@ -292,6 +294,26 @@ async def test_palette_finds_a_user_who_was_never_listed(make_app: MakeApp, sand
         await choose_in_palette(pilot, "white-label user")
         assert isinstance(app.screen, UserScreen)
         assert app.screen.user_id == user["id"]
+
+
+async def test_palette_says_when_the_apis_search_failed(make_app: MakeApp, sandbox: Sandbox) -> None:
+    """A search the API did not answer is a hit of its own, never an empty list read as "nobody by that name"."""
+    app = make_app(retries=FAST_RETRIES)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sandbox.faults = FaultConfig(error_rate=1.0)  # from now on every request answers 5xx
+        await walk(pilot, "ctrl+p")
+        await pilot.press(*"zzqx-nobody")
+        hits = pilot.app.screen.query_one(CommandList)
+        prompts: list[str] = []
+        for _ in range(200):  # the palette's own worker: its search is debounced, then retried
+            await pilot.pause(0.05)
+            prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+            if any("search failed" in prompt for prompt in prompts):
+                break
+        assert [p for p in prompts if p.startswith("The API's search failed: ")], prompts
+        await choose_in_palette(pilot, "search failed")
+        assert any(n.title == "Search failed" and n.severity == "error" for n in app._notifications)
 
 
 async def test_palette_does_not_ask_the_api_for_a_list_it_holds_whole(make_app: MakeApp, sandbox: Sandbox) -> None:
