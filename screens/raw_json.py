@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
@@ -12,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from screens.base import EiscopeScreen
+from tui.export_format import finite_dumps
 from tui.safe_text import clean
 from widgets.breadcrumbs import SEPARATOR
 from widgets.json_view import JsonView, to_json_text
@@ -102,7 +102,7 @@ class RawJsonScreen(EiscopeScreen):
         self.query_one("#json-status", Static).update(Text(status))
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(json.dumps(self.data, ensure_ascii=True, default=str))
+        self.app.copy_to_clipboard(finite_dumps(self.data, ensure_ascii=True, default=str))
         self.notify("JSON copied to the clipboard (OSC 52)")
 
     def raw_document(self) -> tuple[str, Any] | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from textual import on
 from textual.app import App, ComposeResult
 
@@ -391,6 +393,22 @@ async def test_rows_given_before_mount_show_and_highlight() -> None:
 class PaneApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ListPane([Column("name", "Name"), Column("email", "Email")], "users")
+
+
+async def test_a_copied_row_is_valid_json_even_with_a_non_finite_number() -> None:
+    """`1e400` in a body parses as inf: the row copied with `c` must still be JSON a script can read (null)."""
+    app = PaneApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        pane = app.query_one(ListPane)
+        pane.set_rows([{"name": "Kai", "email": "k@x", "usage": float("inf"), "trend": [1.5, float("nan")]}])
+        pane.focus_table()
+        await pilot.press("c")
+        assert json.loads(app.clipboard, parse_constant=lambda name: pytest.fail(f"{name} in the copy")) == {
+            "name": "Kai",
+            "email": "k@x",
+            "usage": None,
+            "trend": [1.5, None],
+        }
 
 
 async def test_refresh_of_a_filtered_list_still_shows_the_match() -> None:

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from tui.safe_text import clean
 
-__all__ = ["csv_cell", "dump_json", "flatten", "json_text", "neutralise_formula", "write_rows"]
+__all__ = ["csv_cell", "dump_json", "finite_dumps", "flatten", "json_text", "neutralise_formula", "write_rows"]
 
 _FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -50,8 +50,9 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _dumps(value: Any, **options: Any) -> str:
-    """json.dumps that writes null for a non-finite number (the walk only runs when there is one)."""
+def finite_dumps(value: Any, **options: Any) -> str:
+    """json.dumps that writes null for a non-finite number, so the text is valid JSON (`1e400` in a body parses as
+    inf; export and the clipboard copies write null). The walk only runs when there is one."""
     try:
         return json.dumps(value, allow_nan=False, **options)
     except ValueError:  # "Out of range float values are not JSON compliant"
@@ -61,7 +62,7 @@ def _dumps(value: Any, **options: Any) -> str:
 def json_text(value: Any, *, indent: int | None = None) -> str:
     """JSON with non-ASCII kept readable but every invisible control or bidi character escaped."""
     separators = (",", ":") if indent is None else None
-    text = _dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    text = finite_dumps(value, ensure_ascii=False, indent=indent, separators=separators)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -115,7 +116,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list | dict):
-        return neutralise_formula(_dumps(_clean_deep(value), ensure_ascii=False))
+        return neutralise_formula(finite_dumps(_clean_deep(value), ensure_ascii=False))
     return neutralise_formula(clean(str(value)))
 
 

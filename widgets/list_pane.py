@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -198,7 +197,9 @@ class ListPane(Vertical):
         if row is None:
             self.notify("Nothing selected to copy", severity="warning")
             return
-        self.app.copy_to_clipboard(json.dumps(row, ensure_ascii=True, sort_keys=True))
+        from tui.export_format import finite_dumps  # valid JSON (null for NaN); loaded on the first copy
+
+        self.app.copy_to_clipboard(finite_dumps(row, ensure_ascii=True, sort_keys=True))
         self.notify("Row copied to the clipboard (OSC 52)")
 
     def action_half_page(self, direction: int) -> None:
