@@ -438,6 +438,8 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         error = message.error
+        if message.what is OrganizationLoaded:
+            self._first_rows_in()  # nothing more will come: keys typed meanwhile act now, whatever the error
         if message.what is WhitelabelLoaded and isinstance(error, ForbiddenError):
             self.whitelabel = None
             self._set_whitelabel_admin(False)
@@ -464,7 +466,6 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
             self.flash_error(message.what.part, error)
             return
         if message.what is OrganizationLoaded:
-            self._first_rows_in()
             self.query_one("#org-error", ErrorPanel).show_error(
                 f"Could not load organization {self.org_id}", error.message, tui_hint(error)
             )
@@ -478,7 +479,6 @@ class OrganizationScreen(FleetHost, PagedListsHost, ChangesHost):
         (it offers the organization picker). Its lists and tabs would only repeat the error, so they hide."""
         self.unavailable = error
         self._held = None
-        self._first_rows_in()  # nothing more will come: keys typed meanwhile act now
         self.add_class("-unavailable")
         ways = [
             (self.key_for("pick-organization"), "another organization"),

@@ -49,6 +49,7 @@ __all__ = [
     "load_config",
     "read_desktop_notifications",
     "read_keymap",
+    "read_preferences",
     "resolve_settings",
     "run_key_command",
 ]
@@ -270,13 +271,19 @@ def resolve_settings(
     return settings
 
 
-def read_desktop_notifications(env: Mapping[str, str]) -> str:
-    """`desktop_notifications` alone (off, osc9, osc777), for the demo, which reads no profile."""
+def read_preferences(env: Mapping[str, str]) -> tuple[dict[str, str], str]:
+    """The user's own `[keymap]` (binding id → keys) and `desktop_notifications` (off, osc9, osc777), from one
+    read of the file: for the demo, which reads no profile but keeps the user's keys and notifications."""
     path, named_by = config_location({}, env)
-    return str(load_config(path, named_by=named_by).get("desktop_notifications") or "off")
+    config = load_config(path, named_by=named_by)
+    return dict(config.get("keymap") or {}), str(config.get("desktop_notifications") or "off")
+
+
+def read_desktop_notifications(env: Mapping[str, str]) -> str:
+    """`desktop_notifications` alone (see `read_preferences`)."""
+    return read_preferences(env)[1]
 
 
 def read_keymap(env: Mapping[str, str]) -> dict[str, str]:
-    """The `[keymap]` table alone (binding id → keys), for the demo, which reads no profile."""
-    path, named_by = config_location({}, env)
-    return dict(load_config(path, named_by=named_by).get("keymap") or {})
+    """The `[keymap]` table alone (see `read_preferences`)."""
+    return read_preferences(env)[0]

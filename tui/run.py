@@ -22,8 +22,7 @@ from tui.config import (
     ConfigError,
     ResolvedSettings,
     config_path,
-    read_desktop_notifications,
-    read_keymap,
+    read_preferences,
     resolve_settings,
 )
 
@@ -49,15 +48,24 @@ class ApiEnvironment:
         if self.sandbox is not None:
             # The demo's port changes each run; its cache namespace must not, or a second visit is never instant.
             settings.cache_scope = self.sandbox.cache_scope
-            settings.keymap = read_keymap(self.user_env)  # the demo reads no profile, but keys are the user's own
-            settings.desktop_notifications = read_desktop_notifications(self.user_env)
+            # the demo reads no profile, but the keys and notifications are the user's own
+            settings.keymap, settings.desktop_notifications = read_preferences(self.user_env)
         return settings
 
-    def resolve(self, args: argparse.Namespace, *, need_key: bool = True) -> ResolvedSettings | None:
-        """Settings after precedence, or None after saying in one line what is wrong with the config."""
+    def resolve(
+        self,
+        args: argparse.Namespace,
+        *,
+        need_key: bool = True,
+        config_line: Callable[[str], str] | None = None,
+    ) -> ResolvedSettings | None:
+        """Settings after precedence (its warnings said on stderr), or None after saying in one line what is
+        wrong with the config; `config_line` also says it on stdout, as a monitoring plugin must."""
         try:
             settings = self.settings(args, need_key=need_key)
         except ConfigError as error:
+            if config_line is not None:
+                print(config_line(f"configuration: {error.message}"))
             print(f"eiscope: {error.message}", file=sys.stderr)
             return None
         for warning in settings.warnings:
@@ -167,15 +175,9 @@ def _run_headless(
     # A filter like `eiscope export users | head` ends quietly when its reader does, as Unix tools do.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # an offline run reads the cache only: a profile's api_key_command need not run
-    try:
-        settings = api.settings(args, need_key=not args.offline)
-    except ConfigError as error:
-        if config_line is not None:
-            print(config_line(f"configuration: {error.message}"))
-        print(f"eiscope: {error.message}", file=sys.stderr)
+    settings = api.resolve(args, need_key=not args.offline, config_line=config_line)
+    if settings is None:
         return config_exit
-    for warning in settings.warnings:
-        print(f"eiscope: warning: {warning}", file=sys.stderr)
     try:
         return command(settings)
     finally:
